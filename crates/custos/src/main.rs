@@ -1,0 +1,3 @@
+//! The `custos` command.
+
+fn main() {}
