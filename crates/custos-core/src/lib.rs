@@ -2,6 +2,20 @@
 //! security markings, roles and the versioning rules. No I/O happens here and nothing here can fail
 //! for I/O reasons; storage, authorisation and audit build on these types.
 
+mod code_list;
+
+pub mod draft;
+pub mod entity;
+pub mod event;
+pub mod identifiers;
 pub mod ids;
+pub mod link;
+pub mod location;
 pub mod marking;
+pub mod object;
+pub mod person;
 pub mod role;
+pub mod text;
+pub mod version;
+
+pub use code_list::UnknownCode;

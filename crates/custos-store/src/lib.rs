@@ -1,1 +1,107 @@
-//! placeholder
+//! Custos storage: one [`Store`] over SQLite (the embedded default) or PostgreSQL, chosen at run
+//! time. Every operation on personal data takes the acting [`Principal`], asks the policy engine,
+//! and writes its audit event in the same transaction as the change; a read's event commits
+//! before the data is returned. There is deliberately no unscoped "find by id".
+
+pub mod audit;
+mod audit_log;
+pub mod clock;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod migrate;
+pub mod signing_key;
+mod sql;
+pub mod users;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+use std::sync::Arc;
+
+use custos_audit::{AuditEvent, AuditKind, NoteSigner, ObjectRef};
+use custos_authz::{Authorizer, Principal};
+use sqlx::{Any, AnyPool, Transaction};
+
+pub use db::{Backend, Location};
+pub use error::StoreError;
+
+/// The store: a connection pool, the policy engine and the audit signer.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    authz: Arc<Authorizer>,
+    signer: Arc<NoteSigner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database, applies pending migrations, and loads or creates
+    /// the audit signing key in the data directory.
+    pub async fn open(location: &Location) -> Result<Self, StoreError> {
+        let pool = db::connect(location).await?;
+        migrate::run(&pool, location.backend()).await?;
+        let signer = signing_key::load_or_create(location.data_dir())?;
+        let authz = Authorizer::new()
+            .map_err(|e| StoreError::Config(format!("the authorisation policies are invalid: {e}")))?;
+        Ok(Self {
+            pool,
+            backend: location.backend(),
+            authz: Arc::new(authz),
+            signer: Arc::new(signer),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn authorizer(&self) -> &Authorizer {
+        &self.authz
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so that two writers queue on the busy timeout instead of deadlocking when a
+    /// reader upgrades. Every audited operation writes (its audit event), reads included.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+}
+
+/// Builds an audit event for `principal` doing `kind` on `objects`, recording the policy decision.
+pub(crate) fn audit_event(
+    kind: AuditKind,
+    principal: &Principal,
+    objects: Vec<ObjectRef>,
+    justification: Option<&str>,
+    decision: &custos_authz::Decision,
+) -> AuditEvent {
+    AuditEvent {
+        kind,
+        actor: principal.user.to_string(),
+        at: jiff::Timestamp::now(),
+        objects,
+        justification: justification.map(str::to_owned),
+        decision: if decision.allowed {
+            custos_audit::Decision::Allow
+        } else {
+            custos_audit::Decision::Deny
+        },
+        policies: decision.policies.clone(),
+        payload: None,
+    }
+}

@@ -1,3 +1,10 @@
-//! The `custos` command.
+//! The `custos` command: parses arguments and hands over to [`cli::run`].
 
-fn main() {}
+mod cli;
+mod cmd;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}

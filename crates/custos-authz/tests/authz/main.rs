@@ -1,0 +1,9 @@
+//! Integration tests of the Custos policies through the public API: the role matrix, the
+//! guard-rails, fail-closed behaviour, policy loading, and properties over random requests.
+
+mod fail_closed;
+mod guardrails;
+mod loading;
+mod matrix;
+mod properties;
+mod support;

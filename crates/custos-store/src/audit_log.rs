@@ -1,0 +1,205 @@
+//! The audit log as stored: events appended inside the audited transaction, a single integrator
+//! that turns them into RFC 6962 leaves with signed checkpoints, and reads for verification,
+//! proofs and export.
+//!
+//! Appending is cheap and contention-free (an insert into `audit_pending`); ordering, chaining and
+//! signing happen in the integrator, which holds a lock (SQLite: the write lock; PostgreSQL: a
+//! transaction-scoped advisory lock) so that there is only ever one, and never signs two
+//! checkpoints that are inconsistent with each other.
+
+use custos_audit::{AuditEvent, Checkpoint, LogState, NoteSigner};
+use rand::RngExt;
+use sqlx::{AnyConnection, Row};
+
+use crate::clock::now_micros;
+use crate::db::Backend;
+use crate::error::StoreError;
+use crate::sql::multi_row;
+
+/// Arbitrary constant naming the integrator's advisory lock on PostgreSQL.
+const INTEGRATOR_LOCK: i64 = 0x6375_7374_6f73_0001;
+
+/// Writes an event into the pending queue, in the caller's transaction. If this fails the caller's
+/// transaction fails with it: there is no path that changes data without its audit event.
+pub(crate) async fn append(conn: &mut AnyConnection, event: &AuditEvent) -> Result<(), StoreError> {
+    let json = serde_json::to_string(event)
+        .map_err(|e| StoreError::Audit(format!("cannot encode an audit event: {e}")))?;
+    sqlx::query("INSERT INTO audit_pending (event) VALUES ($1)")
+        .bind(json)
+        .execute(&mut *conn)
+        .await
+        .map_err(audit_write_failed)?;
+    Ok(())
+}
+
+/// Writes several events in one statement (bulk jobs), in the caller's transaction.
+pub(crate) async fn append_many(conn: &mut AnyConnection, events: &[AuditEvent]) -> Result<(), StoreError> {
+    for chunk in events.chunks(500) {
+        let mut query = sqlx::query(multi_row("INSERT INTO audit_pending (event)", chunk.len(), 1));
+        for event in chunk {
+            let json = serde_json::to_string(event)
+                .map_err(|e| StoreError::Audit(format!("cannot encode an audit event: {e}")))?;
+            query = query.bind(json);
+        }
+        query.execute(&mut *conn).await.map_err(audit_write_failed)?;
+    }
+    Ok(())
+}
+
+/// Stores a personal payload (search terms, free text) in the erasable side table and sets the
+/// event's commitment to it. Erasing the row later leaves every proof intact.
+pub(crate) async fn attach_payload(
+    conn: &mut AnyConnection,
+    event: &mut AuditEvent,
+    payload: &str,
+) -> Result<(), StoreError> {
+    let salt: [u8; 16] = rand::rng().random();
+    let commitment = custos_audit::commit_payload(&salt, payload.as_bytes());
+    sqlx::query("INSERT INTO audit_payload (commitment, salt, payload, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(commitment.to_vec())
+        .bind(salt.to_vec())
+        .bind(payload)
+        .bind(now_micros())
+        .execute(&mut *conn)
+        .await
+        .map_err(audit_write_failed)?;
+    event.payload = Some(commitment);
+    Ok(())
+}
+
+fn audit_write_failed(e: sqlx::Error) -> StoreError {
+    tracing::error!(error = %e, "audit write failed; the operation is abandoned");
+    StoreError::Audit("the audit event could not be written, so nothing was changed".into())
+}
+
+/// What one integration run did.
+#[derive(Debug, Clone)]
+pub struct Integration {
+    pub integrated: u64,
+    pub checkpoint: Option<Checkpoint>,
+}
+
+/// Moves up to `batch` pending events into the log, in order, and signs a checkpoint over the new
+/// tree. Runs inside the caller's transaction: a crash leaves either nothing or the whole batch.
+pub(crate) async fn integrate(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    signer: &NoteSigner,
+    batch: i64,
+) -> Result<Integration, StoreError> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(INTEGRATOR_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let (origin, mut state) = load_state(conn).await?;
+    let pending = sqlx::query("SELECT id, event FROM audit_pending ORDER BY id LIMIT $1")
+        .bind(batch)
+        .fetch_all(&mut *conn)
+        .await?;
+    let Some(last_row) = pending.last() else {
+        return Ok(Integration {
+            integrated: 0,
+            checkpoint: None,
+        });
+    };
+    let last_id: i64 = last_row.try_get("id")?;
+    let mut leaves = Vec::with_capacity(pending.len());
+    for row in &pending {
+        let json: String = row.try_get("event")?;
+        let event: AuditEvent = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Audit(format!("a pending audit event is unreadable: {e}")))?;
+        leaves.push(state.append(&event));
+    }
+    for chunk in leaves.chunks(400) {
+        let mut query = sqlx::query(multi_row("INSERT INTO audit_leaf (seq, leaf)", chunk.len(), 2));
+        for (seq, leaf) in chunk {
+            query = query.bind(to_i64(*seq)?).bind(leaf.clone());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    sqlx::query("DELETE FROM audit_pending WHERE id <= $1")
+        .bind(last_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE audit_state SET size = $1, state = $2 WHERE id = 1")
+        .bind(to_i64(state.size())?)
+        .bind(state.to_bytes())
+        .execute(&mut *conn)
+        .await?;
+    let checkpoint = state
+        .checkpoint(&origin)
+        .map_err(|e| StoreError::Audit(format!("cannot form a checkpoint: {e}")))?;
+    sqlx::query("INSERT INTO audit_checkpoint (size, note, created_at) VALUES ($1, $2, $3)")
+        .bind(to_i64(state.size())?)
+        .bind(signer.sign_checkpoint(&checkpoint))
+        .bind(now_micros())
+        .execute(&mut *conn)
+        .await?;
+    Ok(Integration {
+        integrated: leaves.len() as u64,
+        checkpoint: Some(checkpoint),
+    })
+}
+
+fn to_i64(n: u64) -> Result<i64, StoreError> {
+    i64::try_from(n).map_err(|_| StoreError::Audit("the audit log is full".into()))
+}
+
+async fn load_state(conn: &mut AnyConnection) -> Result<(String, LogState), StoreError> {
+    let row = sqlx::query("SELECT origin, state FROM audit_state WHERE id = 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else {
+        // The origin names this log uniquely (C2SP tlog-checkpoint: a schema-less URL).
+        let origin = format!("custos.invalid/audit/{}", uuid::Uuid::now_v7().simple());
+        let state = LogState::new();
+        sqlx::query("INSERT INTO audit_state (id, origin, size, state) VALUES (1, $1, 0, $2)")
+            .bind(&origin)
+            .bind(state.to_bytes())
+            .execute(&mut *conn)
+            .await?;
+        return Ok((origin, state));
+    };
+    let bytes: Vec<u8> = row.try_get("state")?;
+    let state = LogState::from_bytes(&bytes).map_err(|_| {
+        StoreError::Audit("the integrator state is corrupt; run `custos audit verify`".into())
+    })?;
+    Ok((row.try_get("origin")?, state))
+}
+
+/// The log's origin line (created with the first integration).
+pub(crate) async fn origin(conn: &mut AnyConnection) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query("SELECT origin FROM audit_state WHERE id = 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| row.try_get("origin"))
+        .transpose()?)
+}
+
+/// Every stored leaf in stored order, as (row seq, leaf bytes).
+pub(crate) async fn leaves(conn: &mut AnyConnection) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+    let rows = sqlx::query("SELECT seq, leaf FROM audit_leaf ORDER BY seq")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let seq: i64 = row.try_get(0)?;
+        let leaf: Vec<u8> = row.try_get(1)?;
+        // A negative seq can only come from tampering; map it past any real seq so the verifier
+        // names it as out of place.
+        out.push((u64::try_from(seq).unwrap_or(u64::MAX), leaf));
+    }
+    Ok(out)
+}
+
+/// Every stored checkpoint note in stored order.
+pub(crate) async fn checkpoints(conn: &mut AnyConnection) -> Result<Vec<String>, StoreError> {
+    let rows = sqlx::query("SELECT note FROM audit_checkpoint ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get::<String, _>(0).map_err(StoreError::from))
+        .collect()
+}

@@ -1,0 +1,179 @@
+//! Where the data lives: the database location chosen at run time from a data directory (SQLite,
+//! the embedded default) or a URL (`postgres://…` or `sqlite://…`), and the connection pool.
+//!
+//! Both backends are reached through sqlx's `Any` driver with the same SQL text (`$1`-style
+//! placeholders work on both); the few places where the dialects differ branch on [`Backend`].
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+use crate::error::StoreError;
+
+/// The two storage engines Custos supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// A resolved database location. Constructed with [`Location::resolve`], so an unknown scheme
+/// never gets as far as a connection attempt.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Location {
+    backend: Backend,
+    url: String,
+    data_dir: PathBuf,
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a password: show only the backend and data directory.
+        f.debug_struct("Location")
+            .field("backend", &self.backend)
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The SQLite file inside a data directory.
+pub const SQLITE_FILE: &str = "custos.db";
+
+impl Location {
+    /// Resolves the database from an optional URL and the data directory. Without a URL the
+    /// database is `DATA_DIR/custos.db` (SQLite). The data directory also holds the audit
+    /// signing key whichever backend is used.
+    pub fn resolve(database_url: Option<&str>, data_dir: &Path) -> Result<Self, StoreError> {
+        let data_dir = data_dir.to_path_buf();
+        let Some(url) = database_url.map(str::trim).filter(|u| !u.is_empty()) else {
+            let file = data_dir.join(SQLITE_FILE);
+            return Ok(Self {
+                backend: Backend::Sqlite,
+                url: format!("sqlite://{}?mode=rwc", file.display()),
+                data_dir,
+            });
+        };
+        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        let backend = match scheme.as_deref() {
+            Some("postgres" | "postgresql") => Backend::Postgres,
+            Some("sqlite") => Backend::Sqlite,
+            Some(other) => {
+                return Err(StoreError::Config(format!(
+                    "unsupported database URL scheme {other:?}: use postgres://… or sqlite://…"
+                )));
+            }
+            None => {
+                return Err(StoreError::Config(
+                    "the database URL has no scheme: use postgres://… or sqlite://…".into(),
+                ));
+            }
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+            _ => url.to_owned(),
+        };
+        Ok(Self {
+            backend,
+            url,
+            data_dir,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+/// Opens a pool. SQLite runs in WAL mode with `synchronous = NORMAL` (durable across process
+/// crashes; the last transactions may roll back on power loss, which WAL keeps consistent),
+/// foreign keys on, and a busy timeout so that concurrent writers wait rather than fail.
+pub(crate) async fn connect(location: &Location) -> Result<AnyPool, StoreError> {
+    sqlx::any::install_default_drivers();
+    if location.backend == Backend::Sqlite {
+        std::fs::create_dir_all(&location.data_dir).map_err(|e| {
+            StoreError::Config(format!(
+                "cannot create the data directory {}: {e}",
+                location.data_dir.display()
+            ))
+        })?;
+    }
+    let options = AnyConnectOptions::from_str(location.url())
+        .map_err(|_| StoreError::Config("the database URL is malformed".into()))?;
+    let pool = match location.backend {
+        Backend::Sqlite => {
+            AnyPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                             PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options)
+                .await
+        }
+        Backend::Postgres => {
+            AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await
+        }
+    };
+    pool.map_err(|e| StoreError::Unavailable(format!("cannot open the {} database: {e}", location.backend.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_sqlite_under_the_data_dir() {
+        let loc = Location::resolve(None, Path::new("/tmp/x")).unwrap();
+        assert_eq!(loc.backend(), Backend::Sqlite);
+        assert_eq!(loc.url(), "sqlite:///tmp/x/custos.db?mode=rwc");
+        let loc = Location::resolve(Some("  "), Path::new("d")).unwrap();
+        assert_eq!(loc.backend(), Backend::Sqlite);
+    }
+
+    #[test]
+    fn schemes_are_checked() {
+        let pg = Location::resolve(Some("postgres://u:secret@h/db"), Path::new("d")).unwrap();
+        assert_eq!(pg.backend(), Backend::Postgres);
+        assert!(!format!("{pg:?}").contains("secret"));
+        assert_eq!(
+            Location::resolve(Some("postgresql://h/db"), Path::new("d")).unwrap().backend(),
+            Backend::Postgres
+        );
+        let err = Location::resolve(Some("mysql://h/db"), Path::new("d")).unwrap_err();
+        assert!(err.to_string().contains("unsupported database URL scheme \"mysql\""), "{err}");
+        let err = Location::resolve(Some("custos.db"), Path::new("d")).unwrap_err();
+        assert!(err.to_string().contains("no scheme"), "{err}");
+    }
+}

@@ -1,0 +1,527 @@
+//! POLE entities as stored: create, read, history, edit, submit and correct — each authorised
+//! for the acting principal and audited in the same transaction.
+//!
+//! Every change is a new row in `entity_version` (author, time, reason); `entity` holds the
+//! current version number and the security marking. The submission lock is the pure rule
+//! `custos_core::version::check_change`; this module only applies it.
+
+use custos_audit::{AuditKind, ObjectRef};
+use custos_authz::{Action, Principal, Resource};
+use custos_core::entity::{EntityBody, EntityKind};
+use custos_core::ids::{EntityId, UserId};
+use custos_core::marking::{AclEntry, Classification, SecurityMarking};
+use custos_core::version::{ChangeKind, VersionMeta, check_change};
+use jiff::Timestamp;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::clock::{from_micros, now_micros};
+use crate::error::StoreError;
+use crate::sql::multi_row;
+use crate::{Store, audit_event, audit_log};
+
+/// Why a person's data is being consulted (DPA 2018 s.62(3)(a): the log of consultation must make
+/// it possible to establish its justification). Required for every read and search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Justification(String);
+
+impl Justification {
+    pub fn parse(text: &str) -> Result<Self, StoreError> {
+        let text = text.trim();
+        if text.chars().count() < 3 {
+            return Err(StoreError::Refused(
+                "a justification is required to consult personal data (DPA 2018 s.62)".into(),
+            ));
+        }
+        if text.chars().count() > 500 || text.chars().any(char::is_control) {
+            return Err(StoreError::Refused(
+                "the justification must be at most 500 characters of plain text".into(),
+            ));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An entity's current state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityRecord {
+    pub id: EntityId,
+    pub kind: EntityKind,
+    pub marking: SecurityMarking,
+    pub version: u32,
+    pub submitted_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub body: EntityBody,
+}
+
+/// One historical version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionRecord {
+    pub meta: VersionMeta,
+    pub body: EntityBody,
+}
+
+/// A new entity to store.
+#[derive(Debug, Clone)]
+pub struct NewEntity {
+    pub id: EntityId,
+    pub body: EntityBody,
+    pub marking: SecurityMarking,
+}
+
+impl NewEntity {
+    pub fn new(body: EntityBody, marking: SecurityMarking) -> Self {
+        Self {
+            id: EntityId::new(),
+            body,
+            marking,
+        }
+    }
+}
+
+pub(crate) fn object_ref(kind: EntityKind, id: EntityId) -> ObjectRef {
+    ObjectRef {
+        kind: kind.as_str().to_owned(),
+        id: id.to_string(),
+    }
+}
+
+fn resource<'a>(kind: EntityKind, id: EntityId, marking: &'a SecurityMarking) -> Resource<'a> {
+    Resource::Record {
+        kind: kind.as_str(),
+        id: id.to_string(),
+        marking,
+    }
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Refused(format!("cannot encode the record: {e}")))
+}
+
+fn corrupt(what: &str) -> StoreError {
+    tracing::error!(what, "stored record is unreadable");
+    StoreError::Refused(format!("the stored {what} is unreadable"))
+}
+
+impl Store {
+    /// Creates entities in one transaction (all or nothing). Each is authorised and each gets its
+    /// own `create` audit event. A denial of any one denies the whole batch and is audited.
+    pub async fn create_entities(
+        &self,
+        principal: &Principal,
+        entities: &[NewEntity],
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut events = Vec::with_capacity(entities.len());
+        for e in entities {
+            let kind = e.body.kind();
+            let decision = self.authz.decide(principal, Action::Create, &resource(kind, e.id, &e.marking));
+            if !decision.allowed {
+                let event = audit_event(AuditKind::AccessDenied, principal, vec![object_ref(kind, e.id)], None, &decision);
+                drop(tx);
+                return self.record_denial(event).await;
+            }
+            events.push(audit_event(AuditKind::Create, principal, vec![object_ref(kind, e.id)], reason, &decision));
+        }
+        let now = now_micros();
+        insert_entities(&mut tx, entities, &principal.user, now, reason).await?;
+        audit_log::append_many(&mut tx, &events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates one entity and returns its id.
+    pub async fn create_entity(
+        &self,
+        principal: &Principal,
+        body: EntityBody,
+        marking: SecurityMarking,
+        reason: Option<&str>,
+    ) -> Result<EntityId, StoreError> {
+        let entity = NewEntity::new(body, marking);
+        let id = entity.id;
+        self.create_entities(principal, std::slice::from_ref(&entity), reason).await?;
+        Ok(id)
+    }
+
+    /// Reads an entity's current version. The read is authorised and its audit event (with the
+    /// justification) commits before the record is returned. A missing record and a forbidden
+    /// one look the same to the caller, and both denials are audited.
+    pub async fn read_entity(
+        &self,
+        principal: &Principal,
+        id: EntityId,
+        justification: &Justification,
+    ) -> Result<EntityRecord, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some(record) = load(&mut tx, id).await? else {
+            return self.deny_missing(tx, principal, id).await;
+        };
+        self.authorise(&mut tx, principal, Action::Read, &record, AuditKind::Read, Some(justification.as_str()))
+            .await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Reads every version of an entity, oldest first (authorised and audited as a read).
+    pub async fn entity_history(
+        &self,
+        principal: &Principal,
+        id: EntityId,
+        justification: &Justification,
+    ) -> Result<Vec<VersionRecord>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some(record) = load(&mut tx, id).await? else {
+            return self.deny_missing(tx, principal, id).await;
+        };
+        self.authorise(&mut tx, principal, Action::Read, &record, AuditKind::Read, Some(justification.as_str()))
+            .await?;
+        let rows = sqlx::query(
+            "SELECT version, change, author, at, reason, body FROM entity_version \
+             WHERE entity_id = $1 ORDER BY version",
+        )
+        .bind(id.as_bytes().to_vec())
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    /// Changes an entity: `Edited` for an ordinary change (refused on a submitted entity's locked
+    /// fields), `Corrected` for a correction with a reason. `expected_version` guards against lost
+    /// updates. Returns the new version number.
+    pub async fn change_entity(
+        &self,
+        principal: &Principal,
+        id: EntityId,
+        expected_version: u32,
+        body: EntityBody,
+        change: ChangeKind,
+        reason: Option<&str>,
+    ) -> Result<u32, StoreError> {
+        if matches!(change, ChangeKind::Created | ChangeKind::Submitted) {
+            return Err(StoreError::Refused("use create or submit for that change".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let Some(current) = load(&mut tx, id).await? else {
+            return self.deny_missing(tx, principal, id).await;
+        };
+        let kind = if change == ChangeKind::Corrected { AuditKind::Correct } else { AuditKind::Update };
+        self.authorise(&mut tx, principal, Action::Update, &current, kind, reason).await?;
+        if current.version != expected_version {
+            return Err(StoreError::Conflict);
+        }
+        check_change(current.submitted_at.is_some(), &current.body, &body, change, reason)
+            .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let version = current.version + 1;
+        write_version(&mut tx, id, version, change, &principal.user, reason, &body, None).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Submits an entity: from now on its critical fields are locked (time-stamped by this
+    /// version). Submitting twice is refused.
+    pub async fn submit_entity(
+        &self,
+        principal: &Principal,
+        id: EntityId,
+        expected_version: u32,
+    ) -> Result<u32, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some(current) = load(&mut tx, id).await? else {
+            return self.deny_missing(tx, principal, id).await;
+        };
+        self.authorise(&mut tx, principal, Action::Update, &current, AuditKind::Submit, None).await?;
+        if current.version != expected_version {
+            return Err(StoreError::Conflict);
+        }
+        if current.submitted_at.is_some() {
+            return Err(StoreError::Refused("the record has already been submitted".into()));
+        }
+        let version = current.version + 1;
+        let now = now_micros();
+        write_version(&mut tx, id, version, ChangeKind::Submitted, &principal.user, None, &current.body, Some(now))
+            .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Decides `action` on `record`; on allow, queues the audit event of `kind` in `tx`; on deny,
+    /// records the denial (committing `tx` with only the denial in it) and returns `Denied`.
+    async fn authorise(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        principal: &Principal,
+        action: Action,
+        record: &EntityRecord,
+        kind: AuditKind,
+        justification: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let decision = self.authz.decide(principal, action, &resource(record.kind, record.id, &record.marking));
+        let objects = vec![object_ref(record.kind, record.id)];
+        if decision.allowed {
+            let event = audit_event(kind, principal, objects, justification, &decision);
+            audit_log::append(tx, &event).await
+        } else {
+            let event = audit_event(AuditKind::AccessDenied, principal, objects, justification, &decision);
+            audit_log::append(tx, &event).await?;
+            // The denial must be kept even though the request fails: commit just it.
+            let finished = std::mem::replace(tx, self.begin_write().await?);
+            finished.commit().await?;
+            Err(StoreError::Denied)
+        }
+    }
+
+    /// Audits a request for a record that does not exist, and denies it.
+    async fn deny_missing<T>(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        principal: &Principal,
+        id: EntityId,
+    ) -> Result<T, StoreError> {
+        let decision = custos_authz::Decision::deny("record-not-found");
+        let objects = vec![ObjectRef {
+            kind: "unknown".into(),
+            id: id.to_string(),
+        }];
+        let event = audit_event(AuditKind::AccessDenied, principal, objects, None, &decision);
+        audit_log::append(&mut tx, &event).await?;
+        tx.commit().await?;
+        Err(StoreError::Denied)
+    }
+
+    /// Writes a denial event in its own transaction and returns `Denied`.
+    pub(crate) async fn record_denial<T>(&self, event: custos_audit::AuditEvent) -> Result<T, StoreError> {
+        let mut tx = self.begin_write().await?;
+        audit_log::append(&mut tx, &event).await?;
+        tx.commit().await?;
+        Err(StoreError::Denied)
+    }
+}
+
+async fn insert_entities(
+    conn: &mut AnyConnection,
+    entities: &[NewEntity],
+    author: &UserId,
+    now: i64,
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
+    // Links must join existing entities of the kinds their type allows; check before writing.
+    for e in entities {
+        if let EntityBody::Link(link) = &e.body {
+            check_link_endpoints(conn, entities, link).await?;
+        }
+    }
+    // SQLite allows 32,766 bound values per statement; 200 rows × 10 columns stays well inside.
+    for chunk in entities.chunks(200) {
+        let mut entity_q = sqlx::query(multi_row(
+            "INSERT INTO entity (id, kind, current_version, classification, sensitive, owning_unit, acl, \
+             submitted_at, created_at, updated_at)",
+            chunk.len(),
+            10,
+        ));
+        let mut version_q = sqlx::query(multi_row(
+            "INSERT INTO entity_version (entity_id, version, change, author, at, reason, body)",
+            chunk.len(),
+            7,
+        ));
+        for e in chunk {
+            entity_q = entity_q
+                .bind(e.id.as_bytes().to_vec())
+                .bind(e.body.kind().as_str())
+                .bind(1_i64)
+                .bind(e.marking.classification.level())
+                .bind(e.marking.sensitive)
+                .bind(e.marking.owning_unit.as_str().to_owned())
+                .bind(encode(&e.marking.acl)?)
+                .bind(None::<i64>)
+                .bind(now)
+                .bind(now);
+            version_q = version_q
+                .bind(e.id.as_bytes().to_vec())
+                .bind(1_i64)
+                .bind(ChangeKind::Created.as_str())
+                .bind(author.as_str().to_owned())
+                .bind(now)
+                .bind(reason.map(str::to_owned))
+                .bind(encode(&e.body)?);
+        }
+        entity_q.execute(&mut *conn).await?;
+        version_q.execute(&mut *conn).await?;
+
+        let links: Vec<_> = chunk
+            .iter()
+            .filter_map(|e| match &e.body {
+                EntityBody::Link(link) => Some((e.id, link)),
+                _ => None,
+            })
+            .collect();
+        if !links.is_empty() {
+            let mut link_q =
+                sqlx::query(multi_row("INSERT INTO link (id, from_id, to_id, kind)", links.len(), 4));
+            for (id, link) in links {
+                link_q = link_q
+                    .bind(id.as_bytes().to_vec())
+                    .bind(link.from.as_bytes().to_vec())
+                    .bind(link.to.as_bytes().to_vec())
+                    .bind(link.kind.as_str().to_owned());
+            }
+            link_q.execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn check_link_endpoints(
+    conn: &mut AnyConnection,
+    batch: &[NewEntity],
+    link: &custos_core::link::Link,
+) -> Result<(), StoreError> {
+    let (from_kind, to_kind) = link.kind.endpoints();
+    for (end, id, want) in [("from", link.from, from_kind), ("to", link.to, to_kind)] {
+        let found = match batch.iter().find(|e| e.id == id) {
+            Some(e) => Some(e.body.kind()),
+            None => sqlx::query("SELECT kind FROM entity WHERE id = $1")
+                .bind(id.as_bytes().to_vec())
+                .fetch_optional(&mut *conn)
+                .await?
+                .map(|row| row.try_get::<String, _>(0))
+                .transpose()?
+                .and_then(|k| k.parse::<EntityKind>().ok()),
+        };
+        match found {
+            Some(kind) if kind == want => {}
+            Some(kind) => {
+                return Err(StoreError::Refused(format!(
+                    "a {} link's {end} end must be a {}, not a {}",
+                    link.kind.as_str(),
+                    want.as_str(),
+                    kind.as_str()
+                )));
+            }
+            None => {
+                return Err(StoreError::Refused(format!(
+                    "the link's {end} end ({id}) does not exist"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_version(
+    conn: &mut AnyConnection,
+    id: EntityId,
+    version: u32,
+    change: ChangeKind,
+    author: &UserId,
+    reason: Option<&str>,
+    body: &EntityBody,
+    submitted_at: Option<i64>,
+) -> Result<(), StoreError> {
+    let now = now_micros();
+    sqlx::query(
+        "INSERT INTO entity_version (entity_id, version, change, author, at, reason, body) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id.as_bytes().to_vec())
+    .bind(i64::from(version))
+    .bind(change.as_str())
+    .bind(author.as_str().to_owned())
+    .bind(now)
+    .bind(reason.map(str::to_owned))
+    .bind(encode(body)?)
+    .execute(&mut *conn)
+    .await?;
+    let updated = sqlx::query(
+        "UPDATE entity SET current_version = $1, updated_at = $2, \
+         submitted_at = COALESCE(submitted_at, $3) WHERE id = $4 AND current_version = $5",
+    )
+    .bind(i64::from(version))
+    .bind(now)
+    .bind(submitted_at)
+    .bind(id.as_bytes().to_vec())
+    .bind(i64::from(version - 1))
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
+    if let EntityBody::Link(link) = body {
+        sqlx::query("UPDATE link SET from_id = $1, to_id = $2, kind = $3 WHERE id = $4")
+            .bind(link.from.as_bytes().to_vec())
+            .bind(link.to.as_bytes().to_vec())
+            .bind(link.kind.as_str().to_owned())
+            .bind(id.as_bytes().to_vec())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Loads the current state of an entity (no authorisation: callers authorise before returning it).
+async fn load(conn: &mut AnyConnection, id: EntityId) -> Result<Option<EntityRecord>, StoreError> {
+    let row = sqlx::query(
+        "SELECT e.kind, e.current_version, e.classification, e.sensitive, e.owning_unit, e.acl, \
+         e.submitted_at, e.created_at, e.updated_at, v.body FROM entity e \
+         JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+         WHERE e.id = $1",
+    )
+    .bind(id.as_bytes().to_vec())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| record_from_row(id, &row)).transpose()
+}
+
+fn record_from_row(id: EntityId, row: &AnyRow) -> Result<EntityRecord, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let version: i64 = row.try_get("current_version")?;
+    let classification: i64 = row.try_get("classification")?;
+    let acl: String = row.try_get("acl")?;
+    let body: String = row.try_get("body")?;
+    let owning_unit: String = row.try_get("owning_unit")?;
+    let classification = Classification::ALL
+        .into_iter()
+        .find(|c| c.level() == classification)
+        .ok_or_else(|| corrupt("classification"))?;
+    Ok(EntityRecord {
+        id,
+        kind: kind.parse().map_err(|_| corrupt("entity kind"))?,
+        marking: SecurityMarking {
+            classification,
+            sensitive: row.try_get("sensitive")?,
+            owning_unit: owning_unit.parse().map_err(|_| corrupt("owning unit"))?,
+            acl: serde_json::from_str::<Vec<AclEntry>>(&acl).map_err(|_| corrupt("access list"))?,
+        },
+        version: u32::try_from(version).map_err(|_| corrupt("version"))?,
+        submitted_at: row.try_get::<Option<i64>, _>("submitted_at")?.map(from_micros),
+        created_at: from_micros(row.try_get("created_at")?),
+        updated_at: from_micros(row.try_get("updated_at")?),
+        body: serde_json::from_str(&body).map_err(|_| corrupt("record body"))?,
+    })
+}
+
+fn version_from_row(row: &AnyRow) -> Result<VersionRecord, StoreError> {
+    let version: i64 = row.try_get("version")?;
+    let change: String = row.try_get("change")?;
+    let author: String = row.try_get("author")?;
+    let body: String = row.try_get("body")?;
+    Ok(VersionRecord {
+        meta: VersionMeta {
+            version: u32::try_from(version).map_err(|_| corrupt("version"))?,
+            author: author.parse().map_err(|_| corrupt("author"))?,
+            at: from_micros(row.try_get("at")?),
+            reason: row.try_get("reason")?,
+            change: change.parse().map_err(|_| corrupt("change kind"))?,
+        },
+        body: serde_json::from_str(&body).map_err(|_| corrupt("record body"))?,
+    })
+}
+

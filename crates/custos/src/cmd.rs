@@ -1,0 +1,6 @@
+//! The subcommands, one file each.
+
+pub mod admin;
+pub mod audit;
+pub mod bench;
+pub mod demo;

@@ -1,0 +1,87 @@
+-- Custos core schema (SQLite). Never edit once released: add a new numbered migration instead.
+-- Times are UTC microseconds since the Unix epoch; ids of POLE entities are 16-byte UUIDs.
+
+CREATE TABLE users (
+    user_id         TEXT PRIMARY KEY,
+    display_name    TEXT NOT NULL,
+    password_hash   TEXT NOT NULL,
+    roles           TEXT NOT NULL,          -- JSON array of role names
+    units           TEXT NOT NULL,          -- JSON array of unit ids
+    clearance       INTEGER NOT NULL CHECK (clearance BETWEEN 0 AND 2),
+    failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+    locked_until    BIGINT,
+    disabled        BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at      BIGINT NOT NULL
+);
+
+CREATE TABLE entity (
+    id              BLOB PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    current_version INTEGER NOT NULL,
+    classification  INTEGER NOT NULL CHECK (classification BETWEEN 0 AND 2),
+    sensitive       BOOLEAN NOT NULL,
+    owning_unit     TEXT NOT NULL,
+    acl             TEXT NOT NULL,          -- JSON array of ACL entries
+    submitted_at    BIGINT,                 -- NULL while a draft
+    created_at      BIGINT NOT NULL,
+    updated_at      BIGINT NOT NULL
+);
+CREATE INDEX entity_kind ON entity (kind);
+
+CREATE TABLE entity_version (
+    entity_id   BLOB NOT NULL REFERENCES entity (id) ON DELETE CASCADE,
+    version     INTEGER NOT NULL,
+    change      TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    at          BIGINT NOT NULL,
+    reason      TEXT,
+    body        TEXT NOT NULL,              -- JSON of the entity body at this version
+    PRIMARY KEY (entity_id, version)
+);
+
+-- Links are entities too (versioned, marked); this table indexes their endpoints for traversal.
+CREATE TABLE link (
+    id          BLOB PRIMARY KEY REFERENCES entity (id) ON DELETE CASCADE,
+    from_id     BLOB NOT NULL REFERENCES entity (id) ON DELETE CASCADE,
+    to_id       BLOB NOT NULL REFERENCES entity (id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL
+);
+CREATE INDEX link_from ON link (from_id);
+CREATE INDEX link_to ON link (to_id);
+
+-- Audit events are written here inside the audited transaction; the single integrator moves them
+-- into the Merkle log (audit_leaf) in order, assigning sequence numbers.
+CREATE TABLE audit_pending (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    event   TEXT NOT NULL
+);
+
+CREATE TABLE audit_leaf (
+    seq     BIGINT PRIMARY KEY,
+    leaf    BLOB NOT NULL
+);
+
+CREATE TABLE audit_checkpoint (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    size        BIGINT NOT NULL,
+    note        TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
+);
+
+-- The integrator's state: the log's origin line, its size, and the compact Merkle state
+-- (last leaf hash and frontier; `custos_audit::LogState::to_bytes`).
+CREATE TABLE audit_state (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    origin  TEXT NOT NULL,
+    size    BIGINT NOT NULL,
+    state   BLOB NOT NULL
+);
+
+-- Erasable personal payloads of audit events (search terms, free text), referenced from the leaf
+-- only by a salted commitment, so erasing a row never breaks a proof.
+CREATE TABLE audit_payload (
+    commitment  BLOB PRIMARY KEY,
+    salt        BLOB NOT NULL,
+    payload     TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
+);
