@@ -10,7 +10,7 @@ CREATE TABLE users (
     clearance       INTEGER NOT NULL CHECK (clearance BETWEEN 0 AND 2),
     failed_sign_ins INTEGER NOT NULL DEFAULT 0,
     locked_until    BIGINT,
-    disabled        BOOLEAN NOT NULL DEFAULT FALSE,
+    disabled        SMALLINT NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     created_at      BIGINT NOT NULL
 );
 
@@ -19,7 +19,7 @@ CREATE TABLE entity (
     kind            TEXT NOT NULL,
     current_version INTEGER NOT NULL,
     classification  INTEGER NOT NULL CHECK (classification BETWEEN 0 AND 2),
-    sensitive       BOOLEAN NOT NULL,
+    sensitive       SMALLINT NOT NULL CHECK (sensitive IN (0, 1)),
     owning_unit     TEXT NOT NULL,
     acl             TEXT NOT NULL,          -- JSON array of ACL entries
     submitted_at    BIGINT,                 -- NULL while a draft

@@ -119,7 +119,10 @@ impl Authorizer {
             .iter()
             .map(|action| policies_for(&policies, action))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut ids: Vec<String> = policies.policies().map(|p| p.id().to_string()).collect();
+        let mut ids: Vec<String> = policies
+            .policies()
+            .map(|p| AsRef::<str>::as_ref(p.id()).to_owned())
+            .collect();
         ids.sort();
         Ok(Self {
             engine: cedar_policy::Authorizer::new(),
@@ -161,7 +164,11 @@ impl Authorizer {
             return Decision::fail_closed(errors);
         }
         let allowed = response.decision() == cedar_policy::Decision::Allow;
-        let mut policies: Vec<String> = diagnostics.reason().map(ToString::to_string).collect();
+        // `as_ref` gives the id itself; `Display` would escape it (and costs a formatter pass).
+        let mut policies: Vec<String> = diagnostics
+            .reason()
+            .map(|id| AsRef::<str>::as_ref(id).to_owned())
+            .collect();
         policies.sort();
         if policies.is_empty() {
             // Without errors an Allow always has a reason, so this is Cedar's default deny.
@@ -303,6 +310,27 @@ mod tests {
         let audit = authz.decide(&analyst, Action::Audit, &Resource::System);
         assert_eq!(audit.policies, [DEFAULT_DENY]);
         assert!(!audit.allowed);
+    }
+
+    #[test]
+    fn per_action_sets_keep_every_policy_and_both_guards() {
+        let authz = Authorizer::new().unwrap();
+        let mut seen = BTreeSet::new();
+        for (action, set) in Action::ALL.iter().zip(&authz.by_action) {
+            let ids: BTreeSet<&str> = set.policies().map(|p| p.id().as_ref()).collect();
+            assert!(ids.contains("guard.clearance"), "{action}");
+            assert!(ids.contains("guard.need_to_know"), "{action}");
+            seen.extend(ids);
+        }
+        let all: BTreeSet<&str> = authz.policy_ids().iter().map(String::as_str).collect();
+        assert_eq!(seen, all);
+        // Filtering is what makes decisions cheap: erase concerns 1 permit + 2 guards, not all.
+        let erase = Action::ALL
+            .iter()
+            .position(|a| *a == Action::Erase)
+            .unwrap();
+        let erase = &authz.by_action[erase];
+        assert_eq!(erase.num_of_policies(), 3);
     }
 
     #[test]

@@ -8,7 +8,6 @@
 //! checkpoints that are inconsistent with each other.
 
 use custos_audit::{AuditEvent, Checkpoint, LogState, NoteSigner};
-use rand::RngExt;
 use sqlx::{AnyConnection, Row};
 
 use crate::clock::now_micros;
@@ -43,27 +42,6 @@ pub(crate) async fn append_many(conn: &mut AnyConnection, events: &[AuditEvent])
         }
         query.execute(&mut *conn).await.map_err(audit_write_failed)?;
     }
-    Ok(())
-}
-
-/// Stores a personal payload (search terms, free text) in the erasable side table and sets the
-/// event's commitment to it. Erasing the row later leaves every proof intact.
-pub(crate) async fn attach_payload(
-    conn: &mut AnyConnection,
-    event: &mut AuditEvent,
-    payload: &str,
-) -> Result<(), StoreError> {
-    let salt: [u8; 16] = rand::rng().random();
-    let commitment = custos_audit::commit_payload(&salt, payload.as_bytes());
-    sqlx::query("INSERT INTO audit_payload (commitment, salt, payload, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(commitment.to_vec())
-        .bind(salt.to_vec())
-        .bind(payload)
-        .bind(now_micros())
-        .execute(&mut *conn)
-        .await
-        .map_err(audit_write_failed)?;
-    event.payload = Some(commitment);
     Ok(())
 }
 

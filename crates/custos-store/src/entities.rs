@@ -10,6 +10,7 @@ use custos_authz::{Action, Principal, Resource};
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::{EntityId, UserId};
 use custos_core::marking::{AclEntry, Classification, SecurityMarking};
+use custos_core::text::Text;
 use custos_core::version::{ChangeKind, VersionMeta, check_change};
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
@@ -19,6 +20,9 @@ use crate::clock::{from_micros, now_micros};
 use crate::error::StoreError;
 use crate::sql::multi_row;
 use crate::{Store, audit_event, audit_log};
+
+/// The reason id recorded when a request names a record that does not exist.
+pub const RECORD_NOT_FOUND: &str = "custos.record_not_found";
 
 /// Why a person's data is being consulted (DPA 2018 s.62(3)(a): the log of consultation must make
 /// it possible to establish its justification). Required for every read and search.
@@ -99,6 +103,16 @@ fn resource<'a>(kind: EntityKind, id: EntityId, marking: &'a SecurityMarking) ->
     }
 }
 
+/// A reason must be storable free text (it is read back as `Text` in the history).
+fn check_reason(reason: Option<&str>) -> Result<(), StoreError> {
+    if let Some(reason) = reason {
+        reason
+            .parse::<Text>()
+            .map_err(|e| StoreError::Refused(format!("the reason is not acceptable: {e}")))?;
+    }
+    Ok(())
+}
+
 fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Refused(format!("cannot encode the record: {e}")))
 }
@@ -117,6 +131,7 @@ impl Store {
         entities: &[NewEntity],
         reason: Option<&str>,
     ) -> Result<(), StoreError> {
+        check_reason(reason)?;
         let mut tx = self.begin_write().await?;
         let mut events = Vec::with_capacity(entities.len());
         for e in entities {
@@ -163,7 +178,8 @@ impl Store {
         let Some(record) = load(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
-        self.authorise(&mut tx, principal, Action::Read, &record, AuditKind::Read, Some(justification.as_str()))
+        let tx = self
+            .authorise(tx, principal, Action::Read, &record, AuditKind::Read, Some(justification.as_str()))
             .await?;
         tx.commit().await?;
         Ok(record)
@@ -180,7 +196,8 @@ impl Store {
         let Some(record) = load(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
-        self.authorise(&mut tx, principal, Action::Read, &record, AuditKind::Read, Some(justification.as_str()))
+        let mut tx = self
+            .authorise(tx, principal, Action::Read, &record, AuditKind::Read, Some(justification.as_str()))
             .await?;
         let rows = sqlx::query(
             "SELECT version, change, author, at, reason, body FROM entity_version \
@@ -208,12 +225,13 @@ impl Store {
         if matches!(change, ChangeKind::Created | ChangeKind::Submitted) {
             return Err(StoreError::Refused("use create or submit for that change".into()));
         }
+        check_reason(reason)?;
         let mut tx = self.begin_write().await?;
         let Some(current) = load(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
         let kind = if change == ChangeKind::Corrected { AuditKind::Correct } else { AuditKind::Update };
-        self.authorise(&mut tx, principal, Action::Update, &current, kind, reason).await?;
+        let mut tx = self.authorise(tx, principal, Action::Update, &current, kind, reason).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict);
         }
@@ -237,7 +255,7 @@ impl Store {
         let Some(current) = load(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
-        self.authorise(&mut tx, principal, Action::Update, &current, AuditKind::Submit, None).await?;
+        let mut tx = self.authorise(tx, principal, Action::Update, &current, AuditKind::Submit, None).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict);
         }
@@ -252,28 +270,28 @@ impl Store {
         Ok(version)
     }
 
-    /// Decides `action` on `record`; on allow, queues the audit event of `kind` in `tx`; on deny,
-    /// records the denial (committing `tx` with only the denial in it) and returns `Denied`.
+    /// Decides `action` on `record`. On allow, queues the audit event of `kind` in `tx` and hands
+    /// the transaction back; on deny, commits `tx` with only the denial event in it (the denial
+    /// must be kept even though the request fails) and returns `Denied`.
     async fn authorise(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
         principal: &Principal,
         action: Action,
         record: &EntityRecord,
         kind: AuditKind,
         justification: Option<&str>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         let decision = self.authz.decide(principal, action, &resource(record.kind, record.id, &record.marking));
         let objects = vec![object_ref(record.kind, record.id)];
         if decision.allowed {
             let event = audit_event(kind, principal, objects, justification, &decision);
-            audit_log::append(tx, &event).await
+            audit_log::append(&mut tx, &event).await?;
+            Ok(tx)
         } else {
             let event = audit_event(AuditKind::AccessDenied, principal, objects, justification, &decision);
-            audit_log::append(tx, &event).await?;
-            // The denial must be kept even though the request fails: commit just it.
-            let finished = std::mem::replace(tx, self.begin_write().await?);
-            finished.commit().await?;
+            audit_log::append(&mut tx, &event).await?;
+            tx.commit().await?;
             Err(StoreError::Denied)
         }
     }
@@ -285,7 +303,11 @@ impl Store {
         principal: &Principal,
         id: EntityId,
     ) -> Result<T, StoreError> {
-        let decision = custos_authz::Decision::deny("record-not-found");
+        let decision = custos_authz::Decision {
+            allowed: false,
+            policies: vec![RECORD_NOT_FOUND.to_owned()],
+            errors: Vec::new(),
+        };
         let objects = vec![ObjectRef {
             kind: "unknown".into(),
             id: id.to_string(),
@@ -337,7 +359,7 @@ async fn insert_entities(
                 .bind(e.body.kind().as_str())
                 .bind(1_i64)
                 .bind(e.marking.classification.level())
-                .bind(e.marking.sensitive)
+                .bind(i16::from(e.marking.sensitive))
                 .bind(e.marking.owning_unit.as_str().to_owned())
                 .bind(encode(&e.marking.acl)?)
                 .bind(None::<i64>)
@@ -368,9 +390,9 @@ async fn insert_entities(
             for (id, link) in links {
                 link_q = link_q
                     .bind(id.as_bytes().to_vec())
-                    .bind(link.from.as_bytes().to_vec())
-                    .bind(link.to.as_bytes().to_vec())
-                    .bind(link.kind.as_str().to_owned());
+                    .bind(link.from().as_bytes().to_vec())
+                    .bind(link.to().as_bytes().to_vec())
+                    .bind(link.kind().to_string().to_owned());
             }
             link_q.execute(&mut *conn).await?;
         }
@@ -383,8 +405,8 @@ async fn check_link_endpoints(
     batch: &[NewEntity],
     link: &custos_core::link::Link,
 ) -> Result<(), StoreError> {
-    let (from_kind, to_kind) = link.kind.endpoints();
-    for (end, id, want) in [("from", link.from, from_kind), ("to", link.to, to_kind)] {
+    let (from_kind, to_kind) = link.kind().endpoints();
+    for (end, id, want) in [("from", link.from(), from_kind), ("to", link.to(), to_kind)] {
         let found = match batch.iter().find(|e| e.id == id) {
             Some(e) => Some(e.body.kind()),
             None => sqlx::query("SELECT kind FROM entity WHERE id = $1")
@@ -400,7 +422,7 @@ async fn check_link_endpoints(
             Some(kind) => {
                 return Err(StoreError::Refused(format!(
                     "a {} link's {end} end must be a {}, not a {}",
-                    link.kind.as_str(),
+                    link.kind().to_string(),
                     want.as_str(),
                     kind.as_str()
                 )));
@@ -456,9 +478,9 @@ async fn write_version(
     }
     if let EntityBody::Link(link) = body {
         sqlx::query("UPDATE link SET from_id = $1, to_id = $2, kind = $3 WHERE id = $4")
-            .bind(link.from.as_bytes().to_vec())
-            .bind(link.to.as_bytes().to_vec())
-            .bind(link.kind.as_str().to_owned())
+            .bind(link.from().as_bytes().to_vec())
+            .bind(link.to().as_bytes().to_vec())
+            .bind(link.kind().to_string().to_owned())
             .bind(id.as_bytes().to_vec())
             .execute(&mut *conn)
             .await?;
@@ -496,7 +518,7 @@ fn record_from_row(id: EntityId, row: &AnyRow) -> Result<EntityRecord, StoreErro
         kind: kind.parse().map_err(|_| corrupt("entity kind"))?,
         marking: SecurityMarking {
             classification,
-            sensitive: row.try_get("sensitive")?,
+            sensitive: row.try_get::<i16, _>("sensitive")? != 0,
             owning_unit: owning_unit.parse().map_err(|_| corrupt("owning unit"))?,
             acl: serde_json::from_str::<Vec<AclEntry>>(&acl).map_err(|_| corrupt("access list"))?,
         },
@@ -518,7 +540,10 @@ fn version_from_row(row: &AnyRow) -> Result<VersionRecord, StoreError> {
             version: u32::try_from(version).map_err(|_| corrupt("version"))?,
             author: author.parse().map_err(|_| corrupt("author"))?,
             at: from_micros(row.try_get("at")?),
-            reason: row.try_get("reason")?,
+            reason: row
+                .try_get::<Option<String>, _>("reason")?
+                .map(|r| r.parse().map_err(|_| corrupt("reason")))
+                .transpose()?,
             change: change.parse().map_err(|_| corrupt("change kind"))?,
         },
         body: serde_json::from_str(&body).map_err(|_| corrupt("record body"))?,

@@ -14,9 +14,6 @@ pub mod signing_key;
 mod sql;
 pub mod users;
 
-#[cfg(any(test, feature = "testing"))]
-pub mod testing;
-
 use std::sync::Arc;
 
 use custos_audit::{AuditEvent, AuditKind, NoteSigner, ObjectRef};

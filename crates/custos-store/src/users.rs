@@ -116,7 +116,7 @@ impl Store {
 
     /// The principal of an enabled user, as stored. `None` for an unknown or disabled user.
     pub async fn principal(&self, user: &UserId) -> Result<Option<Principal>, StoreError> {
-        let row = sqlx::query("SELECT roles, units, clearance FROM users WHERE user_id = $1 AND disabled = FALSE")
+        let row = sqlx::query("SELECT roles, units, clearance FROM users WHERE user_id = $1 AND disabled = 0")
             .bind(user.as_str().to_owned())
             .fetch_optional(&self.pool)
             .await?;
@@ -140,7 +140,7 @@ impl Store {
     /// the user exists.
     pub async fn check_password(&self, user: &UserId, password: &str) -> Result<bool, StoreError> {
         let stored: Option<String> =
-            sqlx::query("SELECT password_hash FROM users WHERE user_id = $1 AND disabled = FALSE")
+            sqlx::query("SELECT password_hash FROM users WHERE user_id = $1 AND disabled = 0")
                 .bind(user.as_str().to_owned())
                 .fetch_optional(&self.pool)
                 .await?

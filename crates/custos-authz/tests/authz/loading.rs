@@ -125,3 +125,18 @@ fn the_schema_must_parse_and_declare_what_the_rust_side_uses() {
         AuthzError::Incomplete("action Custos::Action::\"audit\"".into())
     );
 }
+
+#[test]
+fn action_groups_are_refused_rather_than_ignored() {
+    // Per-request slices carry no action entities, so `action in Group` could not be evaluated.
+    let grouped = SCHEMA_SOURCE.replace(
+        "action create, update appliesTo",
+        "action writes;\n  action create, update in [writes] appliesTo",
+    );
+    assert_ne!(grouped, SCHEMA_SOURCE);
+    let err = Authorizer::from_sources(&grouped, POLICY_SOURCES).unwrap_err();
+    assert!(
+        matches!(&err, AuthzError::Unsupported(what) if what.contains("writes")),
+        "{err}"
+    );
+}

@@ -1,6 +1,6 @@
 //! `EventDraft` → `Event` and `LinkDraft` → `Link`, collecting every field error.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Collector, FieldErrors, parse_date, parse_timestamp, present};
 use crate::event::{Event, EventTime, TimeRange};
@@ -9,7 +9,7 @@ use crate::link::{Link, LinkError, LinkKind};
 use crate::text::Text;
 
 /// An event as typed in: either `at`, or a `from`/`to` window.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EventDraft {
     pub kind: String,
@@ -22,7 +22,7 @@ pub struct EventDraft {
 }
 
 /// A link as typed in. `relation` is needed for `kind` = `family` and refused otherwise.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinkDraft {
     pub from: String,

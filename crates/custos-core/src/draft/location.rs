@@ -1,6 +1,6 @@
 //! `LocationDraft` → `Location`, collecting every field error.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Collector, FieldErrors};
 use crate::identifiers::{Postcode, Uprn};
@@ -8,7 +8,7 @@ use crate::location::{Coordinates, Location, LocationError, MAX_ADDRESS_LINES};
 use crate::text::Label;
 
 /// A location as typed in. Blank address lines (unused boxes) are ignored.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LocationDraft {
     pub address_lines: Vec<String>,

@@ -1,7 +1,7 @@
 //! `ObjectDraft` → `Object`. One flat set of boxes (as a form sends them) whose meaning depends on
 //! `kind`; a box that does not apply to the kind is an error rather than silently dropped.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Collector, FieldErrors, present};
 use crate::identifiers::{Imei, PhoneNumber, Vin, Vrm};
@@ -10,7 +10,7 @@ use crate::text::{Label, Text};
 
 /// An object as typed in. `kind` is `vehicle`, `phone`, `weapon`, `property` or `document`;
 /// `number` is the phone number for a phone and the document number for a document.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ObjectDraft {
     pub kind: String,

@@ -1,6 +1,6 @@
 //! `PersonDraft` → `Person`, collecting every field error.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Collector, FieldErrors, parse_date, present};
 use crate::identifiers::{CountryCode, Passport};
@@ -13,7 +13,7 @@ use crate::text::Text;
 const EARLIEST_BIRTH_YEAR: i16 = 1880;
 
 /// A person as typed in: every field a string or list of strings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PersonDraft {
     pub names: Vec<PersonNameDraft>,
@@ -27,7 +27,7 @@ pub struct PersonDraft {
 }
 
 /// One name as typed in. `kind` defaults to `primary`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PersonNameDraft {
     pub kind: Option<String>,
@@ -38,7 +38,7 @@ pub struct PersonNameDraft {
 }
 
 /// One identifier as typed in: `kind` is e.g. `pnc_id`, `passport`, `ni_number`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct IdentifierDraft {
     pub kind: String,

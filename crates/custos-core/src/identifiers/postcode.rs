@@ -3,9 +3,10 @@
 //! Format rules from Royal Mail's postcode format guidance (reproduced by the Market Research
 //! Society, <https://www.mrs.org.uk/pdf/postcodeformat.pdf>, and in BS 7666): outward code A9,
 //! A99, AA9, AA99, A9A or AA9A; inward code 9AA. Q, V and X are not used in the first position;
-//! I, J and Z not in the second; only A B C D E F G H J K P S T U W in the third (A9A); only
-//! A B E H M N P R V W X Y in the fourth (AA9A); the inward letters never use C I K M O V. The
-//! special postcode GIR 0AA is also accepted. A well-formed postcode may still not exist: that
+//! I, J and Z not in the second; only A B C D E F G H J K S T U W in the third (A9A) — we also
+//! accept P there, used by the later non-geographic district N1P; only A B E H M N P R V W X Y in
+//! the fourth (AA9A); the inward letters never use C I K M O V. The special postcode GIR 0AA is
+//! also accepted. A well-formed postcode may still not exist: that
 //! needs the Postcode Address File, which this pure crate does not hold.
 
 use serde::{Deserialize, Serialize};

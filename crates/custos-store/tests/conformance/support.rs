@@ -6,7 +6,6 @@
 //! cannot be reached FAILS the test: a skipped backend would prove nothing.
 
 use std::panic::resume_unwind;
-use std::path::PathBuf;
 
 use custos_store::{Location, Store};
 use sqlx::{AnyConnection, Connection, Executor};
@@ -22,10 +21,6 @@ pub struct TestDb {
 }
 
 impl TestDb {
-    pub fn data_dir(&self) -> PathBuf {
-        self.dir.path().to_path_buf()
-    }
-
     /// Reopens the same database (as a restart would).
     pub async fn reopen(&self) -> Result<Store, custos_store::StoreError> {
         Store::open(&self.location).await

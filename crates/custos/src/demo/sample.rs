@@ -53,6 +53,38 @@ pub(super) fn pick<T: Copy>(rng: &mut Stream, items: &[T]) -> T {
     items[index(rng, items.len()).min(items.len().saturating_sub(1))]
 }
 
+/// An item of a small table chosen in proportion to its weight (linear scan, no allocation).
+pub(super) fn weighted<T: Copy>(rng: &mut Stream, items: &[(T, f64)]) -> T {
+    let total: f64 = items.iter().map(|i| i.1.max(0.0)).sum();
+    let mut x = unit(rng) * total;
+    for &(item, w) in items {
+        let w = w.max(0.0);
+        if x < w {
+            return item;
+        }
+        x -= w;
+    }
+    items[items.len().saturating_sub(1)].0
+}
+
+/// A Zipf-distributed rank in `0..len`: rank `r` has weight about `1 / (r + 1 + shift)`, drawn by
+/// inverting the continuous approximation of the distribution (no table needed). Name lists are
+/// in popularity order, so this reproduces the long tail of real name counts.
+pub(super) fn zipf(rng: &mut Stream, len: usize, shift: f64) -> usize {
+    if len <= 1 {
+        return 0;
+    }
+    let a = 1.0 + shift;
+    let b = len as f64 + 1.0 + shift;
+    let x = a * (b / a).powf(unit(rng));
+    ((x - a) as usize).min(len - 1)
+}
+
+/// An element of a popularity-ordered list, drawn by `zipf`.
+pub(super) fn popular<'a>(rng: &mut Stream, names: &[&'a str], shift: f64) -> &'a str {
+    names.get(zipf(rng, names.len(), shift)).copied().unwrap_or("")
+}
+
 /// A 16-byte record id shaped as a random (version 4, RFC 4122 variant) UUID, so that
 /// `EntityId::from_bytes` and `EntityId::from_random_bytes` give the same value.
 pub(super) fn new_id(rng: &mut Stream) -> [u8; 16] {
@@ -215,6 +247,13 @@ mod tests {
         let z = Weighted::zipf(100, 1.0, 0.0);
         let first = (0..2000).filter(|_| z.sample(&mut rng) == 0).count();
         assert!(first > 200, "rank 1 should be the most common, got {first}");
+        let mut ranks = [0usize; 50];
+        for _ in 0..20_000 {
+            ranks[zipf(&mut rng, 50, 2.0)] += 1;
+        }
+        assert!(ranks[0] > ranks[5] && ranks[5] > ranks[40] && ranks[49] > 0, "{ranks:?}");
+        assert_eq!(zipf(&mut rng, 1, 2.0), 0);
+        assert_eq!(weighted(&mut rng, &[("a", 0.0), ("b", 1.0)]), "b");
     }
 
     #[test]

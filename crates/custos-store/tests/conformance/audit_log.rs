@@ -1,0 +1,129 @@
+//! The audit log on disk: a failed audit write fails the operation; integration signs checkpoints
+//! that verify; any stored edit is found and named; proofs check out; the key is stable.
+
+use custos_audit::{verify_consistency, verify_inclusion};
+use sqlx::Executor;
+
+use crate::conformance;
+use crate::fixtures::*;
+use crate::support::TestDb;
+
+/// Makes every insert into the audit queue fail, as a full disk or a broken table would.
+async fn break_audit_writes(db: &TestDb) {
+    let mut conn = db.raw().await;
+    if db.is_postgres() {
+        conn.execute(
+            "CREATE FUNCTION fail_audit() RETURNS trigger AS $$ \
+             BEGIN RAISE EXCEPTION 'injected audit failure'; END $$ LANGUAGE plpgsql",
+        )
+        .await
+        .unwrap();
+        conn.execute(
+            "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_pending FOR EACH ROW EXECUTE FUNCTION fail_audit()",
+        )
+        .await
+        .unwrap();
+    } else {
+        conn.execute(
+            "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_pending \
+             BEGIN SELECT RAISE(ABORT, 'injected audit failure'); END",
+        )
+        .await
+        .unwrap();
+    }
+}
+
+async fn some_history(db: &TestDb, n: usize) {
+    let who = investigator();
+    for i in 0..n {
+        let id = db.store
+            .create_entity(&who, person("Ada", &format!("Lovelace{}", "e".repeat(i % 3)), "1990-12-10"), marking(), None)
+            .await
+            .unwrap();
+        db.store.read_entity(&who, id, &why()).await.unwrap();
+        if i % 4 == 3 {
+            db.store.integrate_audit().await.unwrap();
+        }
+    }
+    db.store.integrate_audit().await.unwrap();
+}
+
+conformance! {
+    async fn a_failed_audit_write_stores_nothing(db: TestDb) {
+        let who = investigator();
+        let id = db.store.create_entity(&who, person("Ada", "Lovelace", "1990-12-10"), marking(), None).await.unwrap();
+        break_audit_writes(&db).await;
+        let err = db.store.create_entity(&who, person("Bob", "Lovelace", "1991-01-01"), marking(), None).await.unwrap_err();
+        assert!(err.to_string().contains("audit"), "{err}");
+        let err = db.store.read_entity(&who, id, &why()).await.unwrap_err();
+        assert!(err.to_string().contains("audit"), "a read whose audit fails returns nothing: {err}");
+        let err = db.store
+            .change_entity(&who, id, 1, person("Ada", "King", "1990-12-10"), custos_core::version::ChangeKind::Edited, None)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("audit"), "{err}");
+        let mut conn = db.raw().await;
+        assert_eq!(count(&mut conn, "entity").await, 1);
+        assert_eq!(count(&mut conn, "entity_version").await, 1);
+    }
+
+    async fn integrated_logs_verify_and_prove(db: TestDb) {
+        some_history(&db, 10).await;
+        let verifier = db.store.audit_verifier();
+        let report = db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap();
+        assert_eq!(report.leaves, 20);
+        assert_eq!(report.unsigned_tail, 0);
+        assert!(report.checkpoints >= 3);
+        let latest = report.latest.unwrap();
+        assert_eq!(latest.size(), 20);
+        for seq in [0, 7, 19] {
+            let p = db.store.prove_inclusion(seq).await.unwrap();
+            let hash = custos_audit::leaf_hash(&p.leaf);
+            assert!(verify_inclusion(&hash, seq, p.checkpoint.size(), &p.proof, p.checkpoint.root()));
+            assert!(!verify_inclusion(&hash, (seq + 1) % 20, p.checkpoint.size(), &p.proof, p.checkpoint.root()));
+        }
+        assert!(db.store.prove_inclusion(20).await.is_err());
+        let c = db.store.prove_consistency(8, 20).await.unwrap();
+        assert!(verify_consistency(8, 20, c.old.root(), c.new.root(), &c.proof));
+        assert!(db.store.prove_consistency(9, 20).await.is_err(), "no checkpoint of size 9");
+        // Reopening keeps the same key and extends the same log.
+        let again = db.reopen().await.unwrap();
+        assert_eq!(again.audit_verifier().to_string(), verifier.to_string());
+    }
+
+    async fn edited_leaves_are_named(db: TestDb) {
+        some_history(&db, 6).await;
+        let verifier = db.store.audit_verifier();
+        let mut conn = db.raw().await;
+        // Change one byte inside leaf 5's event (after the 41-byte header).
+        let leaf: Vec<u8> = sqlx::Row::get(
+            &sqlx::query("SELECT leaf FROM audit_leaf WHERE seq = 5").fetch_one(&mut conn).await.unwrap(),
+            0,
+        );
+        let mut edited = leaf.clone();
+        edited[60] ^= 0x01;
+        sqlx::query("UPDATE audit_leaf SET leaf = $1 WHERE seq = 5").bind(edited).execute(&mut conn).await.unwrap();
+        let err = db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap_err();
+        assert!(err.to_string().starts_with("leaf 5"), "{err}");
+        sqlx::query("UPDATE audit_leaf SET leaf = $1 WHERE seq = 5").bind(leaf).execute(&mut conn).await.unwrap();
+        db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().expect("restored");
+        // Delete a row.
+        conn.execute("DELETE FROM audit_leaf WHERE seq = 3").await.unwrap();
+        let err = db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap_err();
+        assert!(err.to_string().starts_with("leaf 3"), "{err}");
+    }
+
+    async fn edited_checkpoints_are_named(db: TestDb) {
+        some_history(&db, 4).await;
+        let verifier = db.store.audit_verifier();
+        let mut conn = db.raw().await;
+        conn.execute("UPDATE audit_checkpoint SET note = REPLACE(note, 'custos.invalid', 'custos.lnvalid') WHERE id = (SELECT MIN(id) FROM audit_checkpoint)")
+            .await
+            .unwrap();
+        let err = db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap_err();
+        assert!(err.to_string().starts_with("checkpoint 0"), "{err}");
+        // A different key does not verify this log at all.
+        let stranger = custos_audit::NoteSigner::from_seed("custos-audit", [7; 32]).unwrap().verifier();
+        assert!(db.store.verify_audit(&[stranger]).await.unwrap().is_err());
+    }
+}
