@@ -1,17 +1,16 @@
 //! The [`Authorizer`]: loads and validates the Cedar schema and policies once, then answers
 //! [`Authorizer::decide`] per request, failing closed.
 
+mod selection;
 mod slice;
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-use cedar_policy::{
-    ActionConstraint, Context, EntityUid, PolicyId, PolicySet, Request, Schema, ValidationMode,
-    Validator,
-};
+use cedar_policy::{Context, PolicyId, PolicySet, Request, Schema, ValidationMode, Validator};
 
 use crate::input::{Action, Principal, Resource};
+use selection::Selection;
 use slice::Names;
 
 /// The reason id of a deny because no permit applied (Cedar's default deny).
@@ -72,11 +71,8 @@ pub struct Authorizer {
     schema: Schema,
     /// Every policy (for [`Authorizer::policy_text`]).
     policies: PolicySet,
-    /// Indexed like [`Action::ALL`]: the policies whose action scope admits that action. Cedar
-    /// evaluates every policy it is given, so evaluating only these is most of the speed; the
-    /// decision is the same because a policy whose scope excludes the action is never satisfied
-    /// and, its scope being checked first, never errors.
-    by_action: Vec<PolicySet>,
+    /// The subset of `policies` each request needs (see `selection.rs` for why it is exact).
+    selection: Selection,
     ids: Vec<String>,
     names: Names,
 }
@@ -114,11 +110,7 @@ impl Authorizer {
             return Err(AuthzError::Unsupported(format!("action group {group}")));
         }
         let names = Names::new(&schema)?;
-        let by_action = names
-            .actions()
-            .iter()
-            .map(|action| policies_for(&policies, action))
-            .collect::<Result<Vec<_>, _>>()?;
+        let selection = Selection::new(&policies, names.actions(), names.role_type())?;
         let mut ids: Vec<String> = policies
             .policies()
             .map(|p| AsRef::<str>::as_ref(p.id()).to_owned())
@@ -128,7 +120,7 @@ impl Authorizer {
             engine: cedar_policy::Authorizer::new(),
             schema,
             policies,
-            by_action,
+            selection,
             ids,
             names,
         })
@@ -142,8 +134,9 @@ impl Authorizer {
             Ok(slice) => slice,
             Err(error) => return Decision::fail_closed(vec![error]),
         };
-        let Some(policies) = self.by_action.get(slice.action_index) else {
-            return Decision::fail_closed(vec![format!("no policy set for action {action}")]);
+        let policies = match self.selection.select(slice.action_index, &principal.roles) {
+            Ok(policies) => policies,
+            Err(error) => return Decision::fail_closed(vec![error]),
         };
         let request = match Request::new(
             slice.principal,
@@ -157,7 +150,7 @@ impl Authorizer {
         };
         let response = self
             .engine
-            .is_authorized(&request, policies, &slice.entities);
+            .is_authorized(&request, &policies, &slice.entities);
         let diagnostics = response.diagnostics();
         let errors: Vec<String> = diagnostics.errors().map(ToString::to_string).collect();
         if !errors.is_empty() {
@@ -250,24 +243,6 @@ fn load_policies(files: &[(&str, &str)]) -> Result<PolicySet, AuthzError> {
     Ok(set)
 }
 
-/// The policies of `all` whose action scope admits `action` (the schema has no action groups, so
-/// `action in [...]` is membership of the list).
-fn policies_for(all: &PolicySet, action: &EntityUid) -> Result<PolicySet, AuthzError> {
-    let mut set = PolicySet::new();
-    for policy in all.policies() {
-        let admits = match policy.action_constraint() {
-            ActionConstraint::Any => true,
-            ActionConstraint::Eq(uid) => &uid == action,
-            ActionConstraint::In(uids) => uids.contains(action),
-        };
-        if admits {
-            set.add(policy.clone())
-                .map_err(|e| AuthzError::Validation(e.to_string()))?;
-        }
-    }
-    Ok(set)
-}
-
 /// The source position encoded in Cedar's default policy id `policyN`.
 fn source_index(id: &str) -> usize {
     id.strip_prefix("policy")
@@ -313,24 +288,43 @@ mod tests {
     }
 
     #[test]
-    fn per_action_sets_keep_every_policy_and_both_guards() {
+    fn selection_keeps_every_policy_and_narrows_by_action_and_role() {
         let authz = Authorizer::new().unwrap();
-        let mut seen = BTreeSet::new();
-        for (action, set) in Action::ALL.iter().zip(&authz.by_action) {
-            let ids: BTreeSet<&str> = set.policies().map(|p| p.id().as_ref()).collect();
-            assert!(ids.contains("guard.clearance"), "{action}");
-            assert!(ids.contains("guard.need_to_know"), "{action}");
-            seen.extend(ids);
-        }
-        let all: BTreeSet<&str> = authz.policy_ids().iter().map(String::as_str).collect();
-        assert_eq!(seen, all);
-        // Filtering is what makes decisions cheap: erase concerns 1 permit + 2 guards, not all.
-        let erase = Action::ALL
-            .iter()
-            .position(|a| *a == Action::Erase)
+        let all: BTreeSet<String> = authz.policy_ids().iter().cloned().collect();
+        assert_eq!(authz.selection.ids(), all);
+        let index = |a: Action| Action::ALL.iter().position(|x| *x == a).unwrap();
+        // erase: the records manager's permit and the two guards.
+        assert_eq!(authz.selection.count(index(Action::Erase)), 3);
+        let ids = |set: &PolicySet| -> BTreeSet<String> {
+            set.policies()
+                .map(|p| AsRef::<str>::as_ref(p.id()).to_owned())
+                .collect()
+        };
+        let read = index(Action::Read);
+        let none = authz.selection.select(read, &[]).unwrap();
+        assert_eq!(
+            ids(&none),
+            ["guard.clearance", "guard.need_to_know"]
+                .map(String::from)
+                .into()
+        );
+        let two = authz
+            .selection
+            .select(read, &[Role::Auditor, Role::Investigator])
             .unwrap();
-        let erase = &authz.by_action[erase];
-        assert_eq!(erase.num_of_policies(), 3);
+        assert_eq!(
+            ids(&two),
+            [
+                "guard.clearance",
+                "guard.need_to_know",
+                "role.investigator.consult"
+            ]
+            .map(String::from)
+            .into()
+        );
+        // The cache hands back the same set for the same roles.
+        let again = authz.selection.select(read, &[Role::Investigator]).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&two, &again));
     }
 
     #[test]

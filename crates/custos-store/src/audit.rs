@@ -4,7 +4,7 @@
 //! web layer's job and is authorised there.
 
 use custos_audit::{
-    Checkpoint, Hash, LogVerifier, NoteVerifier, VerifyError, VerifyReport, consistency_proof,
+    AuditEvent, Checkpoint, Hash, LogVerifier, NoteVerifier, VerifyError, VerifyReport, consistency_proof,
     inclusion_proof, leaf_hash, open,
 };
 use sqlx::Row;
@@ -46,6 +46,15 @@ pub struct AuditSnapshot {
 }
 
 impl Store {
+    /// Records events about no stored record (sign-in, failed sign-in, sign-out), in one
+    /// transaction: all are durable when this returns, or none is.
+    pub async fn record_events(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        audit_log::append_many(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Integrates every pending audit event, batch by batch, each batch in its own transaction with
     /// its own signed checkpoint. Returns how many were integrated and the last checkpoint.
     pub async fn integrate_audit(&self) -> Result<Integration, StoreError> {

@@ -21,6 +21,7 @@ const SYSTEM_ID: &str = "force";
 /// attribute-less role and system entities (cloned into each slice).
 #[derive(Debug)]
 pub(super) struct Names {
+    role: EntityTypeName,
     user: EntityTypeName,
     unit: EntityTypeName,
     record: EntityTypeName,
@@ -74,6 +75,7 @@ impl Names {
             .collect();
         let system = Entity::new_no_attrs(uid(&type_name("System")?, SYSTEM_ID), HashSet::new());
         Ok(Self {
+            role,
             user: type_name("User")?,
             unit: type_name("Unit")?,
             record: type_name("Record")?,
@@ -221,6 +223,11 @@ impl Names {
             resource: resource_uid,
             entities,
         })
+    }
+
+    /// The `Custos::Role` entity type.
+    pub(super) fn role_type(&self) -> &EntityTypeName {
+        &self.role
     }
 
     /// The action uids, indexed like [`Action::ALL`].
