@@ -49,6 +49,15 @@ CREATE TABLE link (
 CREATE INDEX link_from ON link (from_id);
 CREATE INDEX link_to ON link (to_id);
 
+-- Exact-key name search: one row per name (primary, aliases, previous names) of each person.
+CREATE TABLE person_name_key (
+    entity_id       BLOB NOT NULL REFERENCES entity (id) ON DELETE CASCADE,
+    surname_key     TEXT NOT NULL,
+    forename_key    TEXT NOT NULL
+);
+CREATE INDEX person_name_key_name ON person_name_key (surname_key, forename_key);
+CREATE INDEX person_name_key_entity ON person_name_key (entity_id);
+
 -- Audit events are written here inside the audited transaction; the single integrator moves them
 -- into the Merkle log (audit_leaf) in order, assigning sequence numbers.
 CREATE TABLE audit_pending (

@@ -29,12 +29,8 @@ fn main() {
     let un1 = u("Custos::Unit", "CE-BCU");
     let un2 = u("Custos::Unit", "MIT-2");
     let rec = u("Custos::Record", "p1");
-    let build = |parents: bool| {
-        let ps = if parents {
-            vec![r1.clone(), r2.clone(), un1.clone(), un2.clone()]
-        } else {
-            vec![]
-        };
+    let build = |n: usize| {
+        let ps: Vec<EntityUid> = [r1.clone(), r2.clone(), un1.clone(), un2.clone()].into_iter().take(n).collect();
         let pe = Entity::new_with_tags(
             user.clone(),
             [
@@ -94,14 +90,10 @@ fn main() {
             Entity::new_no_attrs(un2.clone(), Default::default()),
         ]
     };
-    time("build", || build(true));
-    time("full slice", || {
-        Entities::from_entities(build(true), None).unwrap()
-    });
-    time("no leaves", || {
-        Entities::from_entities(build(true).into_iter().take(2), None).unwrap()
-    });
-    time("no parents, no leaves", || {
-        Entities::from_entities(build(false).into_iter().take(2), None).unwrap()
-    });
+    for _ in 0..2 {
+    time("build", || build(4));
+    time("4 parents", || Entities::from_entities(build(4), None).unwrap());
+    time("2 parents", || Entities::from_entities(build(2), None).unwrap());
+    time("0 parents", || Entities::from_entities(build(0), None).unwrap());
+    }
 }

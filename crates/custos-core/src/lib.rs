@@ -15,6 +15,7 @@ pub mod marking;
 pub mod object;
 pub mod person;
 pub mod role;
+pub mod search_key;
 pub mod text;
 pub mod version;
 

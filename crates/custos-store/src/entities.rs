@@ -146,6 +146,8 @@ impl Store {
         }
         let now = now_micros();
         insert_entities(&mut tx, entities, &principal.user, now, reason).await?;
+        let people: Vec<_> = entities.iter().map(|e| (e.id, &e.body)).collect();
+        crate::search::index_names(&mut tx, &people, false).await?;
         audit_log::append_many(&mut tx, &events).await?;
         tx.commit().await?;
         Ok(())
@@ -239,6 +241,7 @@ impl Store {
             .map_err(|e| StoreError::Refused(e.to_string()))?;
         let version = current.version + 1;
         write_version(&mut tx, id, version, change, &principal.user, reason, &body, None).await?;
+        crate::search::index_names(&mut tx, &[(id, &body)], true).await?;
         tx.commit().await?;
         Ok(version)
     }
@@ -489,7 +492,7 @@ async fn write_version(
 }
 
 /// Loads the current state of an entity (no authorisation: callers authorise before returning it).
-async fn load(conn: &mut AnyConnection, id: EntityId) -> Result<Option<EntityRecord>, StoreError> {
+pub(crate) async fn load(conn: &mut AnyConnection, id: EntityId) -> Result<Option<EntityRecord>, StoreError> {
     let row = sqlx::query(
         "SELECT e.kind, e.current_version, e.classification, e.sensitive, e.owning_unit, e.acl, \
          e.submitted_at, e.created_at, e.updated_at, v.body FROM entity e \

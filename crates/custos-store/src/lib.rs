@@ -10,6 +10,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod migrate;
+pub mod search;
 pub mod signing_key;
 mod sql;
 pub mod users;

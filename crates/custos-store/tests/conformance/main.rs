@@ -7,4 +7,5 @@ mod audit_log;
 mod entities;
 mod fixtures;
 mod schema;
+mod search;
 mod users;

@@ -28,6 +28,8 @@ pub(super) struct Record {
     /// Relative chance of being picked as a suspect, arrested person or subject.
     pub activity: f64,
     pub dob: Option<Date>,
+    /// Local location index of the home this record is linked to.
+    pub home: Option<usize>,
 }
 
 /// A group of people living together.
@@ -65,6 +67,8 @@ pub(super) struct Builder {
     pub premises: Vec<usize>,
     /// District of each local location.
     pub location_district: Vec<usize>,
+    /// People (local record index) and their role in each local event.
+    pub event_people: Vec<Vec<(usize, &'static str)>>,
     humans_made: u64,
     duplicates_made: u64,
 }
@@ -102,9 +106,16 @@ impl Builder {
             residential: Vec::new(),
             premises: Vec::new(),
             location_district: Vec::new(),
+            event_people: Vec::new(),
             humans_made: 0,
             duplicates_made: 0,
         }
+    }
+
+    /// A builder for chunk 0 of a 1,000-person force, for unit tests of the parts.
+    #[cfg(test)]
+    pub(super) fn for_tests(seed: u64) -> Self {
+        Self::new(seed, 1, Base::default(), CHUNK_PEOPLE)
     }
 
     /// A serial for a new human, unique across the force.

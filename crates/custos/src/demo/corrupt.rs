@@ -125,6 +125,11 @@ const OCR: &[(&str, &str)] = &[
     ("e", "c"),
 ];
 
+/// Whether `ocr` can change `name`.
+pub(super) fn ocr_applies(name: &str) -> bool {
+    OCR.iter().any(|(from, _)| name.contains(from))
+}
+
 /// Applies one OCR confusion at a random place where one applies.
 pub(super) fn ocr(rng: &mut Stream, name: &str) -> Option<String> {
     let spots: Vec<(usize, &str, &str)> =
@@ -148,6 +153,26 @@ pub(super) fn nickname(rng: &mut Stream, forename: &str) -> Option<String> {
     }
     options.retain(|o| *o != forename);
     (!options.is_empty()).then(|| pick(rng, &options).to_owned())
+}
+
+/// Whether `nickname` knows `forename`.
+pub(super) fn has_nickname(forename: &str) -> bool {
+    NICKNAMES.iter().any(|(formal, nicks)| *formal == forename || nicks.contains(&forename))
+}
+
+/// Whether `transliterate` knows `name`.
+pub(super) fn has_transliteration(name: &str) -> bool {
+    TRANSLITERATIONS.iter().any(|g| g.contains(&name))
+}
+
+/// Whether `respell` knows `name`.
+pub(super) fn has_spelling(name: &str) -> bool {
+    SPELLINGS.iter().any(|g| g.contains(&name))
+}
+
+/// Whether `punctuation` can change `name`.
+pub(super) fn punctuation_applies(name: &str) -> bool {
+    name.contains(['\'', '-', ' ']) || name.strip_prefix("Mc").is_some_and(|r| r.starts_with(char::is_uppercase))
 }
 
 /// Another member of `name`'s group in `groups`.
@@ -372,6 +397,10 @@ mod tests {
         assert!(["Saint John", "St. John"].contains(&punctuation(&mut r, "St John").unwrap().as_str()));
         assert!(["Mc Donald", "Mcdonald"].contains(&punctuation(&mut r, "McDonald").unwrap().as_str()));
         assert_eq!(punctuation(&mut r, "Smith"), None);
+        assert!(punctuation_applies("O'Brien") && punctuation_applies("McKay") && !punctuation_applies("Mcintosh"));
+        assert!(has_nickname("Bill") && has_nickname("William") && !has_nickname("Zebedee"));
+        assert!(has_transliteration("Nguyen") && has_spelling("Thomson") && !has_spelling("Nguyen"));
+        assert!(ocr_applies("Sam") && !ocr_applies("Yuk"));
         let p = partial_surname(&mut r, "Smith-Jones").unwrap();
         assert!(p == "Smith" || p == "Jones");
         assert!(["García", "López"].contains(&partial_surname(&mut r, "García López").unwrap().as_str()));

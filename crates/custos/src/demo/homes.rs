@@ -135,7 +135,8 @@ impl Builder {
                 }
             }
         };
-        let local = self.push_location(lines, street, kind, chance(&mut self.rng, 0.93));
+        let with_uprn = chance(&mut self.rng, 0.93);
+        let local = self.push_location(lines, street, kind, with_uprn);
         self.residential.push(local);
         Some(local)
     }
@@ -182,7 +183,8 @@ impl Builder {
                 vec![title, format!("{} {name}", self.house_number(street))]
             }
         };
-        let local = self.push_location(lines, street, kind, kind != "street" && chance(&mut self.rng, 0.9));
+        let with_uprn = kind != "street" && chance(&mut self.rng, 0.9);
+        let local = self.push_location(lines, street, kind, with_uprn);
         self.premises.push(local);
         local
     }

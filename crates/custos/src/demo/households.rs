@@ -26,7 +26,10 @@ impl Builder {
     pub(super) fn next_households(&mut self) -> Vec<Vec<Human>> {
         match weighted(&mut self.rng, &[(0, 42.0), (1, 14.0), (2, 30.0), (3, 14.0)]) {
             0 => self.single(),
-            1 => vec![self.couple(between(&mut self.rng, 20, 75))],
+            1 => {
+                let age = between(&mut self.rng, 20, 75);
+                vec![self.couple(age)]
+            }
             2 => vec![self.family()],
             _ => {
                 let n = between(&mut self.rng, 2, 5) as usize;
@@ -55,7 +58,7 @@ impl Builder {
     fn single(&mut self) -> Vec<Vec<Human>> {
         let mut h = self.adult(None, None);
         let style = ORIGINS[h.origin].style;
-        if !h.female && chance(&mut self.rng, 0.02) {
+        if !h.female && chance(&mut self.rng, 0.06) {
             let name = match style {
                 Style::British | Style::Caribbean | Style::Mixed => {
                     Some((pick(&mut self.rng, &["John", "David", "Michael", "James", "Paul"]), pick(&mut self.rng, &["Smith", "Jones", "Brown", "Williams", "Taylor"])))
@@ -68,7 +71,7 @@ impl Builder {
                 h.hard_negative = Some("common_name");
             }
         }
-        if !chance(&mut self.rng, 0.006) {
+        if !chance(&mut self.rng, 0.02) {
             return vec![vec![h]];
         }
         // A different person with the same name, born within three years.
@@ -133,20 +136,27 @@ impl Builder {
             }
             members.push(kid);
         }
-        if chance(&mut self.rng, 0.05) {
+        if chance(&mut self.rng, 0.03) {
             let older = &members[first_kid];
-            let (age, dob, kid_surname, taken) = (age_of(older.dob), older.dob, older.surname.clone(), older.forenames[0].clone());
+            let (age, dob, kid_surname, taken, older_female) =
+                (age_of(older.dob), older.dob, older.surname.clone(), older.forenames[0].clone(), older.female);
             let mut twin = self.new_human(Some(origin), None, Some(age));
             twin.dob = dob;
             let mut forenames = twin.forenames.clone();
             if forenames[0] == taken {
                 forenames[0] = if twin.female { "Grace".to_owned() } else { "Samuel".to_owned() };
             }
+            // The family surname in the twin's own grammatical gender (Petrov, Petrova).
+            let kid_surname = if style == Style::Inflected && twin.female != older_female {
+                if twin.female { feminine_surname(&surname) } else { surname.clone() }
+            } else {
+                kid_surname
+            };
             self.rename(&mut twin, forenames, kid_surname);
             twin.hard_negative = Some("twin");
             members[first_kid].hard_negative = Some("twin");
             members.push(twin);
-        } else if has_father && chance(&mut self.rng, 0.06) {
+        } else if has_father && chance(&mut self.rng, 0.04) {
             if let Some(son) = (first_kid..members.len()).find(|&i| !members[i].female && members[i].surname == surname) {
                 let mut forenames = members[son].forenames.clone();
                 forenames[0] = father[0].clone();

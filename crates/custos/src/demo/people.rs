@@ -143,7 +143,7 @@ pub(super) fn compose_name(rng: &mut Stream, origin: usize, female: bool, year: 
                     let list = weighted(rng, &[(surnames::BRITISH, 0.6), (surnames::CARIBBEAN, 0.25), (world::WEST_AFRICAN.surnames, 0.15)]);
                     popular(rng, list, 10.0).to_owned()
                 }
-                _ if chance(rng, 0.02) => {
+                _ if chance(rng, 0.03) => {
                     let other = popular(rng, surnames::BRITISH, 30.0);
                     if other == surname { surname } else { format!("{other}-{surname}") }
                 }
