@@ -44,6 +44,8 @@ pub enum Command {
     /// Build a realistic synthetic force (people, objects, locations, events, links) for trying
     /// Custos out and for measuring it; planted duplicates' ground truth goes to a file.
     Demo(cmd::demo::DemoArgs),
+    /// Load POLE records from a JSON-lines file as a user; all or nothing, every error reported.
+    Import(cmd::import::ImportArgs),
     /// Administration: users.
     #[command(subcommand)]
     Admin(cmd::admin::AdminCommand),
@@ -71,6 +73,7 @@ pub fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo(args) => cmd::demo::run(&cli.db, args).await,
+        Command::Import(args) => cmd::import::run(&cli.db, args).await,
         Command::Admin(command) => cmd::admin::run(&cli.db, command).await,
         Command::Audit(command) => cmd::audit::run(&cli.db, command).await,
         Command::Bench(command) => cmd::bench::run(&cli.db, command).await,

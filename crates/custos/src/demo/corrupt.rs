@@ -74,11 +74,14 @@ pub(super) fn typo(rng: &mut Stream, name: &str, kind: Typo) -> Option<String> {
         return None;
     }
     let i = pick(rng, &letters);
+    // A name typed in capitals is mistyped in capitals.
+    let shouting = name.chars().all(|c| !c.is_lowercase());
+    let case = |c: char| if shouting { c.to_ascii_uppercase() } else { c };
     match kind {
         Typo::Substitute => chars[i] = slip(rng, chars[i])?,
         Typo::Insert => {
             let extra = if chance(rng, 0.4) { chars[i].to_ascii_lowercase() } else { slip(rng, chars[i])?.to_ascii_lowercase() };
-            chars.insert(i + 1, extra);
+            chars.insert(i + 1, case(extra));
         }
         Typo::Delete => {
             if n < 3 {
@@ -92,7 +95,7 @@ pub(super) fn typo(rng: &mut Stream, name: &str, kind: Typo) -> Option<String> {
                 return None;
             }
             chars.swap(j, j + 1);
-            if j == 0 {
+            if j == 0 && !shouting {
                 chars[0] = chars[0].to_uppercase().next().unwrap_or(chars[0]);
                 chars[1] = chars[1].to_lowercase().next().unwrap_or(chars[1]);
             }
@@ -352,6 +355,11 @@ mod tests {
                 b.sort_unstable();
                 assert_eq!(a, b, "{t} is a permutation");
                 assert!(t.starts_with(char::is_uppercase), "{t}");
+            }
+        }
+        for kind in [Typo::Insert, Typo::Substitute, Typo::Transpose] {
+            if let Some(t) = typo(&mut r, "HUGHES", kind) {
+                assert!(!t.chars().any(char::is_lowercase), "{t}");
             }
         }
         assert_eq!(typo(&mut r, "A", Typo::Delete), None);

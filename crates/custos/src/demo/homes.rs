@@ -210,9 +210,10 @@ impl Builder {
 
     /// A move-in date for an adult born on `dob`: since turning 18, within the last 15 years.
     fn move_in(&mut self, dob: Date) -> Date {
+        let latest = days_of(AS_OF) - 30;
         let adult = days_of(dob) + 18 * 365 + 5;
-        let earliest = adult.max(days_of(AS_OF) - 15 * 365);
-        date_of(between(&mut self.rng, earliest, days_of(AS_OF) - 30))
+        let earliest = adult.max(days_of(AS_OF) - 15 * 365).min(latest);
+        date_of(between(&mut self.rng, earliest, latest))
     }
 
     /// Earlier addresses of an adult, ending when the current one began.
