@@ -89,7 +89,8 @@ pub struct SynthPerson {
     pub date_of_birth: Option<Date>,
     /// "male", "female" or "unknown".
     pub gender: &'static str,
-    /// 18 census categories W1–W4, M1–M4, A1–A5, B1–B3, O1–O2 (see `origins.rs` for labels).
+    /// 2021 Census group as the short code of `custos_core::person::SelfDefinedEthnicity`
+    /// (W1–W5, M1–M4, A1–A5, B1–B3, O1–O2).
     pub self_defined_ethnicity: Option<&'static str>,
     /// IC1–IC6 or IC9 (unknown).
     pub officer_observed_ethnicity: Option<&'static str>,
@@ -194,6 +195,7 @@ pub struct SynthLink {
 /// Every (from, to, kind) combination the generator produces: person–location "home" (dated;
 /// earlier homes have `valid_to`), person–event roles, person–person "family"/"associate",
 /// object–person "owner"/"keeper", object–event "seized"/"stolen"/"involved".
+#[cfg_attr(not(test), allow(dead_code, reason = "reference table for callers; checked by the tests"))]
 pub const LINK_KINDS: &[(&str, &str, &[&str])] = &[
     ("person", "location", &["home"]),
     ("person", "event", &["suspect", "victim", "witness", "reporter", "arrested", "subject", "detained"]),
@@ -203,6 +205,7 @@ pub const LINK_KINDS: &[(&str, &str, &[&str])] = &[
 ];
 
 /// Which person roles each event kind takes.
+#[cfg_attr(not(test), allow(dead_code, reason = "reference table for callers; checked by the tests"))]
 pub const EVENT_ROLES: &[(&str, &[&str])] = &[
     ("incident", &["reporter", "victim", "witness", "suspect"]),
     ("crime", &["victim", "suspect", "witness", "reporter"]),
@@ -227,6 +230,7 @@ pub struct DuplicateTruth {
 }
 
 /// Every corruption label that can appear in [`DuplicateTruth::corruptions`].
+#[cfg_attr(not(test), allow(dead_code, reason = "reference table for callers; checked by the tests"))]
 pub const CORRUPTIONS: &[&str] = duplicates::CORRUPTIONS;
 
 /// The whole force: [`prelude`] followed by every chunk, indices global. Empty when `people` is 0.

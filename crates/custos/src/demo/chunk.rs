@@ -23,7 +23,6 @@ pub(super) const SERIALS_PER_CHUNK: u64 = 2048;
 /// What the builder knows about each person record.
 #[derive(Debug, Clone)]
 pub(super) struct Record {
-    pub human: usize,
     pub duplicate: bool,
     /// Relative chance of being picked as a suspect, arrested person or subject.
     pub activity: f64,
@@ -32,12 +31,24 @@ pub(super) struct Record {
     pub home: Option<usize>,
 }
 
+/// How the members of a household are related.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// One person, or namesakes living apart.
+    Alone,
+    /// Two partners.
+    Couple,
+    /// This many parents first, then their children.
+    Family(usize),
+    /// Unrelated adults sharing.
+    Sharing,
+}
+
 /// A group of people living together.
 #[derive(Debug, Clone)]
 pub(super) struct Household {
     pub members: Vec<usize>,
-    /// Related by blood or marriage (family links are recorded for some of these).
-    pub family: bool,
+    pub shape: Shape,
 }
 
 /// A chunk under construction. Indices into the builder's own vectors are local; references

@@ -7,7 +7,7 @@
 
 use jiff::civil::Date;
 
-use super::chunk::{Builder, Record};
+use super::chunk::{Builder, Record, Shape};
 use super::corrupt::{self, Typo};
 use super::ident;
 use super::origins::ORIGINS;
@@ -118,20 +118,20 @@ impl Builder {
             let primary = self.force.people.len();
             self.primary.push(primary);
             let draft = self.primary_record(&human);
-            self.push_record(h, &human, draft, Vec::new(), primary);
+            self.push_record(&human, draft, Vec::new(), primary);
             for &(place, from, to) in &human.previous {
-                self.link(Ref::Person(primary), self.location_ref(place), "home", Some(from), Some(to));
+                self.link(Ref::Person(primary), self.location_ref(place), "previous_address", Some(from), Some(to));
             }
             for _ in 0..human.duplicates {
                 let base = self.force.people[primary].clone();
                 let (draft, labels) = self.duplicate_record(&human, &base);
-                self.push_record(h, &human, draft, labels, primary);
+                self.push_record(&human, draft, labels, primary);
             }
         }
         self.family_links();
     }
 
-    fn push_record(&mut self, h: usize, human: &Human, draft: Draft, corruptions: Vec<&'static str>, primary: usize) {
+    fn push_record(&mut self, human: &Human, draft: Draft, corruptions: Vec<&'static str>, primary: usize) {
         let index = self.force.people.len();
         let duplicate = index != primary;
         if let Some((home, from)) = draft.home {
@@ -141,7 +141,7 @@ impl Builder {
         self.force.people.push(draft.person);
         self.force.truth.push(DuplicateTruth { cluster: primary as u64, person_index: index, corruptions, hard_negative: human.hard_negative });
         let activity = if duplicate { human.activity * 0.3 } else { human.activity };
-        self.records.push(Record { human: h, duplicate, activity, dob: Some(human.dob), home });
+        self.records.push(Record { duplicate, activity, dob: Some(human.dob), home });
     }
 
     /// Adds a link with a fresh id.
@@ -245,12 +245,19 @@ impl Builder {
             p.gender = "unknown";
         }
         if p.officer_observed_ethnicity.is_some() && chance(&mut self.rng, 0.2) {
-            p.officer_observed_ethnicity = Some(weighted(&mut self.rng, ORIGINS[h.origin].observed)).filter(|c| Some(*c) != primary.officer_observed_ethnicity).or(Some("IC9"));
+            let another = weighted(&mut self.rng, ORIGINS[h.origin].observed);
+            p.officer_observed_ethnicity = Some(if Some(another) == primary.officer_observed_ethnicity { "IC9" } else { another });
         }
-        let dropped = [(&primary.pnc_id, &p.pnc_id), (&primary.cro_number, &p.cro_number), (&primary.driving_licence, &p.driving_licence), (&primary.passport, &p.passport), (&primary.email, &p.email)]
-            .iter()
-            .any(|(a, b)| a.is_some() && b.is_none())
-            || (primary.phone.is_some() && p.phone.is_none());
+        let dropped = [
+            (&primary.pnc_id, &p.pnc_id),
+            (&primary.cro_number, &p.cro_number),
+            (&primary.driving_licence, &p.driving_licence),
+            (&primary.passport, &p.passport),
+            (&primary.email, &p.email),
+            (&primary.phone, &p.phone),
+        ]
+        .iter()
+        .any(|(a, b)| a.is_some() && b.is_none());
         if dropped {
             labels.push("identifiers_dropped");
         }
@@ -397,15 +404,28 @@ impl Builder {
         }
     }
 
-    /// Family links between some members of related households.
+    /// Partner and family links (parent, sibling) within some related households.
     fn family_links(&mut self) {
         for hh in self.households.clone() {
-            if !hh.family || !chance(&mut self.rng, 0.4) {
-                continue;
-            }
-            for pair in hh.members.windows(2) {
-                let (a, b) = (self.primary[pair[0]], self.primary[pair[1]]);
-                self.link(Ref::Person(a), Ref::Person(b), "family", None, None);
+            let record = |i: usize| Ref::Person(self.primary[hh.members[i]]);
+            let n = hh.members.len();
+            match hh.shape {
+                Shape::Couple if n == 2 && chance(&mut self.rng, 0.5) => self.link(record(0), record(1), "partner", None, None),
+                Shape::Family(parents) if chance(&mut self.rng, 0.45) => {
+                    let parents = parents.min(n);
+                    if parents == 2 {
+                        self.link(record(0), record(1), "partner", None, None);
+                    }
+                    for p in 0..parents {
+                        for c in parents..n {
+                            self.link(record(p), record(c), "family:parent", None, None);
+                        }
+                    }
+                    for c in parents + 1..n {
+                        self.link(record(c - 1), record(c), "family:sibling", None, None);
+                    }
+                }
+                _ => {}
             }
         }
     }

@@ -160,10 +160,10 @@ pub(super) fn feminine_surname(masculine: &str) -> String {
         }
     }
     for ending in ["as", "is", "us"] {
-        if let Some(stem) = masculine.strip_suffix(ending) {
-            if LITHUANIAN.surnames.contains(&masculine) {
-                return format!("{stem}ienė");
-            }
+        if let Some(stem) = masculine.strip_suffix(ending)
+            && LITHUANIAN.surnames.contains(&masculine)
+        {
+            return format!("{stem}ienė");
         }
     }
     masculine.to_owned()

@@ -125,14 +125,14 @@ pub(super) fn slots(kind: &str) -> &'static [(&'static str, f64)] {
         "arrest" => &[("arrested", 1.0), ("arrested", 0.06)],
         "stop" => &[("subject", 1.0), ("subject", 0.1)],
         "intelligence" => &[("subject", 1.0), ("subject", 0.25)],
-        "custody_episode" => &[("detained", 1.0)],
+        "custody_episode" => &[("subject", 1.0)],
         _ => &[("reporter", 0.6), ("suspect", 0.35), ("victim", 0.1)],
     }
 }
 
 /// Roles that only people aged 10 or over with some offending history are usually given.
 pub(super) fn offender_role(role: &str) -> bool {
-    matches!(role, "suspect" | "arrested" | "subject" | "detained")
+    matches!(role, "suspect" | "arrested" | "subject")
 }
 
 const ITEMS: &[&str] = &[

@@ -49,10 +49,10 @@ impl Builder {
             let date = date_of(day);
             let mut people: Vec<(usize, &'static str)> = Vec::new();
             for &(role, p) in slots(kind) {
-                if chance(&mut self.rng, p) {
-                    if let Some(r) = self.participant(role, date, &mut pending, &offenders, &people) {
-                        people.push((r, role));
-                    }
+                if chance(&mut self.rng, p)
+                    && let Some(r) = self.participant(role, date, &mut pending, &offenders, &people)
+                {
+                    people.push((r, role));
                 }
             }
             let category = event_text::category(&mut self.rng, kind);
@@ -71,9 +71,9 @@ impl Builder {
                 let station = self.station_for(location);
                 let outcome = event_text::category(&mut self.rng, "custody_episode");
                 let name = super::streets::POLICE_STATIONS[station].0;
-                let detained = vec![(people[0].0, "detained")];
+                let detainee = vec![(people[0].0, "subject")];
                 let later = seconds + between(&mut self.rng, 1200, 10_800);
-                self.push_event("custody_episode", outcome, later, Some(station), name, detained);
+                self.push_event("custody_episode", outcome, later, Some(station), name, detainee);
             }
         }
     }
@@ -101,10 +101,10 @@ impl Builder {
                 && rec.dob.is_some_and(|dob| age_on(dob, date) >= min_age)
                 && (!offender || rec.activity > 0.0)
         };
-        if chance(&mut self.rng, 0.75) {
-            if let Some(k) = (0..pending.len().min(8)).find(|&k| suitable(self, pending[k])) {
-                return pending.remove(k);
-            }
+        if chance(&mut self.rng, 0.75)
+            && let Some(k) = (0..pending.len().min(8)).find(|&k| suitable(self, pending[k]))
+        {
+            return pending.remove(k);
         }
         for _ in 0..12 {
             let r = if offender { offenders.sample(&mut self.rng) } else { index(&mut self.rng, self.records.len()) };
@@ -170,7 +170,15 @@ impl Builder {
         }
     }
 
-    fn push_event(&mut self, kind: &'static str, category: &'static str, seconds: i64, location: Option<usize>, place: &str, people: Vec<(usize, &'static str)>) {
+    fn push_event(
+        &mut self,
+        kind: &'static str,
+        category: &'static str,
+        seconds: i64,
+        location: Option<usize>,
+        place: &str,
+        people: Vec<(usize, &'static str)>,
+    ) {
         let local = self.force.events.len();
         let at = Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH);
         let date = date_of(seconds.div_euclid(86_400));

@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 
-use super::chunk::{Builder, Household};
+use super::chunk::{Builder, Household, Shape};
 use super::people::{Human, age_of};
 use super::places::{DISTRICTS, districts_of, inward_code, jitter};
 use super::sample::{between, chance, date_of, days_of, index, permute, pick, popular, weighted};
@@ -64,10 +64,11 @@ impl Builder {
     /// A street in `district`: often one this chunk already uses, so neighbours share streets.
     fn street_in(&mut self, district: usize) -> usize {
         let mine: Vec<usize> = (0..self.streets.len()).filter(|&s| self.streets[s].district == district).collect();
-        if !mine.is_empty() && chance(&mut self.rng, 0.6) {
-            if let Some(s) = self.choose(&mine) {
-                return s;
-            }
+        if !mine.is_empty()
+            && chance(&mut self.rng, 0.6)
+            && let Some(s) = self.choose(&mine)
+        {
+            return s;
         }
         self.new_street(district)
     }
@@ -122,7 +123,9 @@ impl Builder {
             match weighted(&mut self.rng, &[(0, 50.0), (1, 15.0), (2, 30.0), (3, 5.0)]) {
                 0 => (vec![format!("{} {name}", self.house_number(street))], "house"),
                 1 => {
-                    let flat = pick(&mut self.rng, &["Flat A", "Flat B", "Flat 1", "Flat 2", "Flat 3", "Ground Floor Flat", "First Floor Flat", "Top Floor Flat"]);
+                    const FLATS: &[&str] =
+                        &["Flat A", "Flat B", "Flat 1", "Flat 2", "Flat 3", "Ground Floor Flat", "First Floor Flat", "Top Floor Flat"];
+                    let flat = pick(&mut self.rng, FLATS);
                     (vec![flat.to_owned(), format!("{} {name}", self.house_number(street))], "flat")
                 }
                 2 => {
@@ -170,7 +173,8 @@ impl Builder {
             vec![name]
         } else {
             let brand = pick(&mut self.rng, names);
-            let generic = matches!(kind, "park" | "railway station" | "bus station" | "school" | "hospital" | "hostel" | "leisure centre" | "place of worship" | "retail park" | "office" | "construction site" | "car park");
+            // Generic names take the locality or a local name: "Tottenham Leisure Centre".
+            let generic = !matches!(kind, "shop" | "supermarket" | "pub" | "nightclub" | "takeaway" | "restaurant" | "petrol station" | "betting shop" | "hotel");
             let title = if generic {
                 let prefix = if chance(&mut self.rng, 0.5) { locality.to_owned() } else { popular(&mut self.rng, BASES, 20.0).to_owned() };
                 format!("{prefix} {brand}")
@@ -250,7 +254,7 @@ impl Builder {
     pub(super) fn populate(&mut self) {
         let mut planned = 0;
         while planned < self.target_people {
-            for mut members in self.next_households() {
+            for (mut members, shape) in self.next_households() {
                 for m in &mut members {
                     m.duplicates = self.planted_duplicates();
                 }
@@ -259,20 +263,19 @@ impl Builder {
                     break;
                 }
                 planned += members.iter().map(|m| 1 + m.duplicates).sum::<usize>();
-                self.settle(members);
+                self.settle(members, shape);
             }
         }
     }
 
     /// Houses a household: one shared home (or none for people of no fixed abode).
-    fn settle(&mut self, mut members: Vec<Human>) {
+    fn settle(&mut self, mut members: Vec<Human>, shape: Shape) {
         let district = self.pick_district();
         let hostel = members.len() >= 3 && members.iter().all(|m| m.hard_negative.is_none()) && chance(&mut self.rng, 0.12);
         let nfa = members.len() == 1 && chance(&mut self.rng, 0.025);
         let home = if nfa { None } else { self.residence(district, hostel) };
         let oldest = members.iter().map(|m| m.dob).min().unwrap_or(AS_OF);
         let since = self.move_in(oldest);
-        let family = members.len() > 1 && members.iter().skip(1).any(|m| m.surname == members[0].surname);
         let first = self.humans.len();
         for m in &mut members {
             let from = if m.dob > since { m.dob } else { since };
@@ -282,7 +285,7 @@ impl Builder {
             }
         }
         self.humans.extend(members);
-        self.households.push(Household { members: (first..self.humans.len()).collect(), family });
+        self.households.push(Household { members: (first..self.humans.len()).collect(), shape });
     }
 }
 

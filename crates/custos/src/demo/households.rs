@@ -4,7 +4,7 @@
 //! here: twins (same surname, birth date and address, different forenames), a father and son of
 //! the same name ("Jr"), namesakes with nearby birth dates, and very common names.
 
-use super::chunk::Builder;
+use super::chunk::{Builder, Shape};
 use super::europe::feminine_surname;
 use super::ident;
 use super::origins::{ORIGINS, Style};
@@ -23,12 +23,12 @@ fn inherits_surname(style: Style) -> bool {
 
 impl Builder {
     /// The next household(s): usually one group of people; a planted namesake adds a second.
-    pub(super) fn next_households(&mut self) -> Vec<Vec<Human>> {
+    pub(super) fn next_households(&mut self) -> Vec<(Vec<Human>, Shape)> {
         match weighted(&mut self.rng, &[(0, 42.0), (1, 14.0), (2, 30.0), (3, 14.0)]) {
-            0 => self.single(),
+            0 => self.single().into_iter().map(|h| (h, Shape::Alone)).collect(),
             1 => {
                 let age = between(&mut self.rng, 20, 75);
-                vec![self.couple(age)]
+                vec![(self.couple(age), Shape::Couple)]
             }
             2 => vec![self.family()],
             _ => {
@@ -39,7 +39,7 @@ impl Builder {
                         self.new_human(None, None, Some(age))
                     })
                     .collect();
-                vec![members]
+                vec![(members, Shape::Sharing)]
             }
         }
     }
@@ -60,10 +60,14 @@ impl Builder {
         let style = ORIGINS[h.origin].style;
         if !h.female && chance(&mut self.rng, 0.06) {
             let name = match style {
-                Style::British | Style::Caribbean | Style::Mixed => {
-                    Some((pick(&mut self.rng, &["John", "David", "Michael", "James", "Paul"]), pick(&mut self.rng, &["Smith", "Jones", "Brown", "Williams", "Taylor"])))
-                }
-                Style::SouthAsianMuslim => Some((pick(&mut self.rng, &["Mohammed", "Muhammad"]), pick(&mut self.rng, &["Khan", "Ali", "Ahmed", "Hussain"]))),
+                Style::British | Style::Caribbean | Style::Mixed => Some((
+                    pick(&mut self.rng, &["John", "David", "Michael", "James", "Paul"]),
+                    pick(&mut self.rng, &["Smith", "Jones", "Brown", "Williams", "Taylor"]),
+                )),
+                Style::SouthAsianMuslim => Some((
+                    pick(&mut self.rng, &["Mohammed", "Muhammad"]),
+                    pick(&mut self.rng, &["Khan", "Ali", "Ahmed", "Hussain"]),
+                )),
                 _ => None,
             };
             if let Some((f, s)) = name {
@@ -110,7 +114,7 @@ impl Builder {
         vec![man, partner]
     }
 
-    fn family(&mut self) -> Vec<Human> {
+    fn family(&mut self) -> (Vec<Human>, Shape) {
         let parent_age = between(&mut self.rng, 30, 58);
         let mut members = if chance(&mut self.rng, 0.38) {
             let mother = chance(&mut self.rng, 0.85);
@@ -156,19 +160,20 @@ impl Builder {
             twin.hard_negative = Some("twin");
             members[first_kid].hard_negative = Some("twin");
             members.push(twin);
-        } else if has_father && chance(&mut self.rng, 0.04) {
-            if let Some(son) = (first_kid..members.len()).find(|&i| !members[i].female && members[i].surname == surname) {
-                let mut forenames = members[son].forenames.clone();
-                forenames[0] = father[0].clone();
-                let mut junior = members[son].clone();
-                self.rename(&mut junior, forenames, surname.clone());
-                junior.aliases.push((format!("{} Jr", father[0]), surname.clone(), "alias"));
-                junior.hard_negative = Some("father_son");
-                members[son] = junior;
-                members[head].hard_negative = Some("father_son");
-            }
+        } else if has_father
+            && chance(&mut self.rng, 0.04)
+            && let Some(son) = (first_kid..members.len()).find(|&i| !members[i].female && members[i].surname == surname)
+        {
+            let mut forenames = members[son].forenames.clone();
+            forenames[0] = father[0].clone();
+            let mut junior = members[son].clone();
+            self.rename(&mut junior, forenames, surname.clone());
+            junior.aliases.push((format!("{} Jr", father[0]), surname.clone(), "alias"));
+            junior.hard_negative = Some("father_son");
+            members[son] = junior;
+            members[head].hard_negative = Some("father_son");
         }
-        members
+        (members, Shape::Family(first_kid))
     }
 
     /// Gives `h` a new name, keeping the identifiers that encode it consistent.
@@ -190,7 +195,8 @@ mod tests {
     fn families_share_a_surname_and_children_are_ten_or_over() {
         let mut b = crate::demo::tests::builder(50);
         for _ in 0..100 {
-            let members = b.family();
+            let (members, shape) = b.family();
+            assert!(matches!(shape, Shape::Family(1 | 2)));
             assert!(members.len() >= 2);
             for m in &members {
                 assert!(age_of(m.dob) >= 10, "{:?}", m.dob);

@@ -144,16 +144,16 @@ impl Builder {
             });
             let since = since.filter(|_| chance(&mut self.rng, 0.5));
             self.link(self.object_ref(local), Ref::Person(owner), "owner", since, None);
-            if chance(&mut self.rng, 0.2) {
-                if let Some(keeper) = self.someone(17).filter(|&k| k != owner) {
-                    self.link(self.object_ref(local), Ref::Person(keeper), "keeper", None, None);
-                }
+            if chance(&mut self.rng, 0.2)
+                && let Some(keeper) = self.someone(17).filter(|&k| k != owner)
+            {
+                self.link(self.object_ref(local), Ref::Person(keeper), "keeper", None, None);
             }
         }
-        if chance(&mut self.rng, 0.15) {
-            if let Some(e) = self.event_of(&["stop", "crime", "arrest"]) {
-                self.link(self.object_ref(local), self.event_ref(e), "involved", None, None);
-            }
+        if chance(&mut self.rng, 0.15)
+            && let Some(e) = self.event_of(&["stop", "crime", "arrest"])
+        {
+            self.link(self.object_ref(local), self.event_ref(e), "involved", None, None);
         }
         ObjectKind::Vehicle { vrm, make, model, colour, year }
     }
@@ -206,19 +206,21 @@ impl Builder {
 
     fn document(&mut self, local: usize, serial: u64) -> ObjectKind {
         let Some(owner) = self.someone(16) else {
-            return ObjectKind::Document { document_type: "bank card", number: format!("XXXX-XXXX-XXXX-{:04}", serial % 10_000), issuer: pick(&mut self.rng, BANKS) };
+            let number = format!("XXXX-XXXX-XXXX-{:04}", serial % 10_000);
+            return ObjectKind::Document { document_type: "bank card", number, issuer: pick(&mut self.rng, BANKS) };
         };
         self.link(self.object_ref(local), Ref::Person(owner), "owner", None, None);
         let p = &self.force.people[owner];
-        if let (Some(number), Some(country)) = (p.passport.clone(), p.passport_country) {
-            if chance(&mut self.rng, 0.6) {
-                return ObjectKind::Document { document_type: "passport", number, issuer: country };
-            }
+        let (passport, country, licence) = (p.passport.clone(), p.passport_country, p.driving_licence.clone());
+        if let (Some(number), Some(country)) = (passport, country)
+            && chance(&mut self.rng, 0.6)
+        {
+            return ObjectKind::Document { document_type: "passport", number, issuer: country };
         }
-        if let Some(number) = p.driving_licence.clone() {
-            if chance(&mut self.rng, 0.6) {
-                return ObjectKind::Document { document_type: "driving licence", number, issuer: "DVLA" };
-            }
+        if let Some(number) = licence
+            && chance(&mut self.rng, 0.6)
+        {
+            return ObjectKind::Document { document_type: "driving licence", number, issuer: "DVLA" };
         }
         let number = format!("XXXX-XXXX-XXXX-{:04}", super::sample::mix(serial ^ self.key) % 10_000);
         ObjectKind::Document { document_type: "bank card", number, issuer: pick(&mut self.rng, BANKS) }

@@ -225,7 +225,7 @@ impl Builder {
         let dob = birth_date(rng, age);
         let (forenames, surname) = compose_name(rng, origin, female, dob.year());
         let o = &ORIGINS[origin];
-        let peak = if (15..=35).contains(&age) { 1.0 } else if age < 15 || age > 60 { 0.35 } else { 0.7 };
+        let peak = if (15..=35).contains(&age) { 1.0 } else if (15..=60).contains(&age) { 0.7 } else { 0.35 };
         let offender = chance(rng, 0.55 * peak * if female { 0.55 } else { 1.2 });
         let activity = if offender { (1.0 / unit(rng).max(0.02).powf(0.8)).min(25.0) } else { 0.0 };
         let serial = self.human_serial();

@@ -115,21 +115,11 @@ impl Weighted {
         Self { cumulative }
     }
 
-    /// Zipf-like popularity by rank: weight of rank `r` (0-based) is `1 / (r + 1 + shift)^exponent`.
-    /// Name lists are in popularity order, so this reproduces the long tail of real name counts.
-    pub(super) fn zipf(len: usize, exponent: f64, shift: f64) -> Self {
-        Self::new((0..len).map(|r| 1.0 / (r as f64 + 1.0 + shift).powf(exponent)))
-    }
-
     /// A random index, proportional to weight.
     pub(super) fn sample(&self, rng: &mut Stream) -> usize {
         let total = self.cumulative.last().copied().unwrap_or(0.0);
         let x = unit(rng) * total;
         self.cumulative.partition_point(|&c| c <= x).min(self.cumulative.len().saturating_sub(1))
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.cumulative.len()
     }
 }
 
@@ -244,9 +234,6 @@ mod tests {
         }
         assert_eq!(counts[0] + counts[2], 0);
         assert!(counts[3] > 2 * counts[1], "{counts:?}");
-        let z = Weighted::zipf(100, 1.0, 0.0);
-        let first = (0..2000).filter(|_| z.sample(&mut rng) == 0).count();
-        assert!(first > 200, "rank 1 should be the most common, got {first}");
         let mut ranks = [0usize; 50];
         for _ in 0..20_000 {
             ranks[zipf(&mut rng, 50, 2.0)] += 1;

@@ -99,7 +99,7 @@ fn valid_imei(i: &str) -> bool {
             if k % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn valid_mobile(p: &str) -> bool {
@@ -255,7 +255,11 @@ fn identifiers_are_not_shared_between_different_people() {
             assert_eq!(first, t.cluster, "{id} is held by two different people");
         }
     }
-    let mut vrms: Vec<&str> = f.objects.iter().filter_map(|o| if let ObjectKind::Vehicle { vrm, .. } = &o.kind { Some(vrm.as_str()) } else { None }).collect();
+    let mut vrms: Vec<&str> = f
+        .objects
+        .iter()
+        .filter_map(|o| if let ObjectKind::Vehicle { vrm, .. } = &o.kind { Some(vrm.as_str()) } else { None })
+        .collect();
     let n = vrms.len();
     vrms.sort_unstable();
     vrms.dedup();
@@ -318,7 +322,11 @@ fn every_reference_exists_and_every_link_is_a_valid_pair() {
             assert_eq!(e.location.map(|l| f.locations[l].premises_type), Some("police station"));
         }
     }
-    let mut ids: Vec<[u8; 16]> = f.people.iter().map(|p| p.id).chain(f.locations.iter().map(|l| l.id)).chain(f.objects.iter().map(|o| o.id)).chain(f.events.iter().map(|e| e.id)).chain(f.links.iter().map(|l| l.id)).collect();
+    let mut ids: Vec<[u8; 16]> = f.people.iter().map(|p| p.id).collect();
+    ids.extend(f.locations.iter().map(|l| l.id));
+    ids.extend(f.objects.iter().map(|o| o.id));
+    ids.extend(f.events.iter().map(|e| e.id));
+    ids.extend(f.links.iter().map(|l| l.id));
     let n = ids.len();
     ids.sort_unstable();
     ids.dedup();
@@ -353,7 +361,8 @@ fn people_have_homes_and_events() {
 #[test]
 fn ages_and_names_look_like_people_known_to_police() {
     let f = force();
-    let ages: Vec<i64> = f.people.iter().zip(&f.truth).filter(|(_, t)| t.corruptions.is_empty()).filter_map(|(p, _)| p.date_of_birth.map(age_of)).collect();
+    let primaries = f.people.iter().zip(&f.truth).filter(|(_, t)| t.corruptions.is_empty());
+    let ages: Vec<i64> = primaries.filter_map(|(p, _)| p.date_of_birth.map(age_of)).collect();
     assert!(ages.iter().all(|a| (10..=90).contains(a)), "{:?}", ages.iter().min());
     let young_adults = ages.iter().filter(|a| (18..=40).contains(*a)).count();
     assert!(young_adults * 100 > ages.len() * 45, "{young_adults} of {}", ages.len());
@@ -452,7 +461,8 @@ fn hard_negatives_are_different_people_who_look_alike() {
     for &a in twins {
         for &b in twins {
             let (pa, pb) = (&f.people[a], &f.people[b]);
-            if a < b && pa.surname == pb.surname && pa.date_of_birth.is_some() && pa.date_of_birth == pb.date_of_birth && home.get(&a) == home.get(&b) {
+            let same_birth = pa.date_of_birth.is_some() && pa.date_of_birth == pb.date_of_birth;
+            if a < b && pa.surname == pb.surname && same_birth && home.get(&a) == home.get(&b) {
                 assert_ne!(f.truth[a].cluster, f.truth[b].cluster);
                 assert_ne!(pa.forenames[0], pb.forenames[0]);
                 pairs += 1;
