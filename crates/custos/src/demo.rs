@@ -192,16 +192,17 @@ pub struct SynthLink {
     pub valid_to: Option<Date>,
 }
 
-/// Every (from, to, kind) combination the generator produces: person–location "home" (dated;
-/// earlier homes have `valid_to`), person–event roles, person–person "family"/"associate",
-/// object–person "owner"/"keeper", object–event "seized"/"stolen"/"involved".
+/// Every (from, to, kind) combination the generator produces. Kinds are the text form of
+/// `custos_core::link::LinkKind` (`family:parent` is a family link with relation "parent":
+/// `from` is the parent of `to`). Current homes are "home"; earlier ones "previous_address" with
+/// both dates; objects taken, seized or used in an event are "involved_in" it.
 #[cfg_attr(not(test), allow(dead_code, reason = "reference table for callers; checked by the tests"))]
 pub const LINK_KINDS: &[(&str, &str, &[&str])] = &[
-    ("person", "location", &["home"]),
-    ("person", "event", &["suspect", "victim", "witness", "reporter", "arrested", "subject", "detained"]),
-    ("person", "person", &["family", "associate"]),
-    ("object", "person", &["owner", "keeper"]),
-    ("object", "event", &["seized", "stolen", "involved"]),
+    ("person", "location", &["home", "previous_address"]),
+    ("person", "event", &["suspect", "victim", "witness", "reporter", "arrested", "subject"]),
+    ("person", "person", &["partner", "family:parent", "family:sibling", "associate"]),
+    ("object", "person", &["owner", "keeper", "user", "found_on"]),
+    ("object", "event", &["involved_in"]),
 ];
 
 /// Which person roles each event kind takes.
@@ -212,7 +213,7 @@ pub const EVENT_ROLES: &[(&str, &[&str])] = &[
     ("arrest", &["arrested"]),
     ("stop", &["subject"]),
     ("intelligence", &["subject"]),
-    ("custody_episode", &["detained"]),
+    ("custody_episode", &["subject"]),
     ("anti_social_behaviour", &["reporter", "victim", "suspect", "witness"]),
 ];
 

@@ -1,6 +1,6 @@
 //! Conventions checked by machine (after rust-analyzer's `tidy.rs`): every Rust file starts with a
 //! `//!` module comment, every crate inherits the workspace lints, the workspace forbids `unsafe`
-//! and denies `unwrap`/`expect`/`dbg!`/`todo!`, and nobody skips a test with `#[ignore]`.
+//! and denies `unwrap`/`expect`/`dbg!`/`todo!`, and nobody skips a test with an ignore attribute.
 
 use std::fs;
 use std::path::{Path, PathBuf};

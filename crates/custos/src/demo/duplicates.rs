@@ -407,8 +407,9 @@ impl Builder {
     /// Partner and family links (parent, sibling) within some related households.
     fn family_links(&mut self) {
         for hh in self.households.clone() {
-            let record = |i: usize| Ref::Person(self.primary[hh.members[i]]);
-            let n = hh.members.len();
+            let people: Vec<Ref> = hh.members.iter().map(|&m| Ref::Person(self.primary[m])).collect();
+            let record = |i: usize| people[i];
+            let n = people.len();
             match hh.shape {
                 Shape::Couple if n == 2 && chance(&mut self.rng, 0.5) => self.link(record(0), record(1), "partner", None, None),
                 Shape::Family(parents) if chance(&mut self.rng, 0.45) => {

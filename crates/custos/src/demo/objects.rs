@@ -1,7 +1,8 @@
 //! Objects and their links: vehicles (popular UK makes and models, DVLA colours, current-format
-//! registrations) with owners and keepers, phones whose number is their owner's and whose IMEI
-//! carries a valid check digit, weapons seized at stops and arrests, stolen property tied to the
-//! crime and its victim, and identity documents matching their holder's identifiers.
+//! registrations) with owners and keepers, phones whose number is their user's and whose IMEI
+//! carries a valid check digit, weapons seized at stops and arrests (found on the suspect),
+//! stolen property tied to the crime and its victim, and identity documents matching their
+//! holder's identifiers.
 
 use super::chunk::Builder;
 use super::ident;
@@ -70,18 +71,15 @@ const HANDSETS: &[(&str, &str, &str, f64)] = &[
     ("Oppo", "A78", "86938006", 2.0),
 ];
 
+/// Weapon categories (the codes of `custos_core::object::WeaponCategory`) and descriptions.
 const WEAPONS: &[(&str, &[&str])] = &[
-    ("knife", &["Kitchen knife, 20cm blade, black handle", "Lock knife, 8cm blade", "Folding knife with a wooden handle"]),
-    ("zombie knife", &["Serrated zombie knife, 30cm blade, green handle"]),
-    ("machete", &["Machete, 45cm blade, in a rucksack"]),
-    ("screwdriver", &["Flat-head screwdriver, sharpened"]),
-    ("baseball bat", &["Aluminium baseball bat"]),
-    ("hammer", &["Claw hammer"]),
-    ("knuckle duster", &["Brass knuckle duster"]),
-    ("CS spray", &["Canister of CS spray"]),
-    ("imitation firearm", &["Black imitation pistol", "BB gun resembling a handgun"]),
-    ("handgun", &["Converted blank-firing pistol"]),
-    ("shotgun", &["Sawn-off shotgun"]),
+    ("knife", &["Kitchen knife, 20cm blade, black handle", "Lock knife, 8cm blade", "Serrated zombie knife, 30cm blade"]),
+    ("other_bladed_article", &["Machete, 45cm blade, in a rucksack", "Sharpened flat-head screwdriver", "Samurai-style sword"]),
+    ("blunt_instrument", &["Aluminium baseball bat", "Claw hammer", "Brass knuckle duster"]),
+    ("corrosive_substance", &["Sports bottle containing a suspected corrosive liquid"]),
+    ("imitation_firearm", &["Black imitation pistol", "BB gun resembling a handgun"]),
+    ("firearm", &["Converted blank-firing pistol", "Sawn-off shotgun"]),
+    ("other", &["Canister of CS spray", "Stun gun disguised as a torch"]),
 ];
 
 const PROPERTY: &[(&str, &[&str], bool)] = &[
@@ -153,7 +151,7 @@ impl Builder {
         if chance(&mut self.rng, 0.15)
             && let Some(e) = self.event_of(&["stop", "crime", "arrest"])
         {
-            self.link(self.object_ref(local), self.event_ref(e), "involved", None, None);
+            self.link(self.object_ref(local), self.event_ref(e), "involved_in", None, None);
         }
         ObjectKind::Vehicle { vrm, make, model, colour, year }
     }
@@ -166,7 +164,7 @@ impl Builder {
             ident::mobile(s, self.key)
         });
         if let Some(o) = owner {
-            self.link(self.object_ref(local), Ref::Person(o), "owner", None, None);
+            self.link(self.object_ref(local), Ref::Person(o), "user", None, None);
         }
         ObjectKind::Phone { number, imei: ident::imei(tac, serial, self.key), make, model }
     }
@@ -175,10 +173,10 @@ impl Builder {
         let (category, descriptions) = pick(&mut self.rng, WEAPONS);
         let description = pick(&mut self.rng, descriptions).to_owned();
         if let Some(e) = self.event_of(&["stop", "arrest", "crime"]) {
-            self.link(self.object_ref(local), self.event_ref(e), "seized", None, None);
+            self.link(self.object_ref(local), self.event_ref(e), "involved_in", None, None);
             let holder = self.event_people[e].iter().find(|(_, role)| matches!(*role, "suspect" | "arrested" | "subject")).map(|p| p.0);
             if let Some(h) = holder.filter(|_| chance(&mut self.rng, 0.7)) {
-                self.link(self.object_ref(local), Ref::Person(h), "owner", None, None);
+                self.link(self.object_ref(local), Ref::Person(h), "found_on", None, None);
             }
         }
         ObjectKind::Weapon { category, description }
@@ -193,7 +191,7 @@ impl Builder {
             .collect();
         let owner = match self.choose(&crimes) {
             Some(e) => {
-                self.link(self.object_ref(local), self.event_ref(e), "stolen", None, None);
+                self.link(self.object_ref(local), self.event_ref(e), "involved_in", None, None);
                 self.event_people[e].iter().find(|p| p.1 == "victim").map(|p| p.0)
             }
             None => self.someone(10),
