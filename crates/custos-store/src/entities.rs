@@ -425,7 +425,7 @@ async fn check_link_endpoints(
             Some(kind) => {
                 return Err(StoreError::Refused(format!(
                     "a {} link's {end} end must be a {}, not a {}",
-                    link.kind().to_string(),
+                    link.kind(),
                     want.as_str(),
                     kind.as_str()
                 )));

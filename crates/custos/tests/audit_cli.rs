@@ -3,6 +3,8 @@
 //! checkpoint (changed byte, deleted row, swapped rows) makes `custos audit verify` exit non-zero
 //! naming the first bad entry (a property test over random single edits).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::OnceLock;

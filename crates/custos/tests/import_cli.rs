@@ -2,6 +2,8 @@
 //! malformed identifiers (PNC ID, CRO number, NI number, postcode, VRM) are reported with their
 //! line and field, and then nothing at all is stored.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

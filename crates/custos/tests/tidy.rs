@@ -2,6 +2,8 @@
 //! `//!` module comment, every crate inherits the workspace lints, the workspace forbids `unsafe`
 //! and denies `unwrap`/`expect`/`dbg!`/`todo!`, and nobody skips a test with an ignore attribute.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,8 @@
 //! The storage conformance suite: every test here runs on SQLite and on PostgreSQL, each on a
 //! throw-away database (see `support.rs`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 mod audit_log;

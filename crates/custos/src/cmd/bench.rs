@@ -111,7 +111,7 @@ pub async fn run(db: &DbArgs, command: BenchCommand) -> anyhow::Result<ExitCode>
     // Audit append: durable commits of batches of 1,000 events, then their integration into the
     // Merkle log with a signed checkpoint per 20,000.
     let start = Instant::now();
-    let batch: Vec<AuditEvent> = (0..1000).map(|i| sign_in_event(i)).collect();
+    let batch: Vec<AuditEvent> = (0..1000).map(sign_in_event).collect();
     let mut appended = 0;
     while appended < events {
         store.record_events(&batch).await?;

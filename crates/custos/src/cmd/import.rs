@@ -68,10 +68,10 @@ pub async fn run(db: &DbArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
         match parse_line(&line, &refs, default_unit.as_ref()) {
             Ok((reference, entity)) => {
-                if let Some(reference) = reference {
-                    if refs.insert(reference.clone(), entity.id).is_some() {
-                        errors.push(format!("line {n}: ref: {reference:?} is used twice"));
-                    }
+                if let Some(reference) = reference
+                    && refs.insert(reference.clone(), entity.id).is_some()
+                {
+                    errors.push(format!("line {n}: ref: {reference:?} is used twice"));
                 }
                 entities.push(entity);
             }

@@ -9,7 +9,7 @@ use super::people::Human;
 use super::places::{BOROUGHS, DISTRICTS};
 use super::sample::{Stream, index, mix};
 use super::streets::POLICE_STATIONS;
-use super::{Base, CHUNK_PEOPLE, Force, Ref};
+use super::{Base, CHUNK_PEOPLE, DuplicateTruth, Force, Ref, SynthPerson};
 
 /// Locations, objects and events per 10 person records: fixed, so every chunk's global offsets
 /// are known without generating the earlier chunks.
@@ -182,14 +182,17 @@ impl Builder {
             position[old] = new;
         }
         let global = |old: usize| self.base.person + position[old];
+        let mut old_people: Vec<Option<SynthPerson>> = std::mem::take(&mut self.force.people).into_iter().map(Some).collect();
+        let mut old_truth: Vec<Option<DuplicateTruth>> = std::mem::take(&mut self.force.truth).into_iter().map(Some).collect();
         let mut people = Vec::with_capacity(n);
         let mut truth = Vec::with_capacity(n);
         for &old in &order {
-            people.push(self.force.people[old].clone());
-            let mut t = self.force.truth[old].clone();
-            t.person_index = global(old);
-            t.cluster = global(t.cluster as usize) as u64;
-            truth.push(t);
+            if let (Some(p), Some(mut t)) = (old_people[old].take(), old_truth[old].take()) {
+                t.person_index = global(old);
+                t.cluster = global(t.cluster as usize) as u64;
+                people.push(p);
+                truth.push(t);
+            }
         }
         for link in &mut self.force.links {
             for end in [&mut link.from, &mut link.to] {

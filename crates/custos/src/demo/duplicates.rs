@@ -62,7 +62,7 @@ const DELIBERATE: &[(&str, f64)] = &[
     ("diacritics_dropped", 12.0),
     ("punctuation", 15.0),
     ("name_swap", 3.0),
-    ("double_barrel_partial", 30.0),
+    ("double_barrel_partial", 60.0),
     ("marriage_surname", 4.0),
     ("forename_initial", 3.0),
     ("middle_name_dropped", 4.0),

@@ -48,8 +48,6 @@ pub(super) enum Style {
 /// One heritage group.
 #[derive(Debug)]
 pub(super) struct Origin {
-    /// For people reading the table (and its tests).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub name: &'static str,
     pub weight: f64,
     pub style: Style,

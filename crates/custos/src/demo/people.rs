@@ -120,11 +120,24 @@ fn middle(rng: &mut Stream, first: &str, mut draw: impl FnMut(&mut Stream) -> &'
     (0..4).map(|_| draw(rng)).find(|m| *m != first).map(str::to_owned)
 }
 
+/// How steeply surname popularity falls with rank (smaller is steeper): a few surnames dominate
+/// some communities (Nguyen among Vietnamese, Patel among Gujarati Hindus, Khan, Ahmed and Ali
+/// among Pakistanis and Bangladeshis).
+fn surname_shift(origin: &str) -> f64 {
+    match origin {
+        "vietnamese" => 0.3,
+        "indian hindu" => 1.0,
+        "indian sikh" => 3.0,
+        "pakistani" | "bangladeshi" | "chinese" | "somali" => 4.0,
+        _ => 10.0,
+    }
+}
+
 /// Forenames and surname for a person of `origin`.
 pub(super) fn compose_name(rng: &mut Stream, origin: usize, female: bool, year: i16) -> (Vec<String>, String) {
     let o = &ORIGINS[origin];
     let pool = o.pool.unwrap_or(&world::IRISH);
-    let surname = popular(rng, o.surnames, 10.0).to_owned();
+    let surname = popular(rng, o.surnames, surname_shift(o.name)).to_owned();
     match o.style {
         Style::British | Style::Caribbean | Style::Mixed => {
             let draw = |rng: &mut Stream| {
@@ -138,16 +151,18 @@ pub(super) fn compose_name(rng: &mut Stream, origin: usize, female: bool, year: 
                     names.extend(middle(rng, first, draw));
                 }
             }
-            let surname = match o.style {
-                Style::Mixed => {
-                    let list = weighted(rng, &[(surnames::BRITISH, 0.6), (surnames::CARIBBEAN, 0.25), (world::WEST_AFRICAN.surnames, 0.15)]);
-                    popular(rng, list, 10.0).to_owned()
-                }
-                _ if chance(rng, 0.03) => {
-                    let other = popular(rng, surnames::BRITISH, 30.0);
-                    if other == surname { surname } else { format!("{other}-{surname}") }
-                }
-                _ => surname,
+            let surname = if o.style == Style::Mixed {
+                let list = weighted(rng, &[(surnames::BRITISH, 0.6), (surnames::CARIBBEAN, 0.25), (world::WEST_AFRICAN.surnames, 0.15)]);
+                popular(rng, list, 10.0).to_owned()
+            } else {
+                surname
+            };
+            // About 1 in 25 carry a double-barrelled surname (Smith-Jones).
+            let surname = if chance(rng, if o.style == Style::Caribbean { 0.02 } else { 0.04 }) {
+                let other = popular(rng, surnames::BRITISH, 30.0);
+                if other == surname { surname } else { format!("{other}-{surname}") }
+            } else {
+                surname
             };
             (names, surname)
         }
