@@ -5,6 +5,8 @@
 //! current version number and the security marking. The submission lock is the pure rule
 //! `custos_core::version::check_change`; this module only applies it.
 
+use std::collections::HashMap;
+
 use custos_audit::{AuditKind, ObjectRef};
 use custos_authz::{Action, Principal, Resource};
 use custos_core::entity::{EntityBody, EntityKind};
@@ -18,7 +20,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::clock::{from_micros, now_micros};
 use crate::error::StoreError;
-use crate::sql::multi_row;
+use crate::sql::{in_list, multi_row};
 use crate::{Store, audit_event, audit_log};
 
 /// The reason id recorded when a request names a record that does not exist.
@@ -151,6 +153,16 @@ impl Store {
         audit_log::append_many(&mut tx, &events).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Whether an entity with this id is stored. Reveals existence only, so it is for loaders and
+    /// jobs that resume their own work (they chose the ids), not for user requests.
+    pub async fn entity_exists(&self, id: EntityId) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT 1 FROM entity WHERE id = $1")
+            .bind(id.as_bytes().to_vec())
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
     }
 
     /// Creates one entity and returns its id.
@@ -338,11 +350,7 @@ async fn insert_entities(
     reason: Option<&str>,
 ) -> Result<(), StoreError> {
     // Links must join existing entities of the kinds their type allows; check before writing.
-    for e in entities {
-        if let EntityBody::Link(link) = &e.body {
-            check_link_endpoints(conn, entities, link).await?;
-        }
-    }
+    check_link_endpoints(conn, entities).await?;
     // SQLite allows 32,766 bound values per statement; 200 rows × 10 columns stays well inside.
     for chunk in entities.chunks(200) {
         let mut entity_q = sqlx::query(multi_row(
@@ -403,37 +411,56 @@ async fn insert_entities(
     Ok(())
 }
 
-async fn check_link_endpoints(
-    conn: &mut AnyConnection,
-    batch: &[NewEntity],
-    link: &custos_core::link::Link,
-) -> Result<(), StoreError> {
-    let (from_kind, to_kind) = link.kind().endpoints();
-    for (end, id, want) in [("from", link.from(), from_kind), ("to", link.to(), to_kind)] {
-        let found = match batch.iter().find(|e| e.id == id) {
-            Some(e) => Some(e.body.kind()),
-            None => sqlx::query("SELECT kind FROM entity WHERE id = $1")
-                .bind(id.as_bytes().to_vec())
-                .fetch_optional(&mut *conn)
-                .await?
-                .map(|row| row.try_get::<String, _>(0))
-                .transpose()?
-                .and_then(|k| k.parse::<EntityKind>().ok()),
-        };
-        match found {
-            Some(kind) if kind == want => {}
-            Some(kind) => {
-                return Err(StoreError::Refused(format!(
-                    "a {} link's {end} end must be a {}, not a {}",
-                    link.kind(),
-                    want.as_str(),
-                    kind.as_str()
-                )));
+/// Checks that every link in `batch` joins existing entities (in the batch or stored) of the kinds
+/// its type allows. Stored kinds are looked up in a few `IN (…)` queries, not one per link.
+async fn check_link_endpoints(conn: &mut AnyConnection, batch: &[NewEntity]) -> Result<(), StoreError> {
+    let links: Vec<&custos_core::link::Link> = batch
+        .iter()
+        .filter_map(|e| match &e.body {
+            EntityBody::Link(link) => Some(link),
+            _ => None,
+        })
+        .collect();
+    if links.is_empty() {
+        return Ok(());
+    }
+    let mut kinds: HashMap<EntityId, EntityKind> = batch.iter().map(|e| (e.id, e.body.kind())).collect();
+    let mut missing: Vec<EntityId> = links
+        .iter()
+        .flat_map(|l| [l.from(), l.to()])
+        .filter(|id| !kinds.contains_key(id))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    for chunk in missing.chunks(500) {
+        let mut q = sqlx::query(in_list("SELECT id, kind FROM entity WHERE id IN", chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let id: Vec<u8> = row.try_get(0)?;
+            let kind: String = row.try_get(1)?;
+            if let (Ok(id), Ok(kind)) = (<[u8; 16]>::try_from(id), kind.parse::<EntityKind>()) {
+                kinds.insert(EntityId::from_bytes(id), kind);
             }
-            None => {
-                return Err(StoreError::Refused(format!(
-                    "the link's {end} end ({id}) does not exist"
-                )));
+        }
+    }
+    for link in links {
+        let (from_kind, to_kind) = link.kind().endpoints();
+        for (end, id, want) in [("from", link.from(), from_kind), ("to", link.to(), to_kind)] {
+            match kinds.get(&id) {
+                Some(kind) if *kind == want => {}
+                Some(kind) => {
+                    return Err(StoreError::Refused(format!(
+                        "a {} link's {end} end must be a {}, not a {}",
+                        link.kind(),
+                        want.as_str(),
+                        kind.as_str()
+                    )));
+                }
+                None => {
+                    return Err(StoreError::Refused(format!("the link's {end} end ({id}) does not exist")));
+                }
             }
         }
     }

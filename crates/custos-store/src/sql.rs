@@ -26,6 +26,21 @@ pub(crate) fn multi_row(head: &str, rows: usize, cols: usize) -> sqlx::AssertSql
     sqlx::AssertSqlSafe(sql)
 }
 
+/// `head` followed by a parenthesised list of `n` placeholders: for `WHERE id IN ($1, $2, $3)`.
+pub(crate) fn in_list(head: &str, n: usize) -> sqlx::AssertSqlSafe<String> {
+    let mut sql = String::with_capacity(head.len() + n * 5 + 2);
+    sql.push_str(head);
+    sql.push_str(" (");
+    for i in 0..n {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let _ = write!(sql, "${}", i + 1);
+    }
+    sql.push(')');
+    sqlx::AssertSqlSafe(sql)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +49,6 @@ mod tests {
     fn numbers_placeholders_row_by_row() {
         assert_eq!(multi_row("INSERT INTO t (a, b)", 2, 2).0, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
         assert_eq!(multi_row("INSERT INTO t (a)", 1, 1).0, "INSERT INTO t (a) VALUES ($1)");
+        assert_eq!(in_list("SELECT a FROM t WHERE a IN", 3).0, "SELECT a FROM t WHERE a IN ($1, $2, $3)");
     }
 }

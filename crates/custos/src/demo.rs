@@ -234,7 +234,16 @@ pub struct DuplicateTruth {
 #[cfg_attr(not(test), allow(dead_code, reason = "reference table for callers; checked by the tests"))]
 pub const CORRUPTIONS: &[&str] = duplicates::CORRUPTIONS;
 
+/// The owning units (BCU codes) records are assigned to, in a stable order.
+pub fn units() -> Vec<&'static str> {
+    let mut units: Vec<&'static str> = places::BOROUGHS.iter().map(|(_, unit, _)| *unit).collect();
+    units.sort_unstable();
+    units.dedup();
+    units
+}
+
 /// The whole force: [`prelude`] followed by every chunk, indices global. Empty when `people` is 0.
+#[cfg_attr(not(test), allow(dead_code, reason = "the command streams chunks; tests use the whole force"))]
 pub fn generate(people: usize, seed: u64) -> Force {
     if people == 0 {
         return Force::default();
@@ -294,6 +303,7 @@ pub fn uuid_string(id: &[u8; 16]) -> String {
 
 /// The ground truth as CSV: a header `person_id,cluster_id,corruptions`, then one row per person
 /// record; corruptions are separated by `;` (empty for primary records).
+#[cfg_attr(not(test), allow(dead_code, reason = "the command streams rows; tests use the whole file"))]
 pub fn truth_csv(force: &Force) -> String {
     let mut out = String::from("person_id,cluster_id,corruptions\n");
     out.push_str(&truth_csv_rows(force));

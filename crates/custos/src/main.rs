@@ -2,6 +2,7 @@
 
 mod cli;
 mod cmd;
+mod demo;
 
 use std::process::ExitCode;
 

@@ -72,7 +72,7 @@ impl Builder {
                 let outcome = event_text::category(&mut self.rng, "custody_episode");
                 let name = super::streets::POLICE_STATIONS[station].0;
                 let detainee = vec![(people[0].0, "subject")];
-                let later = seconds + between(&mut self.rng, 1200, 10_800);
+                let later = (seconds + between(&mut self.rng, 1200, 10_800)).min(last_day * 86_400 + 86_399);
                 self.push_event("custody_episode", outcome, later, Some(station), name, detainee);
             }
         }
