@@ -4,10 +4,12 @@
 mod selection;
 mod slice;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 
 use cedar_policy::{Context, PolicyId, PolicySet, Request, Schema, ValidationMode, Validator};
+
+use custos_core::marking::SecurityMarking;
 
 use crate::input::{Action, Principal, Resource};
 use selection::Selection;
@@ -104,6 +106,16 @@ impl Authorizer {
                 .collect();
             return Err(AuthzError::Validation(problems.join("; ")));
         }
+        // A decision on a record must depend on its kind and marking, never on which record it is:
+        // that keeps policies general and lets `decide_records` decide once per distinct marking.
+        for policy in policies.policies() {
+            if let Some(uid) = policy.entity_literals().into_iter().find(|u| u.type_name().basename() == "Record") {
+                return Err(AuthzError::Unsupported(format!(
+                    "a policy naming one record ({} names {uid}); write the rule over record attributes",
+                    policy.id()
+                )));
+            }
+        }
         if let Some(group) = schema.action_groups().next() {
             // Action groups would need the action entities in every slice, and per-action policy
             // sets would have to follow the hierarchy: refuse rather than decide wrongly.
@@ -124,6 +136,27 @@ impl Authorizer {
             ids,
             names,
         })
+    }
+
+    /// Decides `action` on many records for one principal: one decision per record, in order, but
+    /// Cedar is asked once per distinct (kind, marking). That is exact, not an approximation: no
+    /// policy may name a particular record (checked when the policies load), so a decision depends
+    /// only on the principal, the action and the record's kind and marking.
+    pub fn decide_records<'a>(
+        &self,
+        principal: &Principal,
+        action: Action,
+        records: impl IntoIterator<Item = (&'a str, String, &'a SecurityMarking)>,
+    ) -> Vec<Decision> {
+        let mut seen: HashMap<(&'a str, &'a SecurityMarking), Decision> = HashMap::new();
+        records
+            .into_iter()
+            .map(|(kind, id, marking)| {
+                seen.entry((kind, marking))
+                    .or_insert_with(|| self.decide(principal, action, &Resource::Record { kind, id, marking }))
+                    .clone()
+            })
+            .collect()
     }
 
     /// Decides whether `principal` may do `action` to `resource`. Never fails: any error (a policy

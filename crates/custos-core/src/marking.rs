@@ -73,7 +73,7 @@ pub enum AclEntry {
 
 /// The marking every entity carries. An empty ACL on a SENSITIVE record means nobody outside the
 /// ACL may read it: SENSITIVE is need-to-know, so the ACL is the whole of the need.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SecurityMarking {
     pub classification: Classification,
     pub sensitive: bool,

@@ -13,7 +13,7 @@ use sqlx::{AnyConnection, Row};
 use crate::clock::now_micros;
 use crate::db::Backend;
 use crate::error::StoreError;
-use crate::sql::multi_row;
+use crate::sql::{Placeholders, multi_row};
 
 /// Arbitrary constant naming the integrator's advisory lock on PostgreSQL.
 const INTEGRATOR_LOCK: i64 = 0x6375_7374_6f73_0001;
@@ -34,7 +34,7 @@ pub(crate) async fn append(conn: &mut AnyConnection, event: &AuditEvent) -> Resu
 /// Writes several events in one statement (bulk jobs), in the caller's transaction.
 pub(crate) async fn append_many(conn: &mut AnyConnection, events: &[AuditEvent]) -> Result<(), StoreError> {
     for chunk in events.chunks(500) {
-        let mut query = sqlx::query(multi_row("INSERT INTO audit_pending (event)", chunk.len(), 1));
+        let mut query = sqlx::query(multi_row(Placeholders::of(conn), "INSERT INTO audit_pending (event)", chunk.len(), 1));
         for event in chunk {
             let json = serde_json::to_string(event)
                 .map_err(|e| StoreError::Audit(format!("cannot encode an audit event: {e}")))?;
@@ -91,7 +91,7 @@ pub(crate) async fn integrate(
         leaves.push(state.append(&event));
     }
     for chunk in leaves.chunks(400) {
-        let mut query = sqlx::query(multi_row("INSERT INTO audit_leaf (seq, leaf)", chunk.len(), 2));
+        let mut query = sqlx::query(multi_row(Placeholders::of(conn), "INSERT INTO audit_leaf (seq, leaf)", chunk.len(), 2));
         for (seq, leaf) in chunk {
             query = query.bind(to_i64(*seq)?).bind(leaf.clone());
         }

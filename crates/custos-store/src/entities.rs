@@ -20,7 +20,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::clock::{from_micros, now_micros};
 use crate::error::StoreError;
-use crate::sql::{in_list, multi_row};
+use crate::sql::{Placeholders, in_list, multi_row};
 use crate::{Store, audit_event, audit_log};
 
 /// The reason id recorded when a request names a record that does not exist.
@@ -134,18 +134,21 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<(), StoreError> {
         check_reason(reason)?;
-        let mut tx = self.begin_write().await?;
+        let decisions = self.authz.decide_records(
+            principal,
+            Action::Create,
+            entities.iter().map(|e| (e.body.kind().as_str(), e.id.to_string(), &e.marking)),
+        );
         let mut events = Vec::with_capacity(entities.len());
-        for e in entities {
-            let kind = e.body.kind();
-            let decision = self.authz.decide(principal, Action::Create, &resource(kind, e.id, &e.marking));
+        for (e, decision) in entities.iter().zip(&decisions) {
+            let objects = vec![object_ref(e.body.kind(), e.id)];
             if !decision.allowed {
-                let event = audit_event(AuditKind::AccessDenied, principal, vec![object_ref(kind, e.id)], None, &decision);
-                drop(tx);
+                let event = audit_event(AuditKind::AccessDenied, principal, objects, None, decision);
                 return self.record_denial(event).await;
             }
-            events.push(audit_event(AuditKind::Create, principal, vec![object_ref(kind, e.id)], reason, &decision));
+            events.push(audit_event(AuditKind::Create, principal, objects, reason, decision));
         }
+        let mut tx = self.begin_write().await?;
         let now = now_micros();
         insert_entities(&mut tx, entities, &principal.user, now, reason).await?;
         let people: Vec<_> = entities.iter().map(|e| (e.id, &e.body)).collect();
@@ -354,12 +357,14 @@ async fn insert_entities(
     // SQLite allows 32,766 bound values per statement; 200 rows × 10 columns stays well inside.
     for chunk in entities.chunks(200) {
         let mut entity_q = sqlx::query(multi_row(
+            Placeholders::of(conn),
             "INSERT INTO entity (id, kind, current_version, classification, sensitive, owning_unit, acl, \
              submitted_at, created_at, updated_at)",
             chunk.len(),
             10,
         ));
         let mut version_q = sqlx::query(multi_row(
+            Placeholders::of(conn),
             "INSERT INTO entity_version (entity_id, version, change, author, at, reason, body)",
             chunk.len(),
             7,
@@ -397,7 +402,7 @@ async fn insert_entities(
             .collect();
         if !links.is_empty() {
             let mut link_q =
-                sqlx::query(multi_row("INSERT INTO link (id, from_id, to_id, kind)", links.len(), 4));
+                sqlx::query(multi_row(Placeholders::of(conn), "INSERT INTO link (id, from_id, to_id, kind)", links.len(), 4));
             for (id, link) in links {
                 link_q = link_q
                     .bind(id.as_bytes().to_vec())
@@ -433,7 +438,7 @@ async fn check_link_endpoints(conn: &mut AnyConnection, batch: &[NewEntity]) -> 
     missing.sort();
     missing.dedup();
     for chunk in missing.chunks(500) {
-        let mut q = sqlx::query(in_list("SELECT id, kind FROM entity WHERE id IN", chunk.len()));
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT id, kind FROM entity WHERE id IN", chunk.len()));
         for id in chunk {
             q = q.bind(id.as_bytes().to_vec());
         }

@@ -16,7 +16,7 @@ use sqlx::{AnyConnection, Row};
 use crate::clock::now_micros;
 use crate::entities::{EntityRecord, Justification, load, object_ref};
 use crate::error::StoreError;
-use crate::sql::multi_row;
+use crate::sql::{Placeholders, multi_row};
 use crate::{Store, audit_event, audit_log};
 
 /// The most hits one search returns.
@@ -134,7 +134,7 @@ pub(crate) async fn index_names(
         }
     }
     for chunk in keys.chunks(300) {
-        let mut q = sqlx::query(multi_row("INSERT INTO person_name_key (entity_id, surname_key, forename_key)", chunk.len(), 3));
+        let mut q = sqlx::query(multi_row(Placeholders::of(conn), "INSERT INTO person_name_key (entity_id, surname_key, forename_key)", chunk.len(), 3));
         for (id, surname, forename) in chunk {
             q = q.bind(id.as_bytes().to_vec()).bind(surname.clone()).bind(forename.clone());
         }

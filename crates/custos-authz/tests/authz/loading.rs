@@ -140,3 +140,19 @@ fn action_groups_are_refused_rather_than_ignored() {
         "{err}"
     );
 }
+
+#[test]
+fn a_policy_naming_one_record_is_refused() {
+    // In the scope and in a condition: either would make decisions depend on a record's identity,
+    // which `decide_records` relies on never happening.
+    for policy in [
+        r#"@id("one") permit (principal, action == Custos::Action::"read", resource == Custos::Record::"r1");"#,
+        r#"@id("one") forbid (principal, action, resource) when { resource == Custos::Record::"r1" };"#,
+    ] {
+        let err = load(policy).unwrap_err();
+        assert!(
+            matches!(&err, AuthzError::Unsupported(m) if m.contains("naming one record")),
+            "{policy}: {err}"
+        );
+    }
+}

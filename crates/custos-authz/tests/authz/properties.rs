@@ -126,4 +126,27 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn batch_decisions_equal_one_by_one_decisions(
+        p in principals(),
+        marks in proptest::collection::vec(markings(), 1..12),
+        repeat in proptest::collection::vec(0usize..12, 0..20),
+    ) {
+        // A batch with repeated markings (as a bulk load has) decides exactly as record by record.
+        let mut batch: Vec<&SecurityMarking> = marks.iter().collect();
+        batch.extend(repeat.iter().map(|i| &marks[i % marks.len()]));
+        let kinds = ["person", "event"];
+        for action in [Action::Create, Action::Read, Action::Update] {
+            let together = authz().decide_records(
+                &p,
+                action,
+                batch.iter().enumerate().map(|(i, m)| (kinds[i % 2], format!("r{i}"), *m)),
+            );
+            for (i, m) in batch.iter().enumerate() {
+                let alone = authz().decide(&p, action, &Resource::Record { kind: kinds[i % 2], id: format!("r{i}"), marking: m });
+                prop_assert_eq!(&together[i], &alone);
+            }
+        }
+    }
 }

@@ -84,7 +84,8 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         }
     }
     bar.set_message("sealing");
-    let sealed = store.integrate_audit().await?;
+    store.integrate_audit().await?;
+    let sealed = store.latest_checkpoint().await?;
     bar.finish_and_clear();
     truth.flush()?;
     drop(truth);
@@ -97,8 +98,8 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         if skipped > 0 { format!(", {skipped} already present (resumed)") } else { String::new() },
         started.elapsed().as_secs_f64()
     ))?;
-    if let Some(cp) = sealed.checkpoint {
-        out(format_args!("audit log: {} leaves under a signed checkpoint", cp.size()))?;
+    if let Some((_, checkpoint)) = sealed {
+        out(format_args!("audit log: {} leaves under a signed checkpoint", checkpoint.size()))?;
     }
     out(format_args!("planted duplicates' ground truth: {}", truth_path.display()))?;
     Ok(ExitCode::SUCCESS)
