@@ -59,15 +59,17 @@ CREATE INDEX person_name_key_name ON person_name_key (surname_key, forename_key)
 CREATE INDEX person_name_key_entity ON person_name_key (entity_id);
 
 -- Audit events are written here inside the audited transaction; the single integrator moves them
--- into the Merkle log (audit_leaf) in order, assigning sequence numbers.
+-- into the Merkle log (audit_bundle) in order, assigning sequence numbers.
 CREATE TABLE audit_pending (
     id      INTEGER PRIMARY KEY AUTOINCREMENT,
     event   TEXT NOT NULL
 );
 
-CREATE TABLE audit_leaf (
-    seq     BIGINT PRIMARY KEY,
-    leaf    BLOB NOT NULL
+-- The Merkle log's leaves, in bundles of up to 256 consecutive leaves (`custos_audit::bundle`):
+-- reading millions of leaves is then thousands of rows.
+CREATE TABLE audit_bundle (
+    first_seq   BIGINT PRIMARY KEY,
+    leaves      BLOB NOT NULL
 );
 
 CREATE TABLE audit_checkpoint (

@@ -25,6 +25,7 @@
 //!   bad leaf or checkpoint; [`export`] writes and reads a plain-text file
 //!   that carries everything it needs.
 
+pub mod bundle;
 pub mod checkpoint;
 pub mod event;
 pub mod export;
@@ -34,6 +35,7 @@ pub mod merkle;
 pub mod note;
 pub mod verify;
 
+pub use bundle::{BUNDLE_LEAVES, BundleError, decode_bundle, encode_bundle};
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use event::{AuditEvent, AuditKind, Decision, ObjectRef, commit_payload};
 pub use export::{Export, ExportError, read_export, write_export};

@@ -22,6 +22,7 @@ use std::cmp::Ordering;
 
 use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::leaf::{LeafError, LeafHeader};
+use crate::bundle::{BundleError, decode_bundle};
 use crate::merkle::{Frontier, Hash, leaf_hash};
 use crate::note::{NoteError, NoteVerifier, open};
 
@@ -61,6 +62,9 @@ pub enum LeafProblem {
         /// The row number found.
         row: u64,
     },
+    /// The stored bundle that starts with this leaf does not parse (see `bundle`).
+    #[error("the stored bundle starting here is malformed ({0})")]
+    Bundle(BundleError),
     /// The leaf is shorter than its fixed header.
     #[error("leaf is {0} bytes, shorter than its 41-byte header")]
     Truncated(usize),
@@ -187,6 +191,19 @@ impl<'a, S: AsRef<[u8]>> LogVerifier<'a, S> {
             broken: None,
             started: false,
         }
+    }
+
+    /// Checks the next stored bundle (see `bundle`), whose first leaf is stored as `first_seq`.
+    ///
+    /// # Errors
+    /// The first bad leaf or checkpoint found so far; a bundle that does not parse is blamed on
+    /// its first leaf.
+    pub fn push_bundle(&mut self, first_seq: u64, bundle: &[u8]) -> Result<(), VerifyError> {
+        let leaves = decode_bundle(bundle).map_err(|e| leaf_err(first_seq, LeafProblem::Bundle(e)))?;
+        for (i, leaf) in leaves.into_iter().enumerate() {
+            self.push(first_seq.saturating_add(i as u64), leaf)?;
+        }
+        Ok(())
     }
 
     /// Checks the next stored row.

@@ -16,8 +16,8 @@ use crate::Store;
 /// Events integrated per transaction: large enough to amortise the checkpoint signature, small
 /// enough that a transaction stays short.
 const INTEGRATION_BATCH: i64 = 20_000;
-/// Leaves read per query while verifying.
-const PAGE: i64 = 50_000;
+/// Bundles read per query while verifying (up to 256 leaves each).
+const PAGE: i64 = 1_000;
 
 /// A proof that leaf `seq` is in the tree of the signed checkpoint `note`.
 #[derive(Debug, Clone)]
@@ -94,22 +94,22 @@ impl Store {
         let mut first = true;
         loop {
             let sql = if first {
-                "SELECT seq, leaf FROM audit_leaf WHERE seq >= $1 ORDER BY seq LIMIT $2"
+                "SELECT first_seq, leaves FROM audit_bundle WHERE first_seq >= $1 ORDER BY first_seq LIMIT $2"
             } else {
-                "SELECT seq, leaf FROM audit_leaf WHERE seq > $1 ORDER BY seq LIMIT $2"
+                "SELECT first_seq, leaves FROM audit_bundle WHERE first_seq > $1 ORDER BY first_seq LIMIT $2"
             };
             first = false;
             let rows = sqlx::query(sql).bind(after).bind(PAGE).fetch_all(&mut *conn).await?;
             for row in &rows {
-                let seq: i64 = row.try_get(0)?;
-                let leaf: Vec<u8> = row.try_get(1)?;
+                let first_seq: i64 = row.try_get(0)?;
+                let bundle: Vec<u8> = row.try_get(1)?;
                 // A negative seq can only come from tampering; map it past any real seq so that
                 // the verifier names it as out of place.
-                let row_seq = u64::try_from(seq).unwrap_or(u64::MAX);
-                if let Err(e) = verifier.push(row_seq, &leaf) {
+                let row_seq = u64::try_from(first_seq).unwrap_or(u64::MAX);
+                if let Err(e) = verifier.push_bundle(row_seq, &bundle) {
                     return Ok(Err(e));
                 }
-                after = seq;
+                after = first_seq;
             }
             if (rows.len() as i64) < PAGE {
                 break;

@@ -7,7 +7,7 @@
 //! transaction-scoped advisory lock) so that there is only ever one, and never signs two
 //! checkpoints that are inconsistent with each other.
 
-use custos_audit::{AuditEvent, Checkpoint, LogState, NoteSigner};
+use custos_audit::{AuditEvent, BUNDLE_LEAVES, Checkpoint, LogState, NoteSigner, decode_bundle, encode_bundle};
 use sqlx::{AnyConnection, Row};
 
 use crate::clock::now_micros;
@@ -90,10 +90,15 @@ pub(crate) async fn integrate(
             .map_err(|e| StoreError::Audit(format!("a pending audit event is unreadable: {e}")))?;
         leaves.push(state.append(&event));
     }
-    for chunk in leaves.chunks(400) {
-        let mut query = sqlx::query(multi_row(Placeholders::of(conn), "INSERT INTO audit_leaf (seq, leaf)", chunk.len(), 2));
-        for (seq, leaf) in chunk {
-            query = query.bind(to_i64(*seq)?).bind(leaf.clone());
+    // Consecutive leaves go into bundles of up to BUNDLE_LEAVES, keyed by their first seq.
+    let bundles: Vec<(u64, Vec<u8>)> = leaves
+        .chunks(BUNDLE_LEAVES)
+        .map(|chunk| (chunk[0].0, encode_bundle(&chunk.iter().map(|(_, leaf)| leaf).collect::<Vec<_>>())))
+        .collect();
+    for group in bundles.chunks(50) {
+        let mut query = sqlx::query(multi_row(Placeholders::of(conn), "INSERT INTO audit_bundle (first_seq, leaves)", group.len(), 2));
+        for (first_seq, bundle) in group {
+            query = query.bind(to_i64(*first_seq)?).bind(bundle.clone());
         }
         query.execute(&mut *conn).await?;
     }
@@ -156,20 +161,27 @@ pub(crate) async fn origin(conn: &mut AnyConnection) -> Result<Option<String>, S
         .transpose()?)
 }
 
-/// Every stored leaf in stored order, as (row seq, leaf bytes).
+/// Every stored leaf in stored order, as (seq, leaf bytes), read out of the bundles. A bundle that
+/// does not parse is an error: run `custos audit verify` to have it named.
 pub(crate) async fn leaves(conn: &mut AnyConnection) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
-    let rows = sqlx::query("SELECT seq, leaf FROM audit_leaf ORDER BY seq")
+    let rows = sqlx::query("SELECT first_seq, leaves FROM audit_bundle ORDER BY first_seq")
         .fetch_all(&mut *conn)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out = Vec::new();
     for row in rows {
-        let seq: i64 = row.try_get(0)?;
-        let leaf: Vec<u8> = row.try_get(1)?;
-        // A negative seq can only come from tampering; map it past any real seq so the verifier
-        // names it as out of place.
-        out.push((u64::try_from(seq).unwrap_or(u64::MAX), leaf));
+        let first: i64 = row.try_get(0)?;
+        let bundle: Vec<u8> = row.try_get(1)?;
+        let first = u64::try_from(first).map_err(|_| tampered())?;
+        let leaves = decode_bundle(&bundle).map_err(|_| tampered())?;
+        for (i, leaf) in leaves.into_iter().enumerate() {
+            out.push((first + i as u64, leaf.to_vec()));
+        }
     }
     Ok(out)
+}
+
+fn tampered() -> StoreError {
+    StoreError::Audit("the stored audit log is damaged; run `custos audit verify`".into())
 }
 
 /// Every stored checkpoint note in stored order.

@@ -34,7 +34,8 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A data directory with a small log: 8 users created one by one, so 8 leaves and 8 checkpoints.
+/// A data directory with a small log: 8 users created one by one, so 8 leaves (one bundle each,
+/// as each was integrated on its own) and 8 checkpoints.
 fn template() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -82,24 +83,24 @@ fn edits() -> impl Strategy<Value = Edit> {
 async fn apply(db: &Path, edit: &Edit) -> String {
     let url = format!("sqlite://{}", db.join("custos.db").display());
     let mut conn = SqliteConnection::connect(&url).await.unwrap();
-    let leaf = |seq: i64| sqlx::query("SELECT leaf FROM audit_leaf WHERE seq = $1").bind(seq);
+    let leaf = |seq: i64| sqlx::query("SELECT leaves FROM audit_bundle WHERE first_seq = $1").bind(seq);
     match *edit {
         Edit::FlipLeafByte { seq, offset } => {
             let mut bytes: Vec<u8> = leaf(seq).fetch_one(&mut conn).await.unwrap().get(0);
             let i = offset % bytes.len();
             bytes[i] ^= 0x20;
-            sqlx::query("UPDATE audit_leaf SET leaf = $1 WHERE seq = $2").bind(bytes).bind(seq).execute(&mut conn).await.unwrap();
+            sqlx::query("UPDATE audit_bundle SET leaves = $1 WHERE first_seq = $2").bind(bytes).bind(seq).execute(&mut conn).await.unwrap();
             format!("leaf {seq}")
         }
         Edit::DeleteLeaf { seq } => {
-            sqlx::query("DELETE FROM audit_leaf WHERE seq = $1").bind(seq).execute(&mut conn).await.unwrap();
+            sqlx::query("DELETE FROM audit_bundle WHERE first_seq = $1").bind(seq).execute(&mut conn).await.unwrap();
             format!("leaf {seq}")
         }
         Edit::SwapLeaves { a, b } => {
             let la: Vec<u8> = leaf(a).fetch_one(&mut conn).await.unwrap().get(0);
             let lb: Vec<u8> = leaf(b).fetch_one(&mut conn).await.unwrap().get(0);
             for (seq, bytes) in [(a, lb), (b, la)] {
-                sqlx::query("UPDATE audit_leaf SET leaf = $1 WHERE seq = $2").bind(bytes).bind(seq).execute(&mut conn).await.unwrap();
+                sqlx::query("UPDATE audit_bundle SET leaves = $1 WHERE first_seq = $2").bind(bytes).bind(seq).execute(&mut conn).await.unwrap();
             }
             format!("leaf {a}")
         }

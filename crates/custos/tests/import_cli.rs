@@ -66,8 +66,8 @@ fn good_records_load_as_the_user() {
     assert!(text(&out.stdout).contains("imported 4 records"));
     assert_eq!(count(dir.path(), "entity"), 4);
     assert_eq!(count(dir.path(), "link"), 1);
-    // One audit event for the user, four for the records.
-    assert_eq!(count(dir.path(), "audit_leaf"), 5);
+    // One audit event for the user, four for the records: 5 leaves, integrated in two bundles.
+    assert_eq!(count(dir.path(), "audit_bundle"), 2);
     let out = custos(dir.path(), &["audit", "verify"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
@@ -85,7 +85,7 @@ fn malformed_identifiers_are_named_and_nothing_is_stored() {
     );
     let file = dir.path().join("bad.jsonl");
     std::fs::write(&file, bad).unwrap();
-    let before = (count(dir.path(), "entity"), count(dir.path(), "audit_leaf"), count(dir.path(), "audit_pending"));
+    let before = (count(dir.path(), "entity"), count(dir.path(), "audit_bundle"), count(dir.path(), "audit_pending"));
     let out = custos(dir.path(), &["import", file.to_str().unwrap(), "--as", "MP000001"], "");
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
@@ -101,7 +101,7 @@ fn malformed_identifiers_are_named_and_nothing_is_stored() {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }
     assert!(!stderr.contains("line 1:"), "good lines are not blamed:\n{stderr}");
-    let after = (count(dir.path(), "entity"), count(dir.path(), "audit_leaf"), count(dir.path(), "audit_pending"));
+    let after = (count(dir.path(), "entity"), count(dir.path(), "audit_bundle"), count(dir.path(), "audit_pending"));
     assert_eq!(before, after, "a rejected import stores nothing");
 }
 

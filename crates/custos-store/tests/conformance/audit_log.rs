@@ -92,25 +92,37 @@ conformance! {
     }
 
     async fn edited_leaves_are_named(db: TestDb) {
+        // 12 leaves: a bundle of 8 (seq 0–7) and a bundle of 4 (seq 8–11).
         some_history(&db, 6).await;
         let verifier = db.store.audit_verifier();
+        let verify = || async { db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap() };
         let mut conn = db.raw().await;
-        // Change one byte inside leaf 5's event (after the 41-byte header).
-        let leaf: Vec<u8> = sqlx::Row::get(
-            &sqlx::query("SELECT leaf FROM audit_leaf WHERE seq = 5").fetch_one(&mut conn).await.unwrap(),
-            0,
-        );
-        let mut edited = leaf.clone();
-        edited[60] ^= 0x01;
-        sqlx::query("UPDATE audit_leaf SET leaf = $1 WHERE seq = 5").bind(edited).execute(&mut conn).await.unwrap();
-        let err = db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap_err();
+        let bundle = |first: i64| sqlx::query("SELECT leaves FROM audit_bundle WHERE first_seq = $1").bind(first);
+        let original: Vec<u8> = sqlx::Row::get(&bundle(0).fetch_one(&mut conn).await.unwrap(), 0);
+        let store_bundle = |bytes: Vec<u8>| sqlx::query("UPDATE audit_bundle SET leaves = $1 WHERE first_seq = 0").bind(bytes);
+
+        // Change one byte inside leaf 5's event (past its 4-byte length and 41-byte header).
+        let leaves = custos_audit::decode_bundle(&original).unwrap();
+        let offset: usize = leaves[..5].iter().map(|l| l.len() + 4).sum::<usize>() + 4 + 60;
+        let mut edited = original.clone();
+        edited[offset] ^= 0x01;
+        store_bundle(edited).execute(&mut conn).await.unwrap();
+        let err = verify().await.unwrap_err();
         assert!(err.to_string().starts_with("leaf 5"), "{err}");
-        sqlx::query("UPDATE audit_leaf SET leaf = $1 WHERE seq = 5").bind(leaf).execute(&mut conn).await.unwrap();
-        db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().expect("restored");
-        // Delete a row.
-        conn.execute("DELETE FROM audit_leaf WHERE seq = 3").await.unwrap();
-        let err = db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap_err();
-        assert!(err.to_string().starts_with("leaf 3"), "{err}");
+
+        // Break a length prefix: the bundle is blamed on its first leaf.
+        let mut edited = original.clone();
+        edited[3] ^= 0x40;
+        store_bundle(edited).execute(&mut conn).await.unwrap();
+        let err = verify().await.unwrap_err();
+        assert!(err.to_string().starts_with("leaf 0: the stored bundle"), "{err}");
+
+        store_bundle(original).execute(&mut conn).await.unwrap();
+        verify().await.expect("restored");
+        // Delete the second bundle: its first leaf is named missing.
+        conn.execute("DELETE FROM audit_bundle WHERE first_seq = 8").await.unwrap();
+        let err = verify().await.unwrap_err();
+        assert!(err.to_string().starts_with("leaf 8: missing"), "{err}");
     }
 
     async fn edited_checkpoints_are_named(db: TestDb) {
