@@ -67,6 +67,8 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     bar.set_message("loading");
     if load(&store, &loader, &prelude, &prelude).await? {
         written += prelude.locations.len();
+    } else {
+        skipped += prelude.locations.len();
     }
     for chunk in 0..chunks {
         let force = demo::generate_chunk(args.people, args.seed, chunk);
