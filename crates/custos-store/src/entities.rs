@@ -158,16 +158,6 @@ impl Store {
         Ok(())
     }
 
-    /// Whether an entity with this id is stored. Reveals existence only, so it is for loaders and
-    /// jobs that resume their own work (they chose the ids), not for user requests.
-    pub async fn entity_exists(&self, id: EntityId) -> Result<bool, StoreError> {
-        Ok(sqlx::query("SELECT 1 FROM entity WHERE id = $1")
-            .bind(id.as_bytes().to_vec())
-            .fetch_optional(&self.pool)
-            .await?
-            .is_some())
-    }
-
     /// Creates one entity and returns its id.
     pub async fn create_entity(
         &self,
