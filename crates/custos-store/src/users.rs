@@ -40,20 +40,20 @@ impl std::fmt::Debug for NewUser {
 /// Shortest password accepted (OWASP ASVS 5.0 V6.2.1: at least 8; we ask for more).
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-/// The principal the command line acts as for local administration (creating the first users).
-/// Its actions are audited under this name.
+/// The user id the command line acts under for local administration.
+pub const LOCAL_ADMIN: &str = "local-admin";
+
+/// The principal the command line acts as for local administration (creating the first users):
+/// whoever can run `custos` against the database can administer it. Its actions are audited
+/// under [`LOCAL_ADMIN`].
+#[allow(clippy::expect_used, reason = "a valid literal, checked by local_admin_is_a_valid_user_id")]
 pub fn local_administrator() -> Principal {
     Principal {
-        user: UserId::parse("local-admin").unwrap_or_else(|_| unreachable_user()),
+        user: UserId::parse(LOCAL_ADMIN).expect("LOCAL_ADMIN is a valid user id"),
         roles: vec![Role::Administrator],
         units: Vec::new(),
         clearance: Classification::Official,
     }
-}
-
-fn unreachable_user() -> UserId {
-    // "local-admin" is a valid user id (checked by a test); this is never reached.
-    UserId::parse("admin").unwrap_or_else(|_| unreachable_user())
 }
 
 impl Store {
@@ -183,8 +183,8 @@ mod tests {
 
     #[test]
     fn local_admin_is_a_valid_user_id() {
-        assert!(UserId::parse("local-admin").is_ok());
-        assert_eq!(local_administrator().user.as_str(), "local-admin");
+        assert!(UserId::parse(LOCAL_ADMIN).is_ok());
+        assert_eq!(local_administrator().user.as_str(), LOCAL_ADMIN);
     }
 
     #[test]
