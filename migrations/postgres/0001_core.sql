@@ -8,8 +8,6 @@ CREATE TABLE users (
     roles           TEXT NOT NULL,          -- JSON array of role names
     units           TEXT NOT NULL,          -- JSON array of unit ids
     clearance       BIGINT NOT NULL CHECK (clearance BETWEEN 0 AND 2),
-    failed_sign_ins BIGINT NOT NULL DEFAULT 0,
-    locked_until    BIGINT,
     disabled        SMALLINT NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     created_at      BIGINT NOT NULL
 );

@@ -16,6 +16,7 @@ pub mod object;
 pub mod person;
 pub mod role;
 pub mod search_key;
+pub mod sign_in;
 pub mod text;
 pub mod version;
 

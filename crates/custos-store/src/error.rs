@@ -24,6 +24,12 @@ pub enum StoreError {
     /// A rule refused the change (a locked field, a missing reason); nothing was stored.
     #[error("{0}")]
     Refused(String),
+    /// Wrong user id or password (deliberately not saying which).
+    #[error("the user id or password is not right")]
+    SignInFailed,
+    /// Too many failed sign-ins from this kind of client: wait before trying again.
+    #[error("too many failed attempts; try again in {retry_after} s")]
+    Throttled { retry_after: u64 },
     /// Another writer changed the record first; reload and retry.
     #[error("the record was changed by someone else; reload it and try again")]
     Conflict,

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod error;
 pub mod migrate;
 pub mod search;
+pub mod sessions;
 pub mod signing_key;
 mod sql;
 pub mod users;

@@ -80,10 +80,7 @@ impl Store {
             let event = audit_event(AuditKind::AccessDenied, principal, objects, None, &decision);
             return self.record_denial(event).await;
         }
-        let password = new.password;
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|_| StoreError::Refused("password hashing failed".into()))??;
+        let hash = hash_password_blocking(new.password).await?;
         let roles: Vec<&str> = new.roles.iter().map(|r| r.as_str()).collect();
         let units: Vec<&str> = new.units.iter().map(|u| u.as_str()).collect();
         let mut tx = self.begin_write().await?;
@@ -161,6 +158,13 @@ impl Store {
 /// not reveal which user ids exist.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Jb7dA7mLC0rqrqjD1s5XWvEdJ0/L6qP2Q0rY8m9VQ8w";
+
+/// Hashes on a blocking thread: Argon2id takes tens of milliseconds and must not stall the runtime.
+pub(crate) async fn hash_password_blocking(password: String) -> Result<String, StoreError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| StoreError::Refused("password hashing failed".into()))?
+}
 
 fn hash_password(password: &str) -> Result<String, StoreError> {
     Argon2::default()

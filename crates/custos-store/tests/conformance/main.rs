@@ -10,4 +10,5 @@ mod entities;
 mod fixtures;
 mod schema;
 mod search;
+mod sessions;
 mod users;
