@@ -22,6 +22,9 @@ pub const DEFAULT_DENY: &str = "custos.default_deny";
 /// entities could not be built. Cedar skips an erroring policy, so such a response is never trusted.
 pub const FAIL_CLOSED: &str = "custos.fail_closed";
 
+/// The reason id of a deny because an API token's scopes do not include the action.
+pub const TOKEN_SCOPE: &str = "custos.token_scope";
+
 /// The outcome of one authorisation request, ready for the audit event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
@@ -163,6 +166,13 @@ impl Authorizer {
     /// that does not evaluate, a request that does not fit the schema, entities that cannot be
     /// built) is a deny with [`FAIL_CLOSED`] and the errors recorded.
     pub fn decide(&self, principal: &Principal, action: Action, resource: &Resource) -> Decision {
+        if principal.scopes.as_ref().is_some_and(|scopes| !scopes.contains(&action)) {
+            return Decision {
+                allowed: false,
+                policies: vec![TOKEN_SCOPE.to_owned()],
+                errors: Vec::new(),
+            };
+        }
         let slice = match self.names.slice(principal, action, resource) {
             Ok(slice) => slice,
             Err(error) => return Decision::fail_closed(vec![error]),
@@ -300,6 +310,7 @@ mod tests {
             roles: vec![Role::IntelligenceAnalyst],
             units: vec![home.clone()],
             clearance: Classification::Secret,
+            scopes: None,
         };
         let mut marking = SecurityMarking::official(home);
         let read = |m: &SecurityMarking| {

@@ -13,6 +13,9 @@ pub struct Principal {
     pub roles: Vec<Role>,
     pub units: Vec<UnitId>,
     pub clearance: Classification,
+    /// For a machine client's API token: the only actions it may be used for (on top of what the
+    /// user's roles allow). `None` for a person signed in.
+    pub scopes: Option<Vec<Action>>,
 }
 
 /// What the principal wants to do. The names follow the DPA 2018 s.62 logging categories:

@@ -17,6 +17,7 @@
 //!     roles: vec![Role::ResponseOfficer],
 //!     units: vec![unit.clone()],
 //!     clearance: Classification::Official,
+//!     scopes: None,
 //! };
 //! let marking = SecurityMarking::official(unit);
 //! let record = Resource::Record { kind: "person", id: "p-1".into(), marking: &marking };
@@ -34,7 +35,7 @@
 mod authorizer;
 mod input;
 
-pub use authorizer::{Authorizer, AuthzError, DEFAULT_DENY, Decision, FAIL_CLOSED};
+pub use authorizer::{Authorizer, AuthzError, DEFAULT_DENY, Decision, FAIL_CLOSED, TOKEN_SCOPE};
 pub use input::{Action, Principal, Resource};
 
 /// The Cedar schema (`policies/custos.cedarschema`), embedded at build time.

@@ -85,14 +85,6 @@ pub struct SessionInfo {
     pub csrf: String,
 }
 
-/// A live API token.
-#[derive(Debug, Clone)]
-pub struct ApiCaller {
-    pub principal: Principal,
-    /// The actions the token may be used for.
-    pub scopes: Vec<Action>,
-}
-
 impl Store {
     /// Signs in with a claimed user id and password. `device` is the device cookie, if the browser
     /// sent one. Wrong user ids and wrong passwords fail the same way (`SignInFailed`); a throttled
@@ -107,6 +99,7 @@ impl Store {
             roles: Vec::new(),
             units: Vec::new(),
             clearance: custos_core::marking::Classification::Official,
+            scopes: None,
         };
         // Read the throttle first, outside any transaction: the password check takes tens of
         // milliseconds and must not hold the write lock.
@@ -352,8 +345,9 @@ impl Store {
         Ok(token)
     }
 
-    /// The caller behind an API token: `None` when unknown, expired or revoked.
-    pub async fn api_caller(&self, token: &str) -> Result<Option<ApiCaller>, StoreError> {
+    /// The principal behind an API token, limited to the token's scopes (the policy engine denies
+    /// any other action): `None` when unknown, expired or revoked.
+    pub async fn api_caller(&self, token: &str) -> Result<Option<Principal>, StoreError> {
         let row = sqlx::query(
             "SELECT user_id, scopes FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
         )
@@ -371,8 +365,9 @@ impl Store {
             .iter()
             .map(|n| Action::ALL.into_iter().find(|a| a.as_str() == n).ok_or_else(corrupt))
             .collect::<Result<Vec<_>, _>>()?;
-        let Some(principal) = self.principal(&user).await? else { return Ok(None) };
-        Ok(Some(ApiCaller { principal, scopes }))
+        let Some(mut principal) = self.principal(&user).await? else { return Ok(None) };
+        principal.scopes = Some(scopes);
+        Ok(Some(principal))
     }
 
     /// Revokes the principal's API token of that name (audited); returns whether one was revoked.

@@ -53,6 +53,7 @@ pub fn local_administrator() -> Principal {
         roles: vec![Role::Administrator],
         units: Vec::new(),
         clearance: Classification::Official,
+        scopes: None,
     }
 }
 
@@ -130,6 +131,7 @@ impl Store {
                 .into_iter()
                 .find(|c| c.level() == clearance)
                 .ok_or_else(corrupt)?,
+            scopes: None,
         }))
     }
 

@@ -173,3 +173,19 @@ fn official_sensitive_is_official_plus_need_to_know() {
     );
     assert!(authz().decide(&who, Action::Read, &record(&m)).allowed);
 }
+
+#[test]
+fn an_api_tokens_scopes_bound_what_the_roles_allow() {
+    let mut officer = principal("MP1", &[Role::Investigator], &["NORTH"], Classification::Official);
+    let record = marking("NORTH", Classification::Official, false, Vec::new());
+    let resource = Resource::Record { kind: "person", id: "p1".into(), marking: &record };
+    assert!(authz().decide(&officer, Action::Update, &resource).allowed, "the role allows it");
+    officer.scopes = Some(vec![Action::Read]);
+    let d = authz().decide(&officer, Action::Update, &resource);
+    assert!(!d.allowed);
+    assert_eq!(d.policies, [custos_authz::TOKEN_SCOPE]);
+    assert!(authz().decide(&officer, Action::Read, &resource).allowed, "in scope and allowed");
+    // A scope never adds what the roles do not allow.
+    officer.scopes = Some(vec![Action::Erase]);
+    assert!(!authz().decide(&officer, Action::Erase, &resource).allowed);
+}

@@ -29,6 +29,7 @@ fn principals() -> impl Strategy<Value = Principal> {
             roles,
             units: units.into_iter().map(unit).collect(),
             clearance,
+            scopes: None,
         })
 }
 

@@ -36,6 +36,7 @@ pub fn principal(
         roles: roles.to_vec(),
         units: units.iter().map(|u| unit(u)).collect(),
         clearance,
+        scopes: None,
     }
 }
 

@@ -21,6 +21,7 @@ pub fn principal(user: &str, roles: &[Role], units: &[&str], clearance: Classifi
         roles: roles.to_vec(),
         units: units.iter().map(|u| unit(u)).collect(),
         clearance,
+        scopes: None,
     }
 }
 

@@ -151,8 +151,11 @@ conformance! {
         let token = db.store.issue_api_token(&me, "records feed", &[Action::Read, Action::Search], Duration::from_secs(3600)).await.unwrap();
         assert!(token.expose().starts_with("cst_"));
         let caller = db.store.api_caller(token.expose()).await.unwrap().unwrap();
-        assert_eq!(caller.principal.user, me.user);
-        assert_eq!(caller.scopes, [Action::Read, Action::Search]);
+        assert_eq!(caller.user, me.user);
+        assert_eq!(caller.scopes.as_deref(), Some(&[Action::Read, Action::Search][..]));
+        // The scopes bind: a response officer may create records in her unit, but not with this token.
+        let err = db.store.create_entity(&caller, person("Jo", "Bloggs", "1975-05-05"), marking(), None).await.unwrap_err();
+        assert!(matches!(err, StoreError::Denied), "{err:?}");
         assert!(db.store.api_caller("cst_forged").await.unwrap().is_none());
         assert!(db.store.issue_api_token(&me, "", &[Action::Read], Duration::from_secs(60)).await.is_err());
         assert!(db.store.issue_api_token(&me, "none", &[], Duration::from_secs(60)).await.is_err());

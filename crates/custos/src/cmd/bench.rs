@@ -167,6 +167,7 @@ fn investigator(unit_name: &str) -> anyhow::Result<Principal> {
         roles: vec![Role::Investigator],
         units: vec![unit(unit_name)?],
         clearance: Classification::Secret,
+        scopes: None,
     })
 }
 
@@ -176,6 +177,7 @@ fn investigator_in_all() -> anyhow::Result<Principal> {
         roles: vec![Role::Investigator],
         units: UNITS.iter().map(|u| unit(u)).collect::<anyhow::Result<_>>()?,
         clearance: Classification::TopSecret,
+        scopes: None,
     })
 }
 
