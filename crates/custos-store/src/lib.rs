@@ -14,6 +14,8 @@ pub mod search;
 pub mod sessions;
 pub mod signing_key;
 mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod users;
 
 use std::sync::Arc;

@@ -4,9 +4,9 @@
 use custos_audit::{verify_consistency, verify_inclusion};
 use sqlx::Executor;
 
-use crate::conformance;
+use custos_store::conformance;
 use crate::fixtures::*;
-use crate::support::TestDb;
+use custos_store::testing::TestDb;
 
 /// Makes every insert into the audit queue fail, as a full disk or a broken table would.
 async fn break_audit_writes(db: &TestDb) {

@@ -1,9 +1,7 @@
 //! The storage conformance suite: every test here runs on SQLite and on PostgreSQL, each on a
-//! throw-away database (see `support.rs`).
+//! throw-away database (see `custos_store::testing`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
-
-mod support;
 
 mod audit_log;
 mod entities;

@@ -1,7 +1,7 @@
 //! Migrations: applied on an empty database, idempotent on reopen, and refusing a database written
 //! by a newer Custos or whose applied migrations were edited.
 
-use crate::conformance;
+use custos_store::conformance;
 use sqlx::Executor;
 
 conformance! {

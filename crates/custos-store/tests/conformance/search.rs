@@ -7,7 +7,7 @@ use custos_core::role::Role;
 use custos_core::version::ChangeKind;
 use custos_store::StoreError;
 
-use crate::conformance;
+use custos_store::conformance;
 use crate::fixtures::*;
 
 conformance! {

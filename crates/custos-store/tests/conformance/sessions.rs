@@ -12,9 +12,9 @@ use custos_store::StoreError;
 use custos_store::users::{NewUser, local_administrator};
 use sqlx::Executor;
 
-use crate::conformance;
+use custos_store::conformance;
 use crate::fixtures::*;
-use crate::support::TestDb;
+use custos_store::testing::TestDb;
 
 const PASSWORD: &str = "correct horse battery";
 

@@ -6,7 +6,7 @@ use custos_core::role::Role;
 use custos_store::StoreError;
 use custos_store::users::{NewUser, local_administrator};
 
-use crate::conformance;
+use custos_store::conformance;
 use crate::fixtures::*;
 
 fn new_user(id: &str, password: &str) -> NewUser {

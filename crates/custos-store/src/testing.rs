@@ -1,13 +1,17 @@
-//! Throw-away databases for the conformance suite: every test runs once on SQLite (a temporary
-//! directory) and once on PostgreSQL (a database created for the test and dropped after it).
+//! Throw-away databases for tests on both backends (the storage conformance suite, and the API
+//! tests of the crates above): every test runs once on SQLite (a temporary directory) and once on
+//! PostgreSQL (a database created for the test and dropped after it). Compiled only with the
+//! `testing` feature, which only dev-dependencies turn on.
 //!
 //! PostgreSQL comes from `CUSTOS_TEST_DATABASE_URL` (an account that may create databases;
 //! `scripts/test.sh` provides one), defaulting to the local trust-auth server. A PostgreSQL that
 //! cannot be reached FAILS the test: a skipped backend would prove nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test support: a panic fails the test
+
 use std::panic::resume_unwind;
 
-use custos_store::{Location, Store};
+use crate::{Location, Store};
 use sqlx::{AnyConnection, Connection, Executor};
 
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -22,7 +26,7 @@ pub struct TestDb {
 
 impl TestDb {
     /// Reopens the same database (as a restart would).
-    pub async fn reopen(&self) -> Result<Store, custos_store::StoreError> {
+    pub async fn reopen(&self) -> Result<Store, crate::StoreError> {
         Store::open(&self.location).await
     }
 
@@ -148,22 +152,23 @@ macro_rules! conformance {
             mod $name {
                 #[allow(unused_imports)]
                 use super::*;
-                async fn body($db: $crate::support::TestDb) $body
+                async fn body($db: $crate::testing::TestDb) $body
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    $crate::support::run_on("sqlite", body).await;
+                    $crate::testing::run_on("sqlite", body).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    $crate::support::run_on("postgres", body).await;
+                    $crate::testing::run_on("postgres", body).await;
                 }
             }
         )*
     };
 }
 
+#[cfg(test)]
 #[test]
 fn database_names_are_replaced() {
     assert_eq!(with_database("postgres://u@h:5/postgres", "t1"), "postgres://u@h:5/t1");
