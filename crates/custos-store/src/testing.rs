@@ -17,6 +17,7 @@ use sqlx::{AnyConnection, Connection, Executor};
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// One test's database, open, with its data directory (for the signing key).
+#[derive(Debug)]
 pub struct TestDb {
     pub store: Store,
     pub location: Location,
