@@ -82,6 +82,7 @@ CREATE TABLE audit_checkpoint (
 CREATE TABLE audit_state (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
     origin  TEXT NOT NULL,
+    signer  TEXT NOT NULL,      -- the verifier key of the log's checkpoints; no other key may sign
     size    BIGINT NOT NULL,
     state   BLOB NOT NULL
 );

@@ -39,6 +39,18 @@ pub struct VerifyReport {
     pub unsigned_tail: u64,
 }
 
+impl VerifyReport {
+    /// Fails when some leaves are covered by no checkpoint. A log whose integrator signs a
+    /// checkpoint in the same transaction as it stores leaves (Custos's) never has such a tail, so
+    /// one means the checkpoint that covered it was deleted.
+    pub fn require_sealed(self) -> Result<Self, VerifyError> {
+        if self.unsigned_tail > 0 {
+            return Err(VerifyError::Unsealed { first: self.leaves - self.unsigned_tail });
+        }
+        Ok(self)
+    }
+}
+
 /// What is wrong with one leaf.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LeafProblem {
@@ -140,6 +152,24 @@ pub enum VerifyError {
         /// The earlier leaf of the pair.
         seq: u64,
     },
+    /// Leaves that no stored checkpoint covers, where every leaf should be (see
+    /// [`VerifyReport::require_sealed`]).
+    #[error("leaf {first}: not covered by any signed checkpoint; the checkpoint that sealed it is missing")]
+    Unsealed {
+        /// The first leaf after the last checkpoint.
+        first: u64,
+    },
+    /// The log does not contain the tree of the trusted checkpoint kept outside it.
+    #[error("the log does not contain the tree of size {size} signed earlier (it has {found} leaves there or a different root): it was truncated or rewritten")]
+    Trusted {
+        /// The trusted checkpoint's size.
+        size: u64,
+        /// How many leaves the log has (or the size at which its root differs).
+        found: u64,
+    },
+    /// The trusted checkpoint kept outside the log does not open with the verifier keys.
+    #[error("the checkpoint kept outside the log does not verify: {0}")]
+    TrustedNote(String),
     /// A problem with one checkpoint note (0-based, in stored order).
     #[error("checkpoint {index}{}: {problem}", .size.map(|s| format!(" (size {s})")).unwrap_or_default())]
     Checkpoint {
@@ -173,6 +203,7 @@ pub struct LogVerifier<'a, S> {
     last_hash: Hash,
     broken: Option<u64>,
     started: bool,
+    trusted: Option<Checkpoint>,
 }
 
 impl<'a, S: AsRef<[u8]>> LogVerifier<'a, S> {
@@ -190,7 +221,18 @@ impl<'a, S: AsRef<[u8]>> LogVerifier<'a, S> {
             last_hash: [0; 32],
             broken: None,
             started: false,
+            trusted: None,
         }
+    }
+
+    /// Also requires the log to contain the tree of `checkpoint`, a checkpoint kept outside the
+    /// log (by the integrator beside its key, or by an auditor from an earlier look): a log that
+    /// was truncated or rewritten before it, with the checkpoints that covered the change deleted,
+    /// fails here although every remaining checkpoint still verifies.
+    #[must_use]
+    pub fn trusting(mut self, checkpoint: Checkpoint) -> Self {
+        self.trusted = Some(checkpoint);
+        self
     }
 
     /// Checks the next stored bundle (see `bundle`), whose first leaf is stored as `first_seq`.
@@ -254,6 +296,12 @@ impl<'a, S: AsRef<[u8]>> LogVerifier<'a, S> {
         let hash = leaf_hash(leaf);
         self.frontier.push(hash);
         self.last_hash = hash;
+        if let Some(trusted) = &self.trusted
+            && trusted.size() == self.frontier.size()
+            && trusted.root() != &self.frontier.root()
+        {
+            return Err(VerifyError::Trusted { size: trusted.size(), found: self.frontier.size() });
+        }
         if self.broken.is_none() {
             self.settle()?;
         }
@@ -279,6 +327,11 @@ impl<'a, S: AsRef<[u8]>> LogVerifier<'a, S> {
                 size: cp.size(),
             };
             return Err(leaf_err(leaves, problem));
+        }
+        if let Some(trusted) = &self.trusted
+            && trusted.size() > leaves
+        {
+            return Err(VerifyError::Trusted { size: trusted.size(), found: leaves });
         }
         let signed = self.latest.as_ref().map_or(0, Checkpoint::size);
         Ok(VerifyReport {

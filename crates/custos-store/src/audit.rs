@@ -11,7 +11,7 @@ use sqlx::Row;
 
 use crate::audit_log::{self, Integration};
 use crate::error::StoreError;
-use crate::Store;
+use crate::{Store, signing_key};
 
 /// Events integrated per transaction: large enough to amortise the checkpoint signature, small
 /// enough that a transaction stays short.
@@ -61,16 +61,21 @@ impl Store {
         let mut total = Integration {
             integrated: 0,
             checkpoint: None,
+            note: None,
         };
+        let verifier = self.signer.verifier();
         loop {
+            let anchor = signing_key::read_anchor(&self.data_dir, &verifier)?;
             let mut tx = self.begin_write().await?;
-            let step = audit_log::integrate(&mut tx, self.backend, &self.signer, INTEGRATION_BATCH).await?;
+            let step = audit_log::integrate(&mut tx, self.backend, &self.signer, anchor.as_ref(), INTEGRATION_BATCH).await?;
             tx.commit().await?;
-            if step.integrated == 0 {
-                return Ok(total);
-            }
+            let Some(note) = &step.note else { return Ok(total) };
+            // After the commit: a crash in between leaves the anchor one checkpoint behind, which
+            // is consistent (the log still contains its tree).
+            signing_key::write_anchor(&self.data_dir, note)?;
             total.integrated += step.integrated;
             total.checkpoint = step.checkpoint;
+            total.note = step.note;
         }
     }
 
@@ -80,16 +85,28 @@ impl Store {
     }
 
     /// Recomputes the whole stored log (chain, tree, every checkpoint signature and root) with the
-    /// given verifier keys. The outer error is a failure to read; the inner one names the first bad
-    /// leaf or checkpoint.
+    /// given verifier keys, requires every leaf to be sealed by a checkpoint (the integrator stores
+    /// both in one transaction) and, when the data directory holds the integrator's latest
+    /// checkpoint, requires the log to contain its tree. The outer error is a failure to read; the
+    /// inner one names the first bad leaf or checkpoint.
     pub async fn verify_audit(
         &self,
         verifiers: &[NoteVerifier],
     ) -> Result<Result<VerifyReport, VerifyError>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let origin = audit_log::origin(&mut conn).await?.unwrap_or_default();
-        let notes = audit_log::checkpoints(&mut conn).await?;
+        let anchor = match signing_key::read_anchor_note(&self.data_dir)? {
+            Some(note) => match signing_key::open_anchor(&note, verifiers) {
+                Ok(anchor) => Some(anchor),
+                Err(e) => return Ok(Err(VerifyError::TrustedNote(e))),
+            },
+            None => None,
+        };
+        let mut tx = self.begin_snapshot().await?;
+        let origin = audit_log::origin(&mut tx).await?.unwrap_or_default();
+        let notes = audit_log::checkpoints(&mut tx).await?;
         let mut verifier = LogVerifier::new(&origin, verifiers, &notes);
+        if let Some(anchor) = anchor {
+            verifier = verifier.trusting(anchor);
+        }
         let mut after = i64::MIN;
         let mut first = true;
         loop {
@@ -99,7 +116,7 @@ impl Store {
                 "SELECT first_seq, leaves FROM audit_bundle WHERE first_seq > $1 ORDER BY first_seq LIMIT $2"
             };
             first = false;
-            let rows = sqlx::query(sql).bind(after).bind(PAGE).fetch_all(&mut *conn).await?;
+            let rows = sqlx::query(sql).bind(after).bind(PAGE).fetch_all(&mut *tx).await?;
             for row in &rows {
                 let first_seq: i64 = row.try_get(0)?;
                 let bundle: Vec<u8> = row.try_get(1)?;
@@ -115,17 +132,20 @@ impl Store {
                 break;
             }
         }
-        Ok(verifier.finish())
+        tx.commit().await?;
+        Ok(verifier.finish().and_then(VerifyReport::require_sealed))
     }
 
     /// The whole log, for export.
     pub async fn audit_snapshot(&self) -> Result<AuditSnapshot, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        Ok(AuditSnapshot {
-            origin: audit_log::origin(&mut conn).await?.unwrap_or_default(),
-            rows: audit_log::leaves(&mut conn).await?,
-            checkpoints: audit_log::checkpoints(&mut conn).await?,
-        })
+        let mut tx = self.begin_snapshot().await?;
+        let snapshot = AuditSnapshot {
+            origin: audit_log::origin(&mut tx).await?.unwrap_or_default(),
+            rows: audit_log::leaves(&mut tx).await?,
+            checkpoints: audit_log::checkpoints(&mut tx).await?,
+        };
+        tx.commit().await?;
+        Ok(snapshot)
     }
 
     /// The latest signed checkpoint note, if any.

@@ -7,13 +7,13 @@
 //! transaction-scoped advisory lock) so that there is only ever one, and never signs two
 //! checkpoints that are inconsistent with each other.
 
-use custos_audit::{AuditEvent, BUNDLE_LEAVES, Checkpoint, LogState, NoteSigner, decode_bundle, encode_bundle};
+use custos_audit::{AuditEvent, BUNDLE_LEAVES, Checkpoint, LogState, NoteSigner, decode_bundle, encode_bundle, open};
 use sqlx::{AnyConnection, Row};
 
 use crate::clock::now_micros;
 use crate::db::Backend;
 use crate::error::StoreError;
-use crate::sql::{Placeholders, multi_row};
+use crate::sql::{Placeholders, in_list, multi_row};
 
 /// Arbitrary constant naming the integrator's advisory lock on PostgreSQL.
 const INTEGRATOR_LOCK: i64 = 0x6375_7374_6f73_0001;
@@ -55,14 +55,22 @@ fn audit_write_failed(e: sqlx::Error) -> StoreError {
 pub struct Integration {
     pub integrated: u64,
     pub checkpoint: Option<Checkpoint>,
+    /// The signed note of `checkpoint`.
+    pub note: Option<String>,
 }
 
 /// Moves up to `batch` pending events into the log, in order, and signs a checkpoint over the new
 /// tree. Runs inside the caller's transaction: a crash leaves either nothing or the whole batch.
+///
+/// Before signing anything it checks that it extends what was signed before: the stored state
+/// must be exactly the tree of the latest stored checkpoint, and not behind the checkpoint kept
+/// outside the database (`anchor`); and the log must be this key's. Otherwise someone with write
+/// access to the database could have the real key sign a rewritten history.
 pub(crate) async fn integrate(
     conn: &mut AnyConnection,
     backend: Backend,
     signer: &NoteSigner,
+    anchor: Option<&Checkpoint>,
     batch: i64,
 ) -> Result<Integration, StoreError> {
     if backend == Backend::Postgres {
@@ -71,20 +79,23 @@ pub(crate) async fn integrate(
             .execute(&mut *conn)
             .await?;
     }
-    let (origin, mut state) = load_state(conn).await?;
+    let (origin, mut state) = load_state(conn, signer).await?;
+    check_extends_what_was_signed(conn, signer, &origin, &state, anchor).await?;
     let pending = sqlx::query("SELECT id, event FROM audit_pending ORDER BY id LIMIT $1")
         .bind(batch)
         .fetch_all(&mut *conn)
         .await?;
-    let Some(last_row) = pending.last() else {
+    if pending.is_empty() {
         return Ok(Integration {
             integrated: 0,
             checkpoint: None,
+            note: None,
         });
-    };
-    let last_id: i64 = last_row.try_get("id")?;
+    }
+    let mut ids = Vec::with_capacity(pending.len());
     let mut leaves = Vec::with_capacity(pending.len());
     for row in &pending {
+        ids.push(row.try_get::<i64, _>("id")?);
         let json: String = row.try_get("event")?;
         let event: AuditEvent = serde_json::from_str(&json)
             .map_err(|e| StoreError::Audit(format!("a pending audit event is unreadable: {e}")))?;
@@ -102,10 +113,15 @@ pub(crate) async fn integrate(
         }
         query.execute(&mut *conn).await?;
     }
-    sqlx::query("DELETE FROM audit_pending WHERE id <= $1")
-        .bind(last_id)
-        .execute(&mut *conn)
-        .await?;
+    // Delete exactly the rows read. On PostgreSQL a lower id can commit after a higher one was
+    // read (ids are handed out before commit), so "id <= last" could drop an event unread.
+    for chunk in ids.chunks(500) {
+        let mut query = sqlx::query(in_list(Placeholders::of(conn), "DELETE FROM audit_pending WHERE id IN", chunk.len()));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut *conn).await?;
+    }
     sqlx::query("UPDATE audit_state SET size = $1, state = $2 WHERE id = 1")
         .bind(to_i64(state.size())?)
         .bind(state.to_bytes())
@@ -114,37 +130,96 @@ pub(crate) async fn integrate(
     let checkpoint = state
         .checkpoint(&origin)
         .map_err(|e| StoreError::Audit(format!("cannot form a checkpoint: {e}")))?;
+    let note = signer.sign_checkpoint(&checkpoint);
     sqlx::query("INSERT INTO audit_checkpoint (size, note, created_at) VALUES ($1, $2, $3)")
         .bind(to_i64(state.size())?)
-        .bind(signer.sign_checkpoint(&checkpoint))
+        .bind(note.clone())
         .bind(now_micros())
         .execute(&mut *conn)
         .await?;
     Ok(Integration {
         integrated: leaves.len() as u64,
         checkpoint: Some(checkpoint),
+        note: Some(note),
     })
+}
+
+fn refuse(why: &str) -> StoreError {
+    tracing::error!(why, "the audit integrator refused to sign");
+    StoreError::Audit(format!("the integrator will not sign: {why}; run `custos audit verify`"))
+}
+
+/// The stored integrator state must be the tree of the latest stored checkpoint (opened with this
+/// key), and that checkpoint must not be behind, or differ from, the one kept outside the database.
+async fn check_extends_what_was_signed(
+    conn: &mut AnyConnection,
+    signer: &NoteSigner,
+    origin: &str,
+    state: &LogState,
+    anchor: Option<&Checkpoint>,
+) -> Result<(), StoreError> {
+    let latest = sqlx::query("SELECT note FROM audit_checkpoint ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| row.try_get::<String, _>(0))
+        .transpose()?;
+    let signed = match latest {
+        Some(note) => {
+            let verifier = signer.verifier();
+            let body = open(&note, std::slice::from_ref(&verifier)).map_err(|_| refuse("the latest checkpoint does not verify"))?;
+            Some(Checkpoint::parse(body).map_err(|_| refuse("the latest checkpoint is malformed"))?)
+        }
+        None => None,
+    };
+    match &signed {
+        Some(cp) if cp.origin() != origin || cp.size() != state.size() || *cp.root() != state.root() => {
+            return Err(refuse("the stored tree is not the one the latest checkpoint signed"));
+        }
+        None if state.size() != 0 => return Err(refuse("leaves are stored but no checkpoint signs them")),
+        _ => {}
+    }
+    if let Some(anchor) = anchor {
+        let size = signed.as_ref().map_or(0, Checkpoint::size);
+        if anchor.origin() != origin
+            || anchor.size() > size
+            || (anchor.size() == size && signed.as_ref().is_some_and(|cp| cp.root() != anchor.root()))
+        {
+            return Err(refuse("the log is behind or different from the checkpoint kept beside the signing key"));
+        }
+    }
+    Ok(())
 }
 
 fn to_i64(n: u64) -> Result<i64, StoreError> {
     i64::try_from(n).map_err(|_| StoreError::Audit("the audit log is full".into()))
 }
 
-async fn load_state(conn: &mut AnyConnection) -> Result<(String, LogState), StoreError> {
-    let row = sqlx::query("SELECT origin, state FROM audit_state WHERE id = 1")
+/// Loads the integrator state, creating it (with a new origin, bound to this signer) for the first
+/// integration. A log signed by another key is refused.
+async fn load_state(conn: &mut AnyConnection, signer: &NoteSigner) -> Result<(String, LogState), StoreError> {
+    let key = signer.verifier().to_string();
+    let row = sqlx::query("SELECT origin, signer, state FROM audit_state WHERE id = 1")
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else {
         // The origin names this log uniquely (C2SP tlog-checkpoint: a schema-less URL).
         let origin = format!("custos.invalid/audit/{}", uuid::Uuid::now_v7().simple());
         let state = LogState::new();
-        sqlx::query("INSERT INTO audit_state (id, origin, size, state) VALUES (1, $1, 0, $2)")
+        sqlx::query("INSERT INTO audit_state (id, origin, signer, size, state) VALUES (1, $1, $2, 0, $3)")
             .bind(&origin)
+            .bind(key)
             .bind(state.to_bytes())
             .execute(&mut *conn)
             .await?;
         return Ok((origin, state));
     };
+    let stored_key: String = row.try_get("signer")?;
+    if stored_key != key {
+        return Err(StoreError::Audit(format!(
+            "this log is signed by the key {stored_key}, but the data directory holds {key}: \
+             point --data-dir at the directory with this log's audit-signing.key"
+        )));
+    }
     let bytes: Vec<u8> = row.try_get("state")?;
     let state = LogState::from_bytes(&bytes).map_err(|_| {
         StoreError::Audit("the integrator state is corrupt; run `custos audit verify`".into())

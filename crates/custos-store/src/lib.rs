@@ -32,6 +32,7 @@ pub use error::StoreError;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    data_dir: std::path::PathBuf,
     authz: Arc<Authorizer>,
     signer: Arc<NoteSigner>,
 }
@@ -54,6 +55,7 @@ impl Store {
         Ok(Self {
             pool,
             backend: location.backend(),
+            data_dir: location.data_dir().to_path_buf(),
             authz: Arc::new(authz),
             signer: Arc::new(signer),
         })
@@ -70,6 +72,19 @@ impl Store {
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// A read-only view of one moment: on PostgreSQL a repeatable-read transaction (one snapshot
+    /// for every statement); on SQLite any transaction reads one snapshot.
+    pub(crate) async fn begin_snapshot(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin().await?,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
+        })
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN

@@ -6,12 +6,15 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use custos_audit::{NoteSigner, NoteVerifier};
+use custos_audit::{Checkpoint, NoteSigner, NoteVerifier, open};
 
 use crate::error::StoreError;
 
 pub const KEY_FILE: &str = "audit-signing.key";
 pub const PUBLIC_KEY_FILE: &str = "audit-signing.pub";
+/// The latest checkpoint the integrator signed, kept beside the key and outside the database, so
+/// that a database truncated or rewritten together with its checkpoints is still caught.
+pub const ANCHOR_FILE: &str = "audit-latest.checkpoint";
 /// The name under which checkpoints are signed (the C2SP key name).
 pub const KEY_NAME: &str = "custos-audit";
 
@@ -44,6 +47,42 @@ pub fn load_verifier(path: &Path) -> Result<NoteVerifier, StoreError> {
     })?;
     NoteVerifier::parse(text.trim())
         .map_err(|e| StoreError::Config(format!("the public key {} is malformed: {e}", path.display())))
+}
+
+/// The signed note kept outside the database, if any (unchecked: see [`open_anchor`]).
+pub fn read_anchor_note(data_dir: &Path) -> Result<Option<String>, StoreError> {
+    let path = data_dir.join(ANCHOR_FILE);
+    match fs::read_to_string(&path) {
+        Ok(note) => Ok(Some(note)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(StoreError::Config(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+/// Opens the kept checkpoint with the verifier keys.
+pub fn open_anchor(note: &str, verifiers: &[NoteVerifier]) -> Result<Checkpoint, String> {
+    let body = open(note, verifiers).map_err(|e| e.to_string())?;
+    Checkpoint::parse(body).map_err(|e| e.to_string())
+}
+
+/// The checkpoint kept outside the database, if any, checked against `verifier`.
+pub fn read_anchor(data_dir: &Path, verifier: &NoteVerifier) -> Result<Option<Checkpoint>, StoreError> {
+    let Some(note) = read_anchor_note(data_dir)? else { return Ok(None) };
+    open_anchor(&note, std::slice::from_ref(verifier)).map(Some).map_err(|_| {
+        StoreError::Audit(format!("{} is not a checkpoint signed by this log's key", ANCHOR_FILE))
+    })
+}
+
+/// Replaces the checkpoint kept outside the database (write to a temporary file, then rename, so a
+/// crash leaves the old one or the new one, never half of either).
+pub fn write_anchor(data_dir: &Path, note: &str) -> Result<(), StoreError> {
+    let path = data_dir.join(ANCHOR_FILE);
+    let partial = data_dir.join(format!("{ANCHOR_FILE}.partial"));
+    let io = |e: std::io::Error| StoreError::Config(format!("cannot write {}: {e}", path.display()));
+    let mut file = fs::File::create(&partial).map_err(io)?;
+    file.write_all(note.as_bytes()).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    fs::rename(&partial, &path).map_err(io)
 }
 
 fn create(data_dir: &Path, path: &Path) -> Result<NoteSigner, StoreError> {

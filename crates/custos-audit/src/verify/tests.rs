@@ -213,7 +213,8 @@ fn names_leaf(err: &VerifyError, target: u64) -> bool {
     match err {
         VerifyError::Leaf { seq, .. } => *seq == target,
         VerifyError::BrokenLink { seq } => *seq == target || *seq + 1 == target,
-        VerifyError::Checkpoint { .. } => false,
+        VerifyError::Unsealed { first } => *first == target,
+        VerifyError::Checkpoint { .. } | VerifyError::Trusted { .. } | VerifyError::TrustedNote(_) => false,
     }
 }
 
@@ -327,4 +328,51 @@ proptest! {
             (expect, result) => prop_assert!(false, "{edit:?}: expected {expect:?}, got {result:?}"),
         }
     }
+}
+
+fn verify_trusting(rows: &[(u64, Vec<u8>)], notes: &[String], trusted: Checkpoint) -> Result<VerifyReport, VerifyError> {
+    let verifiers = [signer().verifier()];
+    let mut v = LogVerifier::new(ORIGIN, &verifiers, notes).trusting(trusted);
+    for (seq, leaf) in rows {
+        v.push(*seq, leaf)?;
+    }
+    v.finish()
+}
+
+#[test]
+fn a_trusted_checkpoint_catches_truncation_and_rewrites_behind_deleted_checkpoints() {
+    let (rows, notes) = build(10, &[4, 10]);
+    let trusted = verify(&rows, &notes).unwrap().latest.unwrap();
+    assert_eq!(trusted.size(), 10);
+    verify_trusting(&rows, &notes, trusted.clone()).expect("the intact log holds the trusted tree");
+    // Truncation: the last checkpoint and the leaves after size 4 deleted. The rest still verifies…
+    let (short_rows, short_notes) = (rows[..4].to_vec(), notes[..1].to_vec());
+    assert!(verify(&short_rows, &short_notes).is_ok());
+    // …but not against the checkpoint kept outside.
+    let err = verify_trusting(&short_rows, &short_notes, trusted.clone()).unwrap_err();
+    assert!(matches!(err, VerifyError::Trusted { size: 10, found: 4 }), "{err}");
+    // A rewrite: every checkpoint deleted, a different log of the same size in its place.
+    let (forged, _) = {
+        let mut log = MemoryLog::new(ORIGIN).unwrap();
+        for i in 0..10 {
+            log.append(&sample_event(i + 100));
+        }
+        log.into_parts()
+    };
+    assert!(verify(&forged, &[]).is_ok(), "without checkpoints anything chains");
+    let err = verify_trusting(&forged, &[], trusted).unwrap_err();
+    assert!(matches!(err, VerifyError::Trusted { size: 10, .. }), "{err}");
+    assert!(err.to_string().contains("truncated or rewritten"), "{err}");
+}
+
+#[test]
+fn require_sealed_refuses_an_unsigned_tail() {
+    let (rows, notes) = build(6, &[4]);
+    let err = verify(&rows, &notes).unwrap().require_sealed().unwrap_err();
+    assert!(matches!(err, VerifyError::Unsealed { first: 4 }), "{err}");
+    assert!(err.to_string().starts_with("leaf 4: not covered"), "{err}");
+    let (rows, notes) = build(6, &[6]);
+    verify(&rows, &notes).unwrap().require_sealed().expect("fully sealed");
+    let (rows, _) = build(3, &[]);
+    assert!(matches!(verify(&rows, &[]).unwrap().require_sealed(), Err(VerifyError::Unsealed { first: 0 })));
 }

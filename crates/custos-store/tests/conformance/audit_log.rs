@@ -139,3 +139,90 @@ conformance! {
         assert!(db.store.verify_audit(&[stranger]).await.unwrap().is_err());
     }
 }
+
+conformance! {
+    async fn deleting_checkpoints_cannot_hide_a_truncation_or_a_rewrite(db: TestDb) {
+        some_history(&db, 6).await; // bundles at 0 (8 leaves) and 8 (4 leaves); checkpoints at 8 and 12
+        let verifier = db.store.audit_verifier();
+        let verify = || async { db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap() };
+        let mut conn = db.raw().await;
+        // Only the last checkpoint deleted: its leaves are no longer sealed.
+        conn.execute("DELETE FROM audit_checkpoint WHERE size = 12").await.unwrap();
+        let err = verify().await.unwrap_err();
+        assert!(err.to_string().starts_with("leaf 8: not covered"), "{err}");
+        // The last checkpoint and its leaves deleted: what is left verifies on its own, but not
+        // against the checkpoint kept beside the signing key.
+        conn.execute("DELETE FROM audit_bundle WHERE first_seq = 8").await.unwrap();
+        let err = verify().await.unwrap_err();
+        assert!(err.to_string().contains("truncated or rewritten"), "{err}");
+        // Nor will the integrator sign on from the truncated log.
+        let who = investigator();
+        db.store.create_entity(&who, person("Eve", "Forger", "1970-01-01"), marking(), None).await.unwrap();
+        let err = db.store.integrate_audit().await.unwrap_err();
+        assert!(err.to_string().contains("will not sign"), "{err}");
+    }
+
+    async fn the_integrator_signs_only_what_extends_the_signed_tree(db: TestDb) {
+        some_history(&db, 2).await;
+        let mut conn = db.raw().await;
+        // Rewind the integrator's state to the empty tree, as someone rewriting history would.
+        let empty = custos_audit::LogState::new().to_bytes();
+        sqlx::query("UPDATE audit_state SET size = 0, state = $1").bind(empty).execute(&mut conn).await.unwrap();
+        db.store.create_entity(&investigator(), person("Eve", "Forger", "1970-01-01"), marking(), None).await.unwrap();
+        let err = db.store.integrate_audit().await.unwrap_err();
+        assert!(err.to_string().contains("will not sign"), "{err}");
+        assert_eq!(count(&mut conn, "audit_pending").await, 1, "the event waits, unsigned, for a sound log");
+    }
+
+    async fn a_log_is_only_ever_signed_by_its_own_key(db: TestDb) {
+        some_history(&db, 1).await;
+        // The same database opened with another data directory (so another signing key).
+        let elsewhere = tempfile::tempdir().unwrap();
+        let url = db.url.clone();
+        let location = match &url {
+            Some(url) => custos_store::Location::resolve(Some(url), elsewhere.path()).unwrap(),
+            None => {
+                let file = db.dir.path().join("custos.db");
+                custos_store::Location::resolve(Some(&format!("sqlite://{}", file.display())), elsewhere.path()).unwrap()
+            }
+        };
+        let other = custos_store::Store::open(&location).await.unwrap();
+        other.create_entity(&investigator(), person("Eve", "Forger", "1970-01-01"), marking(), None).await.unwrap();
+        let err = other.integrate_audit().await.unwrap_err();
+        assert!(err.to_string().contains("--data-dir"), "{err}");
+        // The right key still integrates it.
+        assert_eq!(db.store.integrate_audit().await.unwrap().integrated, 1);
+    }
+
+    async fn concurrent_writers_lose_no_audit_event(db: TestDb) {
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let store = db.store.clone();
+                tokio::spawn(async move {
+                    for i in 0..25 {
+                        let surname = format!("Writer{}", ["a", "b", "c", "d"][w]);
+                        store.create_entity(&investigator(), person("Con", &surname, "1980-01-01"), marking(), Some(&format!("batch {i}"))).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        let integrator = {
+            let store = db.store.clone();
+            tokio::spawn(async move {
+                for _ in 0..50 {
+                    store.integrate_audit().await.unwrap();
+                    tokio::task::yield_now().await;
+                }
+            })
+        };
+        for w in writers {
+            w.await.unwrap();
+        }
+        integrator.await.unwrap();
+        db.store.integrate_audit().await.unwrap();
+        let mut conn = db.raw().await;
+        assert_eq!(count(&mut conn, "audit_pending").await, 0);
+        let report = db.store.verify_audit(&[db.store.audit_verifier()]).await.unwrap().unwrap();
+        assert_eq!(report.leaves, 100, "one leaf per create, none lost");
+    }
+}
