@@ -41,6 +41,10 @@ pub enum CheckpointError {
     Extension(usize),
 }
 
+/// The extension line by which a checkpoint names the size of the one before it, so that deleting
+/// a checkpoint from the middle of the stored sequence is detected.
+pub const PREVIOUS_PREFIX: &str = "custos-previous ";
+
 /// A signed tree head: log origin, tree size and RFC 6962 root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
@@ -81,6 +85,29 @@ impl Checkpoint {
             root,
             extensions: Vec::new(),
         }
+    }
+
+    /// The same checkpoint with one more extension line.
+    ///
+    /// # Errors
+    /// [`CheckpointError::Extension`] for an empty line or one with control characters.
+    pub fn with_extension(mut self, line: &str) -> Result<Self, CheckpointError> {
+        if !valid_line(line) {
+            return Err(CheckpointError::Extension(4 + self.extensions.len()));
+        }
+        self.extensions.push(line.to_owned());
+        Ok(self)
+    }
+
+    /// The size of the previous checkpoint of the same log, when the checkpoint names it in a
+    /// `custos-previous <size>` extension line (Custos's integrator always does; other verifiers
+    /// ignore the line, as extension lines may be ignored).
+    #[must_use]
+    pub fn previous_size(&self) -> Option<u64> {
+        self.extensions
+            .iter()
+            .find_map(|line| line.strip_prefix(PREVIOUS_PREFIX))
+            .and_then(|n| n.parse().ok())
     }
 
     /// The log origin (first line).

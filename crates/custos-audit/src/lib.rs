@@ -36,7 +36,7 @@ pub mod note;
 pub mod verify;
 
 pub use bundle::{BUNDLE_LEAVES, BundleError, decode_bundle, encode_bundle};
-pub use checkpoint::{Checkpoint, CheckpointError};
+pub use checkpoint::{Checkpoint, CheckpointError, PREVIOUS_PREFIX};
 pub use event::{AuditEvent, AuditKind, Decision, ObjectRef, commit_payload};
 pub use export::{Export, ExportError, read_export, write_export};
 pub use leaf::{LEAF_HEADER_LEN, LeafError, LeafHeader, decode_leaf, encode_leaf};

@@ -132,6 +132,14 @@ pub enum CheckpointProblem {
     /// The root of the empty tree is wrong.
     #[error("root does not match the empty tree")]
     EmptyRoot,
+    /// It names a previous checkpoint that is not the one stored before it: one was deleted.
+    #[error("it follows the checkpoint of size {named}, but the one stored before it has size {stored}: a checkpoint is missing")]
+    PreviousMissing {
+        /// The previous size the checkpoint names.
+        named: u64,
+        /// The size of the checkpoint actually stored before it (0 when none).
+        stored: u64,
+    },
 }
 
 /// The first bad entry found.
@@ -296,14 +304,15 @@ impl<'a, S: AsRef<[u8]>> LogVerifier<'a, S> {
         let hash = leaf_hash(leaf);
         self.frontier.push(hash);
         self.last_hash = hash;
-        if let Some(trusted) = &self.trusted
-            && trusted.size() == self.frontier.size()
-            && trusted.root() != &self.frontier.root()
-        {
-            return Err(VerifyError::Trusted { size: trusted.size(), found: self.frontier.size() });
-        }
         if self.broken.is_none() {
             self.settle()?;
+            // After the stored checkpoints, which can name the leaf at fault, have had their say.
+            if let Some(trusted) = &self.trusted
+                && trusted.size() == self.frontier.size()
+                && trusted.root() != &self.frontier.root()
+            {
+                return Err(VerifyError::Trusted { size: trusted.size(), found: self.frontier.size() });
+            }
         }
         Ok(())
     }
@@ -396,6 +405,12 @@ impl<'a, S: AsRef<[u8]>> LogVerifier<'a, S> {
                     ),
                     None => Self::cp_err(index, &cp, CheckpointProblem::EmptyRoot),
                 });
+            }
+            let stored = self.latest.as_ref().map_or(0, Checkpoint::size);
+            if let Some(named) = cp.previous_size()
+                && named != stored
+            {
+                return Err(Self::cp_err(index, &cp, CheckpointProblem::PreviousMissing { named, stored }));
             }
             self.latest = Some(cp);
             self.matched += 1;

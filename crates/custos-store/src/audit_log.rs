@@ -7,7 +7,7 @@
 //! transaction-scoped advisory lock) so that there is only ever one, and never signs two
 //! checkpoints that are inconsistent with each other.
 
-use custos_audit::{AuditEvent, BUNDLE_LEAVES, Checkpoint, LogState, NoteSigner, decode_bundle, encode_bundle, open};
+use custos_audit::{AuditEvent, BUNDLE_LEAVES, Checkpoint, LogState, NoteSigner, decode_bundle, encode_bundle, open, PREVIOUS_PREFIX};
 use sqlx::{AnyConnection, Row};
 
 use crate::clock::now_micros;
@@ -80,7 +80,7 @@ pub(crate) async fn integrate(
             .await?;
     }
     let (origin, mut state) = load_state(conn, signer).await?;
-    check_extends_what_was_signed(conn, signer, &origin, &state, anchor).await?;
+    let previous = check_extends_what_was_signed(conn, signer, &origin, &state, anchor).await?;
     let pending = sqlx::query("SELECT id, event FROM audit_pending ORDER BY id LIMIT $1")
         .bind(batch)
         .fetch_all(&mut *conn)
@@ -127,8 +127,10 @@ pub(crate) async fn integrate(
         .bind(state.to_bytes())
         .execute(&mut *conn)
         .await?;
+    // Each checkpoint names the one before it, so a deleted checkpoint is missed by its successor.
     let checkpoint = state
         .checkpoint(&origin)
+        .and_then(|cp| cp.with_extension(&format!("{PREVIOUS_PREFIX}{previous}")))
         .map_err(|e| StoreError::Audit(format!("cannot form a checkpoint: {e}")))?;
     let note = signer.sign_checkpoint(&checkpoint);
     sqlx::query("INSERT INTO audit_checkpoint (size, note, created_at) VALUES ($1, $2, $3)")
@@ -151,13 +153,14 @@ fn refuse(why: &str) -> StoreError {
 
 /// The stored integrator state must be the tree of the latest stored checkpoint (opened with this
 /// key), and that checkpoint must not be behind, or differ from, the one kept outside the database.
+/// Returns the latest checkpoint's size (0 before the first).
 async fn check_extends_what_was_signed(
     conn: &mut AnyConnection,
     signer: &NoteSigner,
     origin: &str,
     state: &LogState,
     anchor: Option<&Checkpoint>,
-) -> Result<(), StoreError> {
+) -> Result<u64, StoreError> {
     let latest = sqlx::query("SELECT note FROM audit_checkpoint ORDER BY id DESC LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?
@@ -187,7 +190,7 @@ async fn check_extends_what_was_signed(
             return Err(refuse("the log is behind or different from the checkpoint kept beside the signing key"));
         }
     }
-    Ok(())
+    Ok(signed.as_ref().map_or(0, Checkpoint::size))
 }
 
 fn to_i64(n: u64) -> Result<i64, StoreError> {

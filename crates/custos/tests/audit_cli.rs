@@ -1,7 +1,8 @@
 //! Black-box tests of `custos audit`: a log written by the real binary verifies, exports and
 //! verifies offline with only the public key; and any single edit of a stored leaf row or
 //! checkpoint (changed byte, deleted row, swapped rows) makes `custos audit verify` exit non-zero
-//! naming the first bad entry (a property test over random single edits).
+//! naming the first bad entry (a property test over random single edits, including deleting a
+//! checkpoint and truncating the log together with its newest checkpoint).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
@@ -32,6 +33,10 @@ fn custos(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn text_of(out: &Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
 }
 
 /// A data directory with a small log: 8 users created one by one, so 8 leaves (one bundle each,
@@ -68,6 +73,10 @@ enum Edit {
     DeleteLeaf { seq: i64 },
     SwapLeaves { a: i64, b: i64 },
     FlipCheckpointByte { index: i64, offset: usize },
+    DeleteCheckpoint { index: i64 },
+    /// The newest bundle and its checkpoint deleted together: a truncation that leaves a log which
+    /// verifies on its own, caught only by the checkpoint kept beside the signing key.
+    Truncate,
 }
 
 fn edits() -> impl Strategy<Value = Edit> {
@@ -76,6 +85,8 @@ fn edits() -> impl Strategy<Value = Edit> {
         (0..8i64).prop_map(|seq| Edit::DeleteLeaf { seq }),
         (0..7i64, 1..8i64).prop_map(|(a, d)| Edit::SwapLeaves { a, b: (a + d).min(7) }).prop_filter("distinct", |e| !matches!(e, Edit::SwapLeaves { a, b } if a == b)),
         (0..8i64, 0..120usize).prop_map(|(index, offset)| Edit::FlipCheckpointByte { index, offset }),
+        (0..8i64).prop_map(|index| Edit::DeleteCheckpoint { index }),
+        Just(Edit::Truncate),
     ]
 }
 
@@ -120,6 +131,20 @@ async fn apply(db: &Path, edit: &Edit) -> String {
             sqlx::query("UPDATE audit_checkpoint SET note = $1 WHERE id = $2").bind(note).bind(id).execute(&mut conn).await.unwrap();
             format!("checkpoint {index}")
         }
+        Edit::DeleteCheckpoint { index } => {
+            sqlx::query("DELETE FROM audit_checkpoint WHERE id = (SELECT id FROM audit_checkpoint ORDER BY id LIMIT 1 OFFSET $1)")
+                .bind(index)
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            // Its successor names it as missing; the newest one leaves its leaf unsealed.
+            if index < 7 { format!("checkpoint {index}") } else { "leaf 7: not covered".into() }
+        }
+        Edit::Truncate => {
+            sqlx::query("DELETE FROM audit_bundle WHERE first_seq = 7").execute(&mut conn).await.unwrap();
+            sqlx::query("DELETE FROM audit_checkpoint WHERE size = 8").execute(&mut conn).await.unwrap();
+            "the log does not contain the tree of size 8".into()
+        }
     }
 }
 
@@ -139,6 +164,28 @@ fn a_real_log_verifies_and_verifies_offline_from_an_export() {
     let out = custos(elsewhere.path(), &["audit", "verify", "--export", export.to_str().unwrap(), "--public-key", key.to_str().unwrap()], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!elsewhere.path().join("custos.db").exists(), "offline verification opened no database");
+    // A truncated export (newest leaf and its checkpoint removed) verifies on its own, but not
+    // against a checkpoint the auditor obtained earlier.
+    let exported = std::fs::read_to_string(&export).unwrap();
+    let lines: Vec<&str> = exported.lines().collect();
+    let last_leaf = lines.iter().rposition(|l| l.starts_with("leaf ")).unwrap();
+    let last_checkpoint = lines.iter().rposition(|l| l.starts_with("checkpoint ")).unwrap();
+    let truncated: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| *i != last_leaf && *i != last_checkpoint).map(|(_, l)| *l).collect();
+    let short = elsewhere.path().join("short.export");
+    std::fs::write(&short, truncated.join("\n") + "\n").unwrap();
+    let earlier = dir.path().join("audit-latest.checkpoint");
+    let args = |file: &Path| vec!["audit".to_owned(), "verify".into(), "--export".into(), file.display().to_string(), "--public-key".into(), key.display().to_string()];
+    let run = |extra: &[String], file: &Path| {
+        let mut a = args(file);
+        a.extend_from_slice(extra);
+        custos(elsewhere.path(), &a.iter().map(String::as_str).collect::<Vec<_>>(), None)
+    };
+    assert!(run(&[], &short).status.success(), "{}", text_of(&run(&[], &short)));
+    let trusted = ["--checkpoint".to_owned(), earlier.display().to_string()];
+    assert!(run(&trusted, &export).status.success());
+    let out = run(&trusted, &short);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("truncated or rewritten"), "{}", text(&out.stderr));
     // An export edited by one byte fails offline too.
     let mut bytes = std::fs::read(&export).unwrap();
     let pos = bytes.iter().rposition(|b| *b == b'A').unwrap();

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::log::{MemoryLog, sample_event};
+use crate::checkpoint::PREVIOUS_PREFIX;
 use crate::note::NoteSigner;
 use proptest::prelude::*;
 
@@ -375,4 +376,36 @@ fn require_sealed_refuses_an_unsigned_tail() {
     verify(&rows, &notes).unwrap().require_sealed().expect("fully sealed");
     let (rows, _) = build(3, &[]);
     assert!(matches!(verify(&rows, &[]).unwrap().require_sealed(), Err(VerifyError::Unsealed { first: 0 })));
+}
+
+#[test]
+fn a_checkpoint_deleted_from_the_middle_is_missed_by_its_successor() {
+    let (rows, _) = build(9, &[]);
+    let hashes: Vec<Hash> = rows.iter().map(|(_, leaf)| leaf_hash(leaf)).collect();
+    let mut previous = 0;
+    let notes: Vec<String> = [3u64, 6, 9]
+        .iter()
+        .map(|&size| {
+            let cp = Checkpoint::new(ORIGIN, size, crate::merkle::root(&hashes[..size as usize]))
+                .unwrap()
+                .with_extension(&format!("{PREVIOUS_PREFIX}{previous}"))
+                .unwrap();
+            previous = size;
+            assert_eq!(cp.previous_size(), Some(previous_of(size)));
+            signer().sign_checkpoint(&cp)
+        })
+        .collect();
+    verify(&rows, &notes).unwrap().require_sealed().expect("all checkpoints in place");
+    let without_middle = [notes[0].clone(), notes[2].clone()];
+    let err = verify(&rows, &without_middle).unwrap_err();
+    assert!(
+        matches!(&err, VerifyError::Checkpoint { index: 1, problem: CheckpointProblem::PreviousMissing { named: 6, stored: 3 }, .. }),
+        "{err}"
+    );
+    let without_first = [notes[1].clone(), notes[2].clone()];
+    assert!(matches!(verify(&rows, &without_first).unwrap_err(), VerifyError::Checkpoint { index: 0, .. }));
+}
+
+fn previous_of(size: u64) -> u64 {
+    size - 3
 }

@@ -226,3 +226,13 @@ conformance! {
         assert_eq!(report.leaves, 100, "one leaf per create, none lost");
     }
 }
+
+conformance! {
+    async fn a_checkpoint_deleted_from_the_middle_is_found(db: TestDb) {
+        some_history(&db, 10).await; // checkpoints at 8, 16 and 20
+        let mut conn = db.raw().await;
+        conn.execute("DELETE FROM audit_checkpoint WHERE size = 16").await.unwrap();
+        let err = db.store.verify_audit(&[db.store.audit_verifier()]).await.unwrap().unwrap_err();
+        assert!(err.to_string().starts_with("checkpoint 1 (size 20)") && err.to_string().contains("missing"), "{err}");
+    }
+}

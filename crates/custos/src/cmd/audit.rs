@@ -10,7 +10,7 @@ use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::Subcommand;
-use custos_audit::{NoteVerifier, VerifyError, VerifyReport, read_export, verify_log, write_export};
+use custos_audit::{LogVerifier, NoteVerifier, VerifyError, VerifyReport, read_export, write_export};
 use custos_store::signing_key;
 
 use crate::cli::{DbArgs, out};
@@ -26,6 +26,11 @@ pub enum AuditCommand {
         /// The verifier key file (default: the data directory's audit-signing.pub).
         #[arg(long)]
         public_key: Option<PathBuf>,
+        /// With --export: a signed checkpoint obtained earlier (e.g. `custos audit checkpoint`
+        /// output) that the exported log must contain; catches a log truncated or rewritten
+        /// together with its checkpoints.
+        #[arg(long, requires = "export")]
+        checkpoint: Option<PathBuf>,
     },
     /// Integrate pending events and print the latest signed checkpoint.
     Checkpoint,
@@ -47,15 +52,30 @@ pub async fn run(db: &DbArgs, command: AuditCommand) -> anyhow::Result<ExitCode>
         AuditCommand::Verify {
             export: Some(path),
             public_key,
+            checkpoint,
         } => {
             let key = public_key.context("--export needs --public-key")?;
-            let verifier = signing_key::load_verifier(&key)?;
+            let verifiers = [signing_key::load_verifier(&key)?];
             let file = File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
             let export = read_export(BufReader::new(file)).with_context(|| format!("{} is not a Custos audit export", path.display()))?;
-            let result = verify_log(export.rows, &export.checkpoints, &export.origin, &[verifier]);
-            report(result)
+            let mut verifier = LogVerifier::new(&export.origin, &verifiers, &export.checkpoints);
+            if let Some(trusted) = checkpoint {
+                let note = std::fs::read_to_string(&trusted).with_context(|| format!("cannot read {}", trusted.display()))?;
+                match signing_key::open_anchor(&note, &verifiers) {
+                    Ok(cp) => verifier = verifier.trusting(cp),
+                    Err(e) => return report(Err(VerifyError::TrustedNote(e))),
+                }
+            }
+            let mut result = Ok(());
+            for (seq, leaf) in &export.rows {
+                result = verifier.push(*seq, leaf);
+                if result.is_err() {
+                    break;
+                }
+            }
+            report(result.and_then(|()| verifier.finish()).and_then(VerifyReport::require_sealed))
         }
-        AuditCommand::Verify { export: None, public_key } => {
+        AuditCommand::Verify { export: None, public_key, .. } => {
             let store = db.open().await?;
             let verifier = match public_key {
                 Some(path) => signing_key::load_verifier(&path)?,
