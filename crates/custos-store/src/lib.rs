@@ -61,6 +61,18 @@ impl Store {
         })
     }
 
+    /// Whether the database holds nothing yet: no users, records or audit events (for tools that
+    /// must only ever run on a scratch database).
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM entity) \
+             + (SELECT COUNT(*) FROM audit_pending) + (SELECT COUNT(*) FROM audit_bundle)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(sqlx::Row::try_get::<i64, _>(&row, 0)? == 0)
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

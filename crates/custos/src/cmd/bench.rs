@@ -49,6 +49,12 @@ pub async fn run(db: &DbArgs, command: BenchCommand) -> anyhow::Result<ExitCode>
         None => Location::resolve(None, scratch.path())?,
     };
     let store = Store::open(&location).await?;
+    // The benchmark writes thousands of fake records and signs with a throw-away key: only ever
+    // into an empty, scratch database.
+    anyhow::ensure!(
+        store.is_empty().await?,
+        "bench core needs an empty scratch database; the one given already holds data"
+    );
     let backend = store.backend().as_str();
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
     let who = investigator("CE-BCU")?;
