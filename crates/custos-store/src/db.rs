@@ -58,10 +58,9 @@ impl Location {
     pub fn resolve(database_url: Option<&str>, data_dir: &Path) -> Result<Self, StoreError> {
         let data_dir = data_dir.to_path_buf();
         let Some(url) = database_url.map(str::trim).filter(|u| !u.is_empty()) else {
-            let file = data_dir.join(SQLITE_FILE);
             return Ok(Self {
                 backend: Backend::Sqlite,
-                url: format!("sqlite://{}?mode=rwc", file.display()),
+                url: default_sqlite_url(&data_dir),
                 data_dir,
             });
         };
@@ -104,18 +103,51 @@ impl Location {
     }
 }
 
+fn default_sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join(SQLITE_FILE).display())
+}
+
+/// Creates the data directory readable by its owner only (it holds personal data and the audit
+/// signing key); an existing directory is left as it is.
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| StoreError::Config(format!("cannot create the data directory {}: {e}", dir.display())))
+}
+
+/// Creates the database file with mode 0600 before SQLite opens it; SQLite gives its `-wal` and
+/// `-shm` files the database file's permissions.
+fn create_private_file(file: &Path) -> Result<(), StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(file)
+        .map(drop)
+        .map_err(|e| StoreError::Config(format!("cannot create the database {}: {e}", file.display())))
+}
+
 /// Opens a pool. SQLite runs in WAL mode with `synchronous = NORMAL` (durable across process
 /// crashes; the last transactions may roll back on power loss, which WAL keeps consistent),
 /// foreign keys on, and a busy timeout so that concurrent writers wait rather than fail.
 pub(crate) async fn connect(location: &Location) -> Result<AnyPool, StoreError> {
     sqlx::any::install_default_drivers();
     if location.backend == Backend::Sqlite {
-        std::fs::create_dir_all(&location.data_dir).map_err(|e| {
-            StoreError::Config(format!(
-                "cannot create the data directory {}: {e}",
-                location.data_dir.display()
-            ))
-        })?;
+        create_private_dir(&location.data_dir)?;
+        if location.url == default_sqlite_url(&location.data_dir) {
+            create_private_file(&location.data_dir.join(SQLITE_FILE))?;
+        }
     }
     let options = AnyConnectOptions::from_str(location.url())
         .map_err(|_| StoreError::Config("the database URL is malformed".into()))?;
@@ -160,6 +192,22 @@ mod tests {
         assert_eq!(loc.url(), "sqlite:///tmp/x/custos.db?mode=rwc");
         let loc = Location::resolve(Some("  "), Path::new("d")).unwrap();
         assert_eq!(loc.backend(), Backend::Sqlite);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_data_directory_and_database_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("data");
+        let location = Location::resolve(None, &dir).unwrap();
+        let pool = connect(&location).await.unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)").execute(&pool).await.unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join(SQLITE_FILE)), 0o600);
+        assert_eq!(mode(&dir.join("custos.db-wal")), 0o600, "SQLite copies the database's mode");
+        pool.close().await;
     }
 
     #[test]
