@@ -8,6 +8,7 @@
 //! checkpoints that are inconsistent with each other.
 
 use custos_audit::{AuditEvent, BUNDLE_LEAVES, Checkpoint, LogState, NoteSigner, decode_bundle, encode_bundle, open, PREVIOUS_PREFIX};
+use rand::RngExt;
 use sqlx::{AnyConnection, Row};
 
 use crate::clock::now_micros;
@@ -43,6 +44,55 @@ pub(crate) async fn append_many(conn: &mut AnyConnection, events: &[AuditEvent])
         query.execute(&mut *conn).await.map_err(audit_write_failed)?;
     }
     Ok(())
+}
+
+/// Personal free text of an audit event: the justification of a consultation, the reason of a
+/// change, search terms. Kept in the erasable `audit_payload` table; the leaf holds only a salted
+/// commitment to it, so erasing it never breaks a proof.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Personal<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms: Option<serde_json::Value>,
+}
+
+impl Personal<'_> {
+    fn is_empty(&self) -> bool {
+        self.justification.is_none() && self.reason.is_none() && self.terms.is_none()
+    }
+}
+
+/// Stores `personal` (when there is any) as one erasable payload, points every event at it, and
+/// appends the events, all in the caller's transaction.
+pub(crate) async fn append_with_text(
+    conn: &mut AnyConnection,
+    events: &mut [AuditEvent],
+    personal: &Personal<'_>,
+) -> Result<(), StoreError> {
+    if !personal.is_empty() {
+        let text = serde_json::to_string(personal)
+            .map_err(|e| StoreError::Audit(format!("cannot encode an audit payload: {e}")))?;
+        let salt: [u8; 16] = rand::rng().random();
+        let commitment = custos_audit::commit_payload(&salt, text.as_bytes());
+        sqlx::query("INSERT INTO audit_payload (commitment, salt, payload, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(commitment.to_vec())
+            .bind(salt.to_vec())
+            .bind(text)
+            .bind(now_micros())
+            .execute(&mut *conn)
+            .await
+            .map_err(audit_write_failed)?;
+        for event in events.iter_mut() {
+            event.payload = Some(commitment);
+        }
+    }
+    match events {
+        [one] => append(conn, one).await,
+        many => append_many(conn, many).await,
+    }
 }
 
 fn audit_write_failed(e: sqlx::Error) -> StoreError {

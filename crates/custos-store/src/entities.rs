@@ -21,6 +21,7 @@ use sqlx::{AnyConnection, Row};
 use crate::clock::{from_micros, now_micros};
 use crate::error::StoreError;
 use crate::sql::{Placeholders, in_list, multi_row};
+use crate::audit_log::Personal;
 use crate::{Store, audit_event, audit_log};
 
 /// The reason id recorded when a request names a record that does not exist.
@@ -50,6 +51,11 @@ impl Justification {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The personal text of a consultation: its justification.
+fn consulting(justification: &Justification) -> Personal<'_> {
+    Personal { justification: Some(justification.as_str()), ..Personal::default() }
 }
 
 /// An entity's current state.
@@ -143,17 +149,18 @@ impl Store {
         for (e, decision) in entities.iter().zip(&decisions) {
             let objects = vec![object_ref(e.body.kind(), e.id)];
             if !decision.allowed {
-                let event = audit_event(AuditKind::AccessDenied, principal, objects, None, decision);
+                let event = audit_event(AuditKind::AccessDenied, principal, objects, decision);
                 return self.record_denial(event).await;
             }
-            events.push(audit_event(AuditKind::Create, principal, objects, reason, decision));
+            events.push(audit_event(AuditKind::Create, principal, objects, decision));
         }
         let mut tx = self.begin_write().await?;
         let now = now_micros();
         insert_entities(&mut tx, entities, &principal.user, now, reason).await?;
         let people: Vec<_> = entities.iter().map(|e| (e.id, &e.body)).collect();
         crate::search::index_names(&mut tx, &people, false).await?;
-        audit_log::append_many(&mut tx, &events).await?;
+        let personal = Personal { reason, ..Personal::default() };
+        audit_log::append_with_text(&mut tx, &mut events, &personal).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -185,9 +192,7 @@ impl Store {
         let Some(record) = load(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
-        let tx = self
-            .authorise(tx, principal, Action::Read, &record, AuditKind::Read, Some(justification.as_str()))
-            .await?;
+        let tx = self.authorise(tx, principal, Action::Read, &record, AuditKind::Read, consulting(justification)).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -203,9 +208,7 @@ impl Store {
         let Some(record) = load(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
-        let mut tx = self
-            .authorise(tx, principal, Action::Read, &record, AuditKind::Read, Some(justification.as_str()))
-            .await?;
+        let mut tx = self.authorise(tx, principal, Action::Read, &record, AuditKind::Read, consulting(justification)).await?;
         let rows = sqlx::query(
             "SELECT version, change, author, at, reason, body FROM entity_version \
              WHERE entity_id = $1 ORDER BY version",
@@ -238,7 +241,8 @@ impl Store {
             return self.deny_missing(tx, principal, id).await;
         };
         let kind = if change == ChangeKind::Corrected { AuditKind::Correct } else { AuditKind::Update };
-        let mut tx = self.authorise(tx, principal, Action::Update, &current, kind, reason).await?;
+        let personal = Personal { reason, ..Personal::default() };
+        let mut tx = self.authorise(tx, principal, Action::Update, &current, kind, personal).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict);
         }
@@ -263,7 +267,7 @@ impl Store {
         let Some(current) = load(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
-        let mut tx = self.authorise(tx, principal, Action::Update, &current, AuditKind::Submit, None).await?;
+        let mut tx = self.authorise(tx, principal, Action::Update, &current, AuditKind::Submit, Personal::default()).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict);
         }
@@ -288,17 +292,17 @@ impl Store {
         action: Action,
         record: &EntityRecord,
         kind: AuditKind,
-        justification: Option<&str>,
+        personal: Personal<'_>,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         let decision = self.authz.decide(principal, action, &resource(record.kind, record.id, &record.marking));
         let objects = vec![object_ref(record.kind, record.id)];
         if decision.allowed {
-            let event = audit_event(kind, principal, objects, justification, &decision);
-            audit_log::append(&mut tx, &event).await?;
+            let event = audit_event(kind, principal, objects, &decision);
+            audit_log::append_with_text(&mut tx, &mut [event], &personal).await?;
             Ok(tx)
         } else {
-            let event = audit_event(AuditKind::AccessDenied, principal, objects, justification, &decision);
-            audit_log::append(&mut tx, &event).await?;
+            let event = audit_event(AuditKind::AccessDenied, principal, objects, &decision);
+            audit_log::append_with_text(&mut tx, &mut [event], &personal).await?;
             tx.commit().await?;
             Err(StoreError::Denied)
         }
@@ -320,7 +324,7 @@ impl Store {
             kind: "unknown".into(),
             id: id.to_string(),
         }];
-        let event = audit_event(AuditKind::AccessDenied, principal, objects, None, &decision);
+        let event = audit_event(AuditKind::AccessDenied, principal, objects, &decision);
         audit_log::append(&mut tx, &event).await?;
         tx.commit().await?;
         Err(StoreError::Denied)

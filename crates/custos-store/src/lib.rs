@@ -111,11 +111,12 @@ impl Store {
 }
 
 /// Builds an audit event for `principal` doing `kind` on `objects`, recording the policy decision.
+/// Free text (justifications, reasons, search terms) never goes into the event itself: it may name
+/// people, so it is attached as an erasable payload (`audit_log::append_with_text`).
 pub(crate) fn audit_event(
     kind: AuditKind,
     principal: &Principal,
     objects: Vec<ObjectRef>,
-    justification: Option<&str>,
     decision: &custos_authz::Decision,
 ) -> AuditEvent {
     AuditEvent {
@@ -123,7 +124,7 @@ pub(crate) fn audit_event(
         actor: principal.user.to_string(),
         at: jiff::Timestamp::now(),
         objects,
-        justification: justification.map(str::to_owned),
+        justification: None,
         decision: if decision.allowed {
             custos_audit::Decision::Allow
         } else {

@@ -10,13 +10,12 @@ use custos_authz::{Action, Principal, Resource};
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::EntityId;
 use custos_core::search_key::name_key;
-use rand::RngExt;
 use sqlx::{AnyConnection, Row};
 
-use crate::clock::now_micros;
 use crate::entities::{EntityRecord, Justification, load, object_ref};
 use crate::error::StoreError;
 use crate::sql::{Placeholders, multi_row};
+use crate::audit_log::Personal;
 use crate::{Store, audit_event, audit_log};
 
 /// The most hits one search returns.
@@ -38,13 +37,16 @@ impl Store {
         if surname_key.is_empty() {
             return Err(StoreError::Refused("give a surname to search for".into()));
         }
-        let terms = serde_json::json!({ "surname": surname, "forename": forename }).to_string();
+        let personal = Personal {
+            justification: Some(justification.as_str()),
+            terms: Some(serde_json::json!({ "surname": surname, "forename": forename })),
+            ..Personal::default()
+        };
         let mut tx = self.begin_write().await?;
         let decision = self.authz.decide(principal, Action::Search, &Resource::System);
         if !decision.allowed {
-            let mut event = audit_event(AuditKind::AccessDenied, principal, Vec::new(), Some(justification.as_str()), &decision);
-            attach_payload(&mut tx, &mut event, &terms).await?;
-            audit_log::append(&mut tx, &event).await?;
+            let event = audit_event(AuditKind::AccessDenied, principal, Vec::new(), &decision);
+            audit_log::append_with_text(&mut tx, &mut [event], &personal).await?;
             tx.commit().await?;
             return Err(StoreError::Denied);
         }
@@ -80,33 +82,11 @@ impl Store {
         }
         let objects: Vec<ObjectRef> = hits.iter().map(|r| object_ref(r.kind, r.id)).collect();
         let decision = custos_authz::Decision { policies, ..decision };
-        let mut event = audit_event(AuditKind::Search, principal, objects, Some(justification.as_str()), &decision);
-        attach_payload(&mut tx, &mut event, &terms).await?;
-        audit_log::append(&mut tx, &event).await?;
+        let event = audit_event(AuditKind::Search, principal, objects, &decision);
+        audit_log::append_with_text(&mut tx, &mut [event], &personal).await?;
         tx.commit().await?;
         Ok(hits)
     }
-}
-
-/// Stores a personal payload (search terms, free text) in the erasable side table and sets the
-/// event's commitment to it. Erasing the row later leaves every proof intact.
-async fn attach_payload(
-    conn: &mut AnyConnection,
-    event: &mut custos_audit::AuditEvent,
-    payload: &str,
-) -> Result<(), StoreError> {
-    let salt: [u8; 16] = rand::rng().random();
-    let commitment = custos_audit::commit_payload(&salt, payload.as_bytes());
-    sqlx::query("INSERT INTO audit_payload (commitment, salt, payload, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(commitment.to_vec())
-        .bind(salt.to_vec())
-        .bind(payload)
-        .bind(now_micros())
-        .execute(&mut *conn)
-        .await
-        .map_err(|_| StoreError::Audit("the audit payload could not be written, so nothing was done".into()))?;
-    event.payload = Some(commitment);
-    Ok(())
 }
 
 /// Writes the name keys of the given people, in the caller's transaction; with `replace`, their
@@ -144,13 +124,43 @@ pub(crate) async fn index_names(
 }
 
 impl Store {
-    /// The erasable payload behind a commitment, if it has not been erased.
-    pub async fn audit_payload(&self, commitment: &custos_audit::Hash) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query("SELECT payload FROM audit_payload WHERE commitment = $1")
+    /// The erasable payload (justification, reason, search terms) behind an audit event's
+    /// commitment, for those who may inspect the audit log (the `audit` action). The read is
+    /// itself audited, and the payload is checked against the commitment before it is returned.
+    /// `None` once erased.
+    pub async fn audit_payload(
+        &self,
+        principal: &Principal,
+        commitment: &custos_audit::Hash,
+    ) -> Result<Option<String>, StoreError> {
+        let decision = self.authz.decide(principal, Action::Audit, &Resource::System);
+        let objects = vec![ObjectRef {
+            kind: "audit_payload".into(),
+            id: commitment.iter().take(8).map(|b| format!("{b:02x}")).collect(),
+        }];
+        let mut tx = self.begin_write().await?;
+        let kind = if decision.allowed { AuditKind::Read } else { AuditKind::AccessDenied };
+        audit_log::append(&mut tx, &audit_event(kind, principal, objects, &decision)).await?;
+        if !decision.allowed {
+            tx.commit().await?;
+            return Err(StoreError::Denied);
+        }
+        let row = sqlx::query("SELECT salt, payload FROM audit_payload WHERE commitment = $1")
             .bind(commitment.to_vec())
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|row| row.try_get(0))
-            .transpose()?)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let Some(row) = row else { return Ok(None) };
+        let salt: Vec<u8> = row.try_get(0)?;
+        let payload: String = row.try_get(1)?;
+        let salt: [u8; 16] = salt.try_into().map_err(|_| tampered_payload())?;
+        if custos_audit::commit_payload(&salt, payload.as_bytes()) != *commitment {
+            return Err(tampered_payload());
+        }
+        Ok(Some(payload))
     }
+}
+
+fn tampered_payload() -> StoreError {
+    StoreError::Audit("the stored payload does not match its commitment in the audit log".into())
 }

@@ -197,7 +197,7 @@ impl Store {
         .bind(now + micros(ABSOLUTE_TIMEOUT))
         .execute(&mut *tx)
         .await?;
-        let event = audit_event(AuditKind::SignIn, &principal, vec![session_ref(&session_hash)], None, &rule(true));
+        let event = audit_event(AuditKind::SignIn, &principal, vec![session_ref(&session_hash)], &rule(true));
         audit_log::append(&mut tx, &event).await?;
         tx.commit().await?;
         Ok(SignedIn {
@@ -249,7 +249,7 @@ impl Store {
         let Some(info) = self.session(token).await? else { return Ok(()) };
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash.clone()).execute(&mut *tx).await?;
-        let event = audit_event(AuditKind::SignOut, &info.principal, vec![session_ref(&token_hash)], None, &rule(true));
+        let event = audit_event(AuditKind::SignOut, &info.principal, vec![session_ref(&token_hash)], &rule(true));
         audit_log::append(&mut tx, &event).await?;
         tx.commit().await?;
         Ok(())
@@ -264,7 +264,7 @@ impl Store {
             .await?
             .rows_affected();
         let objects = vec![ObjectRef { kind: "sessions".into(), id: principal.user.to_string() }];
-        audit_log::append(&mut tx, &audit_event(AuditKind::SignOut, principal, objects, None, &rule(true))).await?;
+        audit_log::append(&mut tx, &audit_event(AuditKind::SignOut, principal, objects, &rule(true))).await?;
         tx.commit().await?;
         Ok(ended)
     }
@@ -300,7 +300,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let objects = vec![ObjectRef { kind: "user".into(), id: principal.user.to_string() }];
-        audit_log::append(&mut tx, &audit_event(AuditKind::Administer, principal, objects, None, &rule(true))).await?;
+        audit_log::append(&mut tx, &audit_event(AuditKind::Administer, principal, objects, &rule(true))).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -340,7 +340,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let objects = vec![ObjectRef { kind: "api_token".into(), id: name.to_owned() }];
-        audit_log::append(&mut tx, &audit_event(AuditKind::Administer, principal, objects, None, &rule(true))).await?;
+        audit_log::append(&mut tx, &audit_event(AuditKind::Administer, principal, objects, &rule(true))).await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -381,7 +381,7 @@ impl Store {
             .await?
             .rows_affected();
         let objects = vec![ObjectRef { kind: "api_token".into(), id: name.to_owned() }];
-        audit_log::append(&mut tx, &audit_event(AuditKind::Administer, principal, objects, None, &rule(true))).await?;
+        audit_log::append(&mut tx, &audit_event(AuditKind::Administer, principal, objects, &rule(true))).await?;
         tx.commit().await?;
         Ok(revoked > 0)
     }
@@ -439,5 +439,5 @@ fn rule(allowed: bool) -> Decision {
 
 fn failure_event(actor: &Principal, why: &str) -> custos_audit::AuditEvent {
     let objects = vec![ObjectRef { kind: "sign_in".into(), id: why.to_owned() }];
-    audit_event(AuditKind::SignInFailed, actor, objects, None, &rule(false))
+    audit_event(AuditKind::SignInFailed, actor, objects, &rule(false))
 }

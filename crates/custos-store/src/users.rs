@@ -78,7 +78,7 @@ impl Store {
             id: new.user.to_string(),
         }];
         if !decision.allowed {
-            let event = audit_event(AuditKind::AccessDenied, principal, objects, None, &decision);
+            let event = audit_event(AuditKind::AccessDenied, principal, objects, &decision);
             return self.record_denial(event).await;
         }
         let hash = hash_password_blocking(new.password).await?;
@@ -106,7 +106,7 @@ impl Store {
         .bind(now_micros())
         .execute(&mut *tx)
         .await?;
-        let event = audit_event(AuditKind::Administer, principal, objects, None, &decision);
+        let event = audit_event(AuditKind::Administer, principal, objects, &decision);
         audit_log::append(&mut tx, &event).await?;
         tx.commit().await?;
         Ok(())
