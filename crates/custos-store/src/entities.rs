@@ -20,7 +20,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::clock::{from_micros, now_micros};
 use crate::error::StoreError;
-use crate::sql::{Placeholders, in_list, multi_row};
+use crate::sql::{Placeholders, multi_row};
 use crate::audit_log::Personal;
 use crate::{Store, audit_event, audit_log};
 
@@ -154,7 +154,10 @@ impl Store {
             }
             events.push(audit_event(AuditKind::Create, principal, objects, decision));
         }
-        let mut tx = self.begin_write().await?;
+        let tx = self.begin_write().await?;
+        let batch: HashMap<EntityId, EntityKind> = entities.iter().map(|e| (e.id, e.body.kind())).collect();
+        let bodies: Vec<(EntityId, &EntityBody)> = entities.iter().map(|e| (e.id, &e.body)).collect();
+        let mut tx = self.check_refs(tx, principal, &bodies, &batch).await?;
         let now = now_micros();
         insert_entities(&mut tx, entities, &principal.user, now, reason).await?;
         let people: Vec<_> = entities.iter().map(|e| (e.id, &e.body)).collect();
@@ -242,12 +245,13 @@ impl Store {
         };
         let kind = if change == ChangeKind::Corrected { AuditKind::Correct } else { AuditKind::Update };
         let personal = Personal { reason, ..Personal::default() };
-        let mut tx = self.authorise(tx, principal, Action::Update, &current, kind, personal).await?;
+        let tx = self.authorise(tx, principal, Action::Update, &current, kind, personal).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict);
         }
         check_change(current.submitted_at.is_some(), &current.body, &body, change, reason)
             .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let mut tx = self.check_refs(tx, principal, &[(id, &body)], &HashMap::new()).await?;
         let version = current.version + 1;
         write_version(&mut tx, id, version, change, &principal.user, reason, &body, None).await?;
         crate::search::index_names(&mut tx, &[(id, &body)], true).await?;
@@ -308,6 +312,18 @@ impl Store {
         }
     }
 
+    /// Checks references inside `tx` (see `references`), settling a denial or refusal.
+    async fn check_refs(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        principal: &Principal,
+        bodies: &[(EntityId, &EntityBody)],
+        batch: &HashMap<EntityId, EntityKind>,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        let outcome = self.check_references(&mut tx, principal, bodies, batch).await;
+        crate::references::settle(tx, outcome).await
+    }
+
     /// Audits a request for a record that does not exist, and denies it.
     async fn deny_missing<T>(
         &self,
@@ -347,7 +363,6 @@ async fn insert_entities(
     reason: Option<&str>,
 ) -> Result<(), StoreError> {
     // Links must join existing entities of the kinds their type allows; check before writing.
-    check_link_endpoints(conn, entities).await?;
     // SQLite allows 32,766 bound values per statement; 200 rows × 10 columns stays well inside.
     for chunk in entities.chunks(200) {
         let mut entity_q = sqlx::query(multi_row(
@@ -405,62 +420,6 @@ async fn insert_entities(
                     .bind(link.kind().to_string().to_owned());
             }
             link_q.execute(&mut *conn).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Checks that every link in `batch` joins existing entities (in the batch or stored) of the kinds
-/// its type allows. Stored kinds are looked up in a few `IN (…)` queries, not one per link.
-async fn check_link_endpoints(conn: &mut AnyConnection, batch: &[NewEntity]) -> Result<(), StoreError> {
-    let links: Vec<&custos_core::link::Link> = batch
-        .iter()
-        .filter_map(|e| match &e.body {
-            EntityBody::Link(link) => Some(link),
-            _ => None,
-        })
-        .collect();
-    if links.is_empty() {
-        return Ok(());
-    }
-    let mut kinds: HashMap<EntityId, EntityKind> = batch.iter().map(|e| (e.id, e.body.kind())).collect();
-    let mut missing: Vec<EntityId> = links
-        .iter()
-        .flat_map(|l| [l.from(), l.to()])
-        .filter(|id| !kinds.contains_key(id))
-        .collect();
-    missing.sort();
-    missing.dedup();
-    for chunk in missing.chunks(500) {
-        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT id, kind FROM entity WHERE id IN", chunk.len()));
-        for id in chunk {
-            q = q.bind(id.as_bytes().to_vec());
-        }
-        for row in q.fetch_all(&mut *conn).await? {
-            let id: Vec<u8> = row.try_get(0)?;
-            let kind: String = row.try_get(1)?;
-            if let (Ok(id), Ok(kind)) = (<[u8; 16]>::try_from(id), kind.parse::<EntityKind>()) {
-                kinds.insert(EntityId::from_bytes(id), kind);
-            }
-        }
-    }
-    for link in links {
-        let (from_kind, to_kind) = link.kind().endpoints();
-        for (end, id, want) in [("from", link.from(), from_kind), ("to", link.to(), to_kind)] {
-            match kinds.get(&id) {
-                Some(kind) if *kind == want => {}
-                Some(kind) => {
-                    return Err(StoreError::Refused(format!(
-                        "a {} link's {end} end must be a {}, not a {}",
-                        link.kind(),
-                        want.as_str(),
-                        kind.as_str()
-                    )));
-                }
-                None => {
-                    return Err(StoreError::Refused(format!("the link's {end} end ({id}) does not exist")));
-                }
-            }
         }
     }
     Ok(())
@@ -532,31 +491,41 @@ pub(crate) async fn load(conn: &mut AnyConnection, id: EntityId) -> Result<Optio
 }
 
 fn record_from_row(id: EntityId, row: &AnyRow) -> Result<EntityRecord, StoreError> {
-    let kind: String = row.try_get("kind")?;
     let version: i64 = row.try_get("current_version")?;
-    let classification: i64 = row.try_get("classification")?;
-    let acl: String = row.try_get("acl")?;
     let body: String = row.try_get("body")?;
-    let owning_unit: String = row.try_get("owning_unit")?;
-    let classification = Classification::ALL
-        .into_iter()
-        .find(|c| c.level() == classification)
-        .ok_or_else(|| corrupt("classification"))?;
+    let (kind, marking) = kind_and_marking(row)?;
     Ok(EntityRecord {
         id,
-        kind: kind.parse().map_err(|_| corrupt("entity kind"))?,
-        marking: SecurityMarking {
-            classification,
-            sensitive: row.try_get::<i16, _>("sensitive")? != 0,
-            owning_unit: owning_unit.parse().map_err(|_| corrupt("owning unit"))?,
-            acl: serde_json::from_str::<Vec<AclEntry>>(&acl).map_err(|_| corrupt("access list"))?,
-        },
+        kind,
+        marking,
         version: u32::try_from(version).map_err(|_| corrupt("version"))?,
         submitted_at: row.try_get::<Option<i64>, _>("submitted_at")?.map(from_micros),
         created_at: from_micros(row.try_get("created_at")?),
         updated_at: from_micros(row.try_get("updated_at")?),
         body: serde_json::from_str(&body).map_err(|_| corrupt("record body"))?,
     })
+}
+
+/// The kind and security marking of an `entity` row (columns kind, classification, sensitive,
+/// owning_unit, acl).
+pub(crate) fn kind_and_marking(row: &AnyRow) -> Result<(EntityKind, SecurityMarking), StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let classification: i64 = row.try_get("classification")?;
+    let acl: String = row.try_get("acl")?;
+    let owning_unit: String = row.try_get("owning_unit")?;
+    let classification = Classification::ALL
+        .into_iter()
+        .find(|c| c.level() == classification)
+        .ok_or_else(|| corrupt("classification"))?;
+    Ok((
+        kind.parse().map_err(|_| corrupt("entity kind"))?,
+        SecurityMarking {
+            classification,
+            sensitive: row.try_get::<i16, _>("sensitive")? != 0,
+            owning_unit: owning_unit.parse().map_err(|_| corrupt("owning unit"))?,
+            acl: serde_json::from_str::<Vec<AclEntry>>(&acl).map_err(|_| corrupt("access list"))?,
+        },
+    ))
 }
 
 fn version_from_row(row: &AnyRow) -> Result<VersionRecord, StoreError> {

@@ -10,6 +10,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod migrate;
+mod references;
 pub mod search;
 pub mod sessions;
 pub mod signing_key;

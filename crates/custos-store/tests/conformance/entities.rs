@@ -95,21 +95,42 @@ conformance! {
         assert_eq!(count(&mut conn, "audit_pending").await, 1, "only the denial is recorded");
     }
 
-    async fn links_join_the_right_kinds_or_nothing_is_stored(db: TestDb) {
+    async fn links_join_the_right_kinds_of_readable_records_or_nothing_is_stored(db: TestDb) {
         let who = investigator();
         let p = db.store.create_entity(&who, person("Jo", "Bloggs", "1975-05-05"), marking(), None).await.unwrap();
         let home = db.store.create_entity(&who, location("1 High Street", "E1 6AN"), marking(), None).await.unwrap();
-        db.store.create_entity(&who, link(p, home, "home"), marking(), None).await.expect("person–home link");
+        let link_id = db.store.create_entity(&who, link(p, home, "home"), marking(), None).await.expect("person–home link");
         let mut conn = db.raw().await;
-        let before = (count(&mut conn, "entity").await, count(&mut conn, "audit_pending").await);
-        // A home link from a location to a person is the wrong way round.
+        let entities = count(&mut conn, "entity").await;
+        let pending = count(&mut conn, "audit_pending").await;
+        // A home link from a location to a person is the wrong way round: refused, nothing kept.
         let err = db.store.create_entity(&who, link(home, p, "home"), marking(), None).await.unwrap_err();
         assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
-        // A link to nothing.
+        assert_eq!((count(&mut conn, "entity").await, count(&mut conn, "audit_pending").await), (entities, pending));
+        // A link to nothing is denied like a read of nothing (and audited): it reveals no more.
         let err = db.store.create_entity(&who, link(p, EntityId::new(), "home"), marking(), None).await.unwrap_err();
-        assert!(err.to_string().contains("does not exist"), "{err}");
-        let after = (count(&mut conn, "entity").await, count(&mut conn, "audit_pending").await);
-        assert_eq!(before, after, "refused links leave nothing behind");
+        assert!(matches!(err, StoreError::Denied), "{err:?}");
+        // So is a link to a record the linker may not read (another unit's SENSITIVE person).
+        let mut sensitive = custos_core::marking::SecurityMarking::official(unit("NW-BCU"));
+        sensitive.sensitive = true;
+        let owner = principal("MP200009", &[Role::Investigator], &["NW-BCU"], Classification::Official);
+        sensitive.acl = vec![AclEntry::User(owner.user.clone())];
+        let hidden = db.store.create_entity(&owner, person("Hid", "Den", "1990-01-01"), sensitive, None).await.unwrap();
+        let err = db.store.create_entity(&who, link(hidden, home, "home"), marking(), None).await.unwrap_err();
+        assert!(matches!(err, StoreError::Denied), "{err:?}");
+        assert_eq!(count(&mut conn, "entity").await, entities + 1, "only the owner's record was stored");
+        assert_eq!(count(&mut conn, "audit_pending").await, pending + 3, "two denials and one create");
+        // Changing a link's ends is checked the same way.
+        let err = db.store.change_entity(&who, link_id, 1, link(p, hidden, "home"), ChangeKind::Edited, None).await.unwrap_err();
+        assert!(matches!(err, StoreError::Denied), "{err:?}");
+        // An event's location must be a location.
+        let event: custos_core::draft::EventDraft = serde_json::from_value(serde_json::json!({
+            "kind": "incident", "at": "2026-01-01T10:00:00Z", "location": p.to_string(), "summary": "Disturbance"
+        }))
+        .unwrap();
+        let body = EntityBody::Event(custos_core::event::Event::try_from(event).unwrap());
+        let err = db.store.create_entity(&who, body, marking(), None).await.unwrap_err();
+        assert!(err.to_string().contains("location must refer to a location"), "{err}");
         assert_eq!(count(&mut conn, "link").await, 1);
     }
 

@@ -1,0 +1,138 @@
+//! References between records: a link's two ends and an event's location. A reference must name
+//! a record of the right kind that the principal may read; otherwise the write is refused, and a
+//! reference to a record that is missing or not readable is denied and audited like a read, so
+//! that linking cannot be used to learn whether a record exists or what it is.
+
+use std::collections::HashMap;
+
+use custos_audit::{AuditKind, ObjectRef};
+use custos_authz::{Action, Principal, Resource};
+use custos_core::entity::{EntityBody, EntityKind};
+use custos_core::ids::EntityId;
+use custos_core::marking::SecurityMarking;
+use sqlx::{Any, Row, Transaction};
+
+use crate::entities::{RECORD_NOT_FOUND, kind_and_marking};
+use crate::error::StoreError;
+use crate::sql::{Placeholders, in_list};
+use crate::{Store, audit_event, audit_log};
+
+/// The references a body makes: (field, referenced id, the kind it must be).
+fn references(body: &EntityBody) -> Vec<(&'static str, EntityId, EntityKind)> {
+    match body {
+        EntityBody::Link(link) => {
+            let (from, to) = link.kind().endpoints();
+            vec![("from", link.from(), from), ("to", link.to(), to)]
+        }
+        EntityBody::Event(event) => event.location.map(|id| vec![("location", id, EntityKind::Location)]).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+impl Store {
+    /// Checks every reference of `bodies` (ids in `batch` count as present, with their kinds),
+    /// in `tx` before anything is written. On a missing or unreadable target it commits `tx` with
+    /// only the denial event in it and returns `Denied`; on a wrong kind it returns `Refused`.
+    pub(crate) async fn check_references(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        principal: &Principal,
+        bodies: &[(EntityId, &EntityBody)],
+        batch: &HashMap<EntityId, EntityKind>,
+    ) -> Result<(), Refusal> {
+        let wanted: Vec<(&'static str, EntityId, EntityKind)> = bodies.iter().flat_map(|(_, body)| references(body)).collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let mut stored: HashMap<EntityId, (EntityKind, SecurityMarking)> = HashMap::new();
+        let mut missing: Vec<EntityId> = wanted.iter().map(|(_, id, _)| *id).filter(|id| !batch.contains_key(id)).collect();
+        missing.sort();
+        missing.dedup();
+        for chunk in missing.chunks(500) {
+            let head = "SELECT id, kind, classification, sensitive, owning_unit, acl FROM entity WHERE id IN";
+            let mut q = sqlx::query(in_list(Placeholders::of(tx), head, chunk.len()));
+            for id in chunk {
+                q = q.bind(id.as_bytes().to_vec());
+            }
+            for row in q.fetch_all(&mut **tx).await? {
+                let id: Vec<u8> = row.try_get("id")?;
+                let Ok(id) = <[u8; 16]>::try_from(id) else { continue };
+                stored.insert(EntityId::from_bytes(id), kind_and_marking(&row)?);
+            }
+        }
+        // Readability first: a denial must not depend on, or reveal, what kind a record is.
+        let mut checked: HashMap<EntityId, EntityKind> = batch.clone();
+        for (_, id, _) in &wanted {
+            if checked.contains_key(id) {
+                continue;
+            }
+            let decision = match stored.get(id) {
+                Some((kind, marking)) => self.authz.decide(
+                    principal,
+                    Action::Read,
+                    &Resource::Record { kind: kind.as_str(), id: id.to_string(), marking },
+                ),
+                None => custos_authz::Decision {
+                    allowed: false,
+                    policies: vec![RECORD_NOT_FOUND.to_owned()],
+                    errors: Vec::new(),
+                },
+            };
+            if !decision.allowed {
+                let objects = vec![ObjectRef { kind: "reference".into(), id: id.to_string() }];
+                let event = audit_event(AuditKind::AccessDenied, principal, objects, &decision);
+                audit_log::append(tx, &event).await?;
+                return Err(Refusal::Denied);
+            }
+            if let Some((kind, _)) = stored.get(id) {
+                checked.insert(*id, *kind);
+            }
+        }
+        for (field, id, want) in wanted {
+            let kind = checked.get(&id).copied();
+            if kind != Some(want) {
+                let found = kind.map_or("nothing", EntityKind::as_str);
+                return Err(Refusal::Refused(StoreError::Refused(format!(
+                    "{field} must refer to a {}, not a {found}",
+                    want.as_str()
+                ))));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why references were not accepted.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// A target is missing or unreadable; the denial is in the transaction, to be committed.
+    Denied,
+    /// A wrong kind, or a database failure; roll back.
+    Refused(StoreError),
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Self::Refused(e)
+    }
+}
+
+impl From<sqlx::Error> for Refusal {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Refused(e.into())
+    }
+}
+
+/// Settles a reference check: a denial commits `tx` (keeping only the denial event) and returns
+/// `Denied`; a refusal rolls back.
+pub(crate) async fn settle(tx: Transaction<'static, Any>, outcome: Result<(), Refusal>) -> Result<Transaction<'static, Any>, StoreError> {
+    match outcome {
+        Ok(()) => Ok(tx),
+        Err(Refusal::Denied) => {
+            tx.commit().await?;
+            Err(StoreError::Denied)
+        }
+        Err(Refusal::Refused(e)) => Err(e),
+    }
+}
+
