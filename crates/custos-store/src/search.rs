@@ -19,7 +19,10 @@ use crate::audit_log::Personal;
 use crate::{Store, audit_event, audit_log};
 
 /// The most hits one search returns.
-pub const MAX_HITS: i64 = 200;
+pub const MAX_HITS: usize = 200;
+/// The most candidates examined: unreadable candidates are skipped without using up the hits, so
+/// a common name with many restricted namesakes still returns the readable ones.
+const MAX_CANDIDATES: i64 = 5_000;
 
 impl Store {
     /// Finds people with a name (primary, alias or previous) whose surname key equals `surname`'s
@@ -57,12 +60,15 @@ impl Store {
         .bind(surname_key)
         // Keys hold only letters and digits, so the pattern has no LIKE wildcards but the final one.
         .bind(format!("{forename_key}%"))
-        .bind(MAX_HITS)
+        .bind(MAX_CANDIDATES)
         .fetch_all(&mut *tx)
         .await?;
         let mut hits = Vec::with_capacity(rows.len());
         let mut policies = decision.policies.clone();
         for row in rows {
+            if hits.len() == MAX_HITS {
+                break;
+            }
             let bytes: Vec<u8> = row.try_get(0)?;
             let Ok(bytes) = <[u8; 16]>::try_from(bytes) else { continue };
             let Some(record) = load(&mut tx, EntityId::from_bytes(bytes)).await? else { continue };
