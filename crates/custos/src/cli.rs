@@ -52,6 +52,8 @@ pub enum Command {
     /// The tamper-evident audit log: verify, checkpoint, proofs, export.
     #[command(subcommand)]
     Audit(cmd::audit::AuditCommand),
+    /// Serve the HTTP API and integrate the audit log every second.
+    Serve(cmd::serve::ServeArgs),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(cmd::bench::BenchCommand),
@@ -76,6 +78,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => cmd::import::run(&cli.db, args).await,
         Command::Admin(command) => cmd::admin::run(&cli.db, command).await,
         Command::Audit(command) => cmd::audit::run(&cli.db, command).await,
+        Command::Serve(args) => cmd::serve::run(&cli.db, args).await,
         Command::Bench(command) => cmd::bench::run(&cli.db, command).await,
     }
 }

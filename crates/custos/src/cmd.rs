@@ -5,3 +5,4 @@ pub mod audit;
 pub mod bench;
 pub mod demo;
 pub mod import;
+pub mod serve;

@@ -1,0 +1,263 @@
+//! The OpenAPI 3.1 document (`GET /api/openapi.json`), built from [`ROUTES`] so that it lists
+//! exactly the routes the router serves. Each operation's description is an exhaustive `match` on
+//! [`Op`]; the schemas are outlines (field names and JSON types), with the draft schemas derived
+//! from the drafts themselves so that their field lists cannot fall behind.
+
+mod schemas;
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use serde_json::{Map, Value, json};
+
+use crate::caller::CSRF_HEADER;
+use crate::extract::{JUSTIFICATION_HEADER, JUSTIFICATION_PARAM};
+use crate::problem::Code;
+use crate::routes::{Op, ROUTES, Route, Verb};
+
+/// The version of the OpenAPI specification the document follows.
+pub const OPENAPI_VERSION: &str = "3.1.0";
+
+static DOCUMENT: LazyLock<Value> = LazyLock::new(document);
+
+/// `GET /api/openapi.json`.
+pub async fn serve() -> Json<Value> {
+    Json(DOCUMENT.clone())
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for route in ROUTES {
+        let item = paths.entry(route.path).or_insert_with(|| json!({}));
+        if let Value::Object(item) = item {
+            item.insert(route.verb.as_str().to_owned(), operation(route));
+        }
+    }
+    json!({
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "Custos API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Policing information with governance built in. Every read and search of \
+                personal data needs a justification (DPA 2018 s.62) in the X-Justification header or the \
+                justification query parameter. Cookie-authenticated unsafe requests need the session's \
+                anti-CSRF token in X-CSRF-Token. Errors are RFC 9457 problems with a stable `code`. \
+                Field errors inside a `record` are named relative to the record (identifiers[0].value).",
+            "license": { "name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later" },
+        },
+        "tags": [
+            { "name": "health", "description": "Liveness, readiness and this document" },
+            { "name": "session", "description": "Signing in and out, passwords, API tokens" },
+            { "name": "entities", "description": "People, objects, locations, events and links" },
+            { "name": "search", "description": "Finding records" },
+        ],
+        "paths": paths,
+        "components": {
+            "schemas": schemas::all(),
+            "securitySchemes": {
+                "session": {
+                    "type": "apiKey", "in": "cookie", "name": "__Host-custos_session",
+                    "description": "The session cookie set at sign-in (custos_session on plain-HTTP loopback).",
+                },
+                "csrf": {
+                    "type": "apiKey", "in": "header", "name": CSRF_HEADER,
+                    "description": "The csrf value returned at sign-in; needed with the session cookie on POST, PUT and DELETE.",
+                },
+                "bearer": {
+                    "type": "http", "scheme": "bearer",
+                    "description": "An API token (cst_…) limited to its scopes.",
+                },
+            },
+        },
+    })
+}
+
+/// What the document says about one operation.
+struct Doc {
+    id: &'static str,
+    summary: &'static str,
+    tag: &'static str,
+    /// The request body's schema, if it takes one.
+    request: Option<&'static str>,
+    /// The success status and its body's schema, if any.
+    ok: (u16, Option<&'static str>),
+    /// Problems particular to this operation (the usual ones are added from its needs).
+    problems: &'static [Code],
+}
+
+const fn doc(id: &'static str, summary: &'static str, tag: &'static str) -> Doc {
+    Doc { id, summary, tag, request: None, ok: (200, None), problems: &[] }
+}
+
+fn describe(op: Op) -> Doc {
+    use Code::{Conflict, NotFound, Refused, SignInFailed, Throttled, Unavailable};
+    let create = |id, summary, schema| Doc {
+        request: Some(schema),
+        ok: (201, Some("Created")),
+        problems: &[Refused],
+        ..doc(id, summary, "entities")
+    };
+    match op {
+        Op::Healthz => Doc { ok: (200, Some("Status")), ..doc("healthz", "The process is up", "health") },
+        Op::Readyz => Doc {
+            ok: (200, Some("Status")),
+            problems: &[Unavailable],
+            ..doc("readyz", "The database answers", "health")
+        },
+        Op::OpenApi => Doc { ok: (200, Some("OpenApi")), ..doc("openapi", "This document", "health") },
+        Op::SignIn => Doc {
+            request: Some("SignIn"),
+            ok: (200, Some("SignedIn")),
+            problems: &[SignInFailed, Throttled],
+            ..doc("signIn", "Sign in; sets the session and device cookies", "session")
+        },
+        Op::SignOut => Doc { ok: (204, None), ..doc("signOut", "End this session", "session") },
+        Op::SignOutEverywhere => Doc {
+            ok: (200, Some("Ended")),
+            ..doc("signOutEverywhere", "End every session of the signed-in user", "session")
+        },
+        Op::ChangePassword => Doc {
+            request: Some("PasswordChange"),
+            ok: (204, None),
+            problems: &[SignInFailed, Refused],
+            ..doc("changePassword", "Change one's password; other sessions end", "session")
+        },
+        Op::IssueToken => Doc {
+            request: Some("TokenRequest"),
+            ok: (201, Some("TokenIssued")),
+            problems: &[Refused],
+            ..doc("issueToken", "Issue an API token (shown once)", "session")
+        },
+        Op::RevokeToken => Doc {
+            ok: (204, None),
+            problems: &[NotFound],
+            ..doc("revokeToken", "Revoke one of one's API tokens", "session")
+        },
+        Op::CreatePerson => create("createPerson", "Record a person", "CreatePerson"),
+        Op::CreateObject => create("createObject", "Record an object", "CreateObject"),
+        Op::CreateLocation => create("createLocation", "Record a location", "CreateLocation"),
+        Op::CreateEvent => create("createEvent", "Record an event", "CreateEvent"),
+        Op::CreateLink => create("createLink", "Link two entities", "CreateLink"),
+        Op::ReadEntity => {
+            Doc { ok: (200, Some("Entity")), ..doc("readEntity", "Read an entity's current version", "entities") }
+        }
+        Op::EntityHistory => {
+            Doc { ok: (200, Some("History")), ..doc("entityHistory", "Read every version of an entity", "entities") }
+        }
+        Op::ChangeEntity => Doc {
+            request: Some("ChangeRequest"),
+            ok: (200, Some("Changed")),
+            problems: &[Conflict, Refused],
+            ..doc("changeEntity", "Edit or correct an entity (a new version)", "entities")
+        },
+        Op::SubmitEntity => Doc {
+            request: Some("SubmitRequest"),
+            ok: (200, Some("Changed")),
+            problems: &[Conflict, Refused],
+            ..doc("submitEntity", "Submit an entity, locking its critical fields", "entities")
+        },
+        Op::SearchPeople => Doc {
+            ok: (200, Some("SearchResult")),
+            problems: &[Refused],
+            ..doc("searchPeople", "Find people by surname and forename", "search")
+        },
+    }
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn operation(route: &Route) -> Value {
+    let op = route.op;
+    let d = describe(op);
+    let mut parameters: Vec<Value> = route
+        .path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+        .collect();
+    if op.needs_justification() {
+        let text = json!({ "type": "string", "minLength": 3, "maxLength": 500 });
+        parameters.push(json!({
+            "name": JUSTIFICATION_HEADER, "in": "header", "required": false, "schema": text,
+            "description": "Why the data is consulted (DPA 2018 s.62); this header or the query parameter is required.",
+        }));
+        parameters.push(json!({ "name": JUSTIFICATION_PARAM, "in": "query", "required": false, "schema": text }));
+    }
+    if op == Op::SearchPeople {
+        parameters.push(json!({ "name": "surname", "in": "query", "required": true, "schema": { "type": "string" } }));
+        parameters
+            .push(json!({ "name": "forename", "in": "query", "required": false, "schema": { "type": "string" } }));
+    }
+    let mut problems: Vec<Code> = vec![Code::Internal];
+    if d.request.is_some() || !parameters.is_empty() {
+        problems.push(Code::InvalidInput);
+    }
+    if d.request.is_some() {
+        problems.extend([Code::PayloadTooLarge, Code::UnsupportedMediaType]);
+    }
+    if op.needs_justification() {
+        problems.push(Code::JustificationRequired);
+    }
+    if op.needs_caller() {
+        problems.extend([Code::NotSignedIn, Code::Denied]);
+        if route.verb != Verb::Get {
+            problems.push(Code::CsrfFailed);
+        }
+    }
+    for code in d.problems {
+        if !problems.contains(code) {
+            problems.push(*code);
+        }
+    }
+    let mut responses = Map::new();
+    let ok = match d.ok.1 {
+        Some(schema) => {
+            json!({ "description": "Success", "content": { "application/json": { "schema": schema_ref(schema) } } })
+        }
+        None => json!({ "description": "Success" }),
+    };
+    responses.insert(d.ok.0.to_string(), ok);
+    for code in problems {
+        let status = code.status().as_u16().to_string();
+        let entry = responses.entry(status).or_insert_with(|| {
+            json!({
+                "description": "",
+                "content": { "application/problem+json": { "schema": schema_ref("Problem") } },
+            })
+        });
+        if let Some(Value::String(text)) = entry.get_mut("description") {
+            if !text.is_empty() {
+                text.push_str("; ");
+            }
+            text.push_str(code.as_str());
+        }
+    }
+    let mut operation = json!({
+        "operationId": d.id,
+        "summary": d.summary,
+        "tags": [d.tag],
+        "parameters": parameters,
+        "responses": responses,
+        "security": security(route),
+    });
+    if let (Some(schema), Value::Object(map)) = (d.request, &mut operation) {
+        map.insert(
+            "requestBody".into(),
+            json!({ "required": true, "content": { "application/json": { "schema": schema_ref(schema) } } }),
+        );
+    }
+    operation
+}
+
+/// Who may call: nobody needs to be signed in; a session (with the CSRF header on unsafe
+/// methods); or a session or an API token.
+fn security(route: &Route) -> Value {
+    if !route.op.needs_caller() {
+        return json!([]);
+    }
+    let session = if route.verb == Verb::Get { json!({ "session": [] }) } else { json!({ "session": [], "csrf": [] }) };
+    if route.op.needs_session() { json!([session]) } else { json!([session, { "bearer": [] }]) }
+}

@@ -1,0 +1,156 @@
+//! The document's schemas, in outline: names, JSON types and the closed code lists. The draft
+//! schemas are derived from each draft's default value, so a field added to a draft appears here
+//! without anyone remembering to add it.
+
+use custos_authz::Action;
+use custos_core::draft::{
+    EventDraft, IdentifierDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft, PersonNameDraft,
+};
+use custos_core::entity::EntityKind;
+use custos_core::role::Role;
+use custos_core::version::ChangeKind;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::schema_ref;
+use crate::problem::Code;
+
+/// Every schema, by name.
+pub fn all() -> Value {
+    let string = json!({ "type": "string" });
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let scopes: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let drafts: Vec<Value> =
+        ["PersonDraft", "ObjectDraft", "LocationDraft", "EventDraft", "LinkDraft"].map(schema_ref).to_vec();
+    let mut schemas = json!({
+        "Problem": object(&["type", "title", "status", "code"], json!({
+            "type": { "type": "string", "format": "uri" },
+            "title": string,
+            "status": { "type": "integer" },
+            "code": { "type": "string", "enum": codes },
+            "detail": string,
+            "errors": { "type": "array", "items": schema_ref("FieldError") },
+        })),
+        "FieldError": object(&["field", "message"], json!({ "field": string, "message": string })),
+        "Status": object(&["status"], json!({ "status": string })),
+        "OpenApi": { "type": "object" },
+        "SignIn": object(&["user", "password"], json!({ "user": string, "password": { "type": "string", "format": "password" } })),
+        "SignedIn": object(&["user", "roles", "units", "csrf"], json!({
+            "user": string,
+            "roles": { "type": "array", "items": { "type": "string", "enum": roles } },
+            "units": { "type": "array", "items": string },
+            "csrf": string,
+        })),
+        "Ended": object(&["ended"], json!({ "ended": { "type": "integer" } })),
+        "PasswordChange": object(&["current", "new"], json!({
+            "current": { "type": "string", "format": "password" },
+            "new": { "type": "string", "format": "password", "minLength": 12 },
+        })),
+        "TokenRequest": object(&["name", "scopes", "days"], json!({
+            "name": { "type": "string", "minLength": 1, "maxLength": 100 },
+            "scopes": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": scopes } },
+            "days": { "type": "integer", "minimum": 1, "maximum": crate::tokens::MAX_DAYS },
+        })),
+        "TokenIssued": object(&["token", "name", "scopes"], json!({
+            "token": string, "name": string, "scopes": { "type": "array", "items": string },
+        })),
+        "AclEntry": object(&["kind", "id"], json!({ "kind": { "type": "string", "enum": ["user", "unit"] }, "id": string })),
+        "Marking": object(&["classification", "sensitive", "owning_unit", "acl"], json!({
+            "classification": { "type": "string", "enum": ["OFFICIAL", "SECRET", "TOP_SECRET"] },
+            "sensitive": { "type": "boolean" },
+            "owning_unit": string,
+            "acl": { "type": "array", "items": schema_ref("AclEntry") },
+        })),
+        "Created": object(&["id", "version"], json!({ "id": { "type": "string", "format": "uuid" }, "version": { "type": "integer" } })),
+        "Changed": object(&["id", "version"], json!({ "id": { "type": "string", "format": "uuid" }, "version": { "type": "integer" } })),
+        "Entity": object(&["id", "kind", "version", "marking", "record"], json!({
+            "id": { "type": "string", "format": "uuid" },
+            "kind": { "type": "string", "enum": EntityKind::NAMES },
+            "version": { "type": "integer" },
+            "submitted_at": { "type": ["string", "null"], "format": "date-time" },
+            "created_at": { "type": "string", "format": "date-time" },
+            "updated_at": { "type": "string", "format": "date-time" },
+            "marking": schema_ref("Marking"),
+            "record": { "type": "object", "description": "The record's content, shaped like its draft" },
+        })),
+        "Version": object(&["version", "change", "author", "at", "record"], json!({
+            "version": { "type": "integer" },
+            "change": { "type": "string", "enum": ChangeKind::NAMES },
+            "author": string,
+            "at": { "type": "string", "format": "date-time" },
+            "reason": { "type": ["string", "null"] },
+            "record": { "type": "object" },
+        })),
+        "History": object(&["id", "versions"], json!({
+            "id": { "type": "string", "format": "uuid" },
+            "versions": { "type": "array", "items": schema_ref("Version") },
+        })),
+        "ChangeRequest": object(&["kind", "expected_version", "record", "change"], json!({
+            "kind": { "type": "string", "enum": EntityKind::NAMES },
+            "expected_version": { "type": "integer", "minimum": 1 },
+            "record": { "oneOf": drafts },
+            "change": { "type": "string", "enum": ["edited", "corrected"] },
+            "reason": { "type": ["string", "null"] },
+        })),
+        "SubmitRequest": object(&["expected_version"], json!({ "expected_version": { "type": "integer", "minimum": 1 } })),
+        "SearchResult": object(&["hits"], json!({ "hits": { "type": "array", "items": schema_ref("Entity") } })),
+    });
+    if let Value::Object(map) = &mut schemas {
+        let nested = [("names", "PersonNameDraft"), ("identifiers", "IdentifierDraft")];
+        map.insert("PersonDraft".into(), draft(&PersonDraft::default(), &nested));
+        map.insert("PersonNameDraft".into(), draft(&PersonNameDraft::default(), &[]));
+        map.insert("IdentifierDraft".into(), draft(&IdentifierDraft::default(), &[]));
+        map.insert("ObjectDraft".into(), draft(&ObjectDraft::default(), &[]));
+        map.insert("LocationDraft".into(), draft(&LocationDraft::default(), &[]));
+        map.insert("EventDraft".into(), draft(&EventDraft::default(), &[]));
+        map.insert("LinkDraft".into(), draft(&LinkDraft::default(), &[]));
+        for kind in ["Person", "Object", "Location", "Event", "Link"] {
+            map.insert(format!("Create{kind}"), create(&format!("{kind}Draft")));
+        }
+    }
+    schemas
+}
+
+/// An object schema that, like the input types, refuses unknown fields.
+fn object(required: &[&str], properties: Value) -> Value {
+    json!({ "type": "object", "required": required, "properties": properties, "additionalProperties": false })
+}
+
+/// The envelope of a create request around a draft.
+fn create(draft: &str) -> Value {
+    object(
+        &["record"],
+        json!({
+            "record": schema_ref(draft),
+            "unit": { "type": ["string", "null"], "description": "The owning unit; defaults to the caller's first unit" },
+            "classification": { "type": ["string", "null"], "enum": ["OFFICIAL", "SECRET", "TOP_SECRET", null] },
+            "sensitive": { "type": ["boolean", "null"] },
+            "acl": { "type": ["array", "null"], "items": schema_ref("AclEntry") },
+            "reason": { "type": ["string", "null"] },
+        }),
+    )
+}
+
+/// A draft's schema from its default value: every field, typed by its JSON shape. Drafts default
+/// every field, so none is required; lists of nested drafts point at their schema.
+fn draft<T: Serialize>(value: &T, nested: &[(&str, &str)]) -> Value {
+    let Ok(Value::Object(fields)) = serde_json::to_value(value) else {
+        return json!({ "type": "object" });
+    };
+    let properties: Map<String, Value> = fields
+        .into_iter()
+        .map(|(name, default)| {
+            let schema = match (&default, nested.iter().find(|(n, _)| *n == name)) {
+                (Value::Array(_), Some((_, item))) => json!({ "type": "array", "items": schema_ref(item) }),
+                (Value::Array(_), None) => json!({ "type": "array", "items": { "type": "string" } }),
+                (Value::Null, _) => json!({ "type": ["string", "null"] }),
+                (Value::Bool(_), _) => json!({ "type": "boolean" }),
+                (Value::Number(_), _) => json!({ "type": "number" }),
+                _ => json!({ "type": "string" }),
+            };
+            (name, schema)
+        })
+        .collect();
+    object(&[], Value::Object(properties))
+}

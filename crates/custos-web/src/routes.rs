@@ -1,0 +1,181 @@
+//! The one list of routes. [`router`] registers exactly these, and the OpenAPI document describes
+//! exactly these (its description of each [`Op`] is an exhaustive `match`, so a new operation does
+//! not compile until it is documented).
+
+use axum::Router;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter, on};
+use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft};
+
+use crate::{AppState, entities, health, openapi, search, session, tokens};
+
+/// The HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Verb {
+    pub fn method(self) -> Method {
+        match self {
+            Self::Get => Method::GET,
+            Self::Post => Method::POST,
+            Self::Put => Method::PUT,
+            Self::Delete => Method::DELETE,
+        }
+    }
+
+    /// The lower-case name OpenAPI uses as the operation's key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Put => "put",
+            Self::Delete => "delete",
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Self::Get => MethodFilter::GET,
+            Self::Post => MethodFilter::POST,
+            Self::Put => MethodFilter::PUT,
+            Self::Delete => MethodFilter::DELETE,
+        }
+    }
+}
+
+/// Every operation of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Healthz,
+    Readyz,
+    OpenApi,
+    SignIn,
+    SignOut,
+    SignOutEverywhere,
+    ChangePassword,
+    IssueToken,
+    RevokeToken,
+    CreatePerson,
+    CreateObject,
+    CreateLocation,
+    CreateEvent,
+    CreateLink,
+    ReadEntity,
+    EntityHistory,
+    ChangeEntity,
+    SubmitEntity,
+    SearchPeople,
+}
+
+/// One route: method, path template (axum and OpenAPI share the `{param}` syntax) and operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub verb: Verb,
+    pub path: &'static str,
+    pub op: Op,
+}
+
+const fn route(verb: Verb, path: &'static str, op: Op) -> Route {
+    Route { verb, path, op }
+}
+
+/// Every route the application serves.
+pub const ROUTES: &[Route] = &[
+    route(Verb::Get, "/healthz", Op::Healthz),
+    route(Verb::Get, "/readyz", Op::Readyz),
+    route(Verb::Get, "/api/openapi.json", Op::OpenApi),
+    route(Verb::Post, "/api/v1/session", Op::SignIn),
+    route(Verb::Delete, "/api/v1/session", Op::SignOut),
+    route(Verb::Post, "/api/v1/session/everywhere", Op::SignOutEverywhere),
+    route(Verb::Post, "/api/v1/me/password", Op::ChangePassword),
+    route(Verb::Post, "/api/v1/tokens", Op::IssueToken),
+    route(Verb::Delete, "/api/v1/tokens/{name}", Op::RevokeToken),
+    route(Verb::Post, "/api/v1/people", Op::CreatePerson),
+    route(Verb::Post, "/api/v1/objects", Op::CreateObject),
+    route(Verb::Post, "/api/v1/locations", Op::CreateLocation),
+    route(Verb::Post, "/api/v1/events", Op::CreateEvent),
+    route(Verb::Post, "/api/v1/links", Op::CreateLink),
+    route(Verb::Get, "/api/v1/entities/{id}", Op::ReadEntity),
+    route(Verb::Get, "/api/v1/entities/{id}/history", Op::EntityHistory),
+    route(Verb::Put, "/api/v1/entities/{id}", Op::ChangeEntity),
+    route(Verb::Post, "/api/v1/entities/{id}/submit", Op::SubmitEntity),
+    route(Verb::Get, "/api/v1/people/search", Op::SearchPeople),
+];
+
+impl Op {
+    /// Whether the operation needs a signed-in caller (session or API token).
+    pub fn needs_caller(self) -> bool {
+        !matches!(self, Self::Healthz | Self::Readyz | Self::OpenApi | Self::SignIn)
+    }
+
+    /// Whether the operation consults personal data and so needs a justification.
+    pub fn needs_justification(self) -> bool {
+        matches!(self, Self::ReadEntity | Self::EntityHistory | Self::SearchPeople)
+    }
+
+    /// Whether only a browser session (not an API token) may call it.
+    pub fn needs_session(self) -> bool {
+        matches!(
+            self,
+            Self::SignOut | Self::SignOutEverywhere | Self::ChangePassword | Self::IssueToken | Self::RevokeToken
+        )
+    }
+
+    fn handler(self, filter: MethodFilter) -> MethodRouter<AppState> {
+        match self {
+            Self::Healthz => on(filter, health::healthz),
+            Self::Readyz => on(filter, health::readyz),
+            Self::OpenApi => on(filter, openapi::serve),
+            Self::SignIn => on(filter, session::sign_in),
+            Self::SignOut => on(filter, session::sign_out),
+            Self::SignOutEverywhere => on(filter, session::sign_out_everywhere),
+            Self::ChangePassword => on(filter, session::change_password),
+            Self::IssueToken => on(filter, tokens::issue),
+            Self::RevokeToken => on(filter, tokens::revoke),
+            Self::CreatePerson => on(filter, entities::create::<PersonDraft>),
+            Self::CreateObject => on(filter, entities::create::<ObjectDraft>),
+            Self::CreateLocation => on(filter, entities::create::<LocationDraft>),
+            Self::CreateEvent => on(filter, entities::create::<EventDraft>),
+            Self::CreateLink => on(filter, entities::create::<LinkDraft>),
+            Self::ReadEntity => on(filter, entities::read),
+            Self::EntityHistory => on(filter, entities::history),
+            Self::ChangeEntity => on(filter, entities::change),
+            Self::SubmitEntity => on(filter, entities::submit),
+            Self::SearchPeople => on(filter, search::people),
+        }
+    }
+}
+
+/// A router with every route of [`ROUTES`] (two methods on one path merge into one entry).
+pub fn router() -> Router<AppState> {
+    ROUTES.iter().fold(Router::new(), |router, r| router.route(r.path, r.op.handler(r.verb.filter())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_method_and_path_is_listed_once() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(!(a.verb == b.verb && a.path == b.path), "{a:?} and {b:?}");
+                assert_ne!(a.op, b.op, "{a:?} and {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn session_only_operations_need_a_caller_and_reads_need_one_too() {
+        for r in ROUTES {
+            if r.op.needs_session() || r.op.needs_justification() {
+                assert!(r.op.needs_caller(), "{r:?}");
+            }
+        }
+    }
+}

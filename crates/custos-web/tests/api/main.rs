@@ -1,0 +1,11 @@
+//! The HTTP API tests: the real application through `oneshot`, every test on SQLite and on
+//! PostgreSQL, each on a throw-away database (see `custos_store::testing`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failed test
+
+mod entities;
+mod helpers;
+mod logs;
+mod openapi;
+mod search;
+mod session;

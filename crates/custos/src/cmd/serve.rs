@@ -1,0 +1,106 @@
+//! `custos serve`: the HTTP API (see `custos_web`), with this process as the single audit
+//! integrator, until Ctrl-C or SIGTERM.
+//!
+//! Cookies are `Secure` with the `__Host-` prefix unless `--insecure-cookies` is given, which is
+//! allowed only on a loopback address: browsers drop `Secure` cookies over plain HTTP, and plain
+//! HTTP is acceptable only where nothing leaves the machine. Anywhere else, put a TLS-terminating
+//! proxy in front.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use custos_store::Store;
+use custos_web::WebConfig;
+use tokio::sync::watch;
+
+use crate::cli::DbArgs;
+
+/// How often pending audit events are integrated into the log and a checkpoint signed.
+const INTEGRATE_EVERY: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on (IP:port).
+    #[arg(long, env = "CUSTOS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Plain-HTTP cookies (no `Secure`, no `__Host-` prefix); only on a loopback address.
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = config(&args)?;
+    let store = db.open().await?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let local = listener.local_addr().context("reading the listening address")?;
+    tracing::info!(address = %local, secure_cookies = config.secure_cookies, "serving");
+
+    let (stop, stopped) = watch::channel(false);
+    let integrator = tokio::spawn(integrate(store.clone(), stopped));
+    let served = custos_web::serve(store.clone(), config, listener, custos_web::shutdown_signal()).await;
+    let _ = stop.send(true);
+    // One last integration after the last request, so that nothing stays pending on a clean stop.
+    integrator.await.context("the audit integrator stopped abnormally")?;
+    store.close().await;
+    served.context("the HTTP server failed")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The web configuration the arguments ask for, refusing plain-HTTP cookies off loopback.
+fn config(args: &ServeArgs) -> anyhow::Result<WebConfig> {
+    if args.insecure_cookies && !args.listen.ip().is_loopback() {
+        bail!(
+            "--insecure-cookies is allowed only on a loopback address (127.0.0.1, ::1), not {}; \
+             serve HTTPS through a proxy instead",
+            args.listen.ip()
+        );
+    }
+    Ok(WebConfig { secure_cookies: !args.insecure_cookies })
+}
+
+/// Integrates pending audit events every [`INTEGRATE_EVERY`] until told to stop, then once more.
+/// A failure is logged and retried on the next tick: the events stay pending, nothing is lost.
+async fn integrate(store: Store, mut stopped: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(INTEGRATE_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stopped.changed() => break,
+        }
+        integrate_once(&store).await;
+    }
+    integrate_once(&store).await;
+}
+
+async fn integrate_once(store: &Store) {
+    match store.integrate_audit().await {
+        Ok(done) if done.integrated > 0 => tracing::debug!(integrated = done.integrated, "audit events integrated"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "audit integration failed; will retry"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(listen: &str, insecure: bool) -> ServeArgs {
+        ServeArgs { listen: listen.parse().unwrap(), insecure_cookies: insecure }
+    }
+
+    #[test]
+    fn insecure_cookies_only_on_loopback() {
+        assert!(config(&args("127.0.0.1:8080", false)).unwrap().secure_cookies);
+        assert!(!config(&args("127.0.0.1:8080", true)).unwrap().secure_cookies);
+        assert!(!config(&args("[::1]:8080", true)).unwrap().secure_cookies);
+        assert!(config(&args("0.0.0.0:8080", true)).is_err());
+        assert!(config(&args("192.168.1.10:8080", true)).is_err());
+        assert!(config(&args("0.0.0.0:8080", false)).unwrap().secure_cookies);
+    }
+}
