@@ -174,3 +174,15 @@ mod tests {
         assert_eq!(digits_value("+12"), None);
     }
 }
+
+/// Table tests of every identifier: `parse(input)` displays as `expected`, or fails with exactly
+/// the message `expected` gives.
+#[cfg(test)]
+pub(crate) fn check_parse<T: std::fmt::Display, E: std::fmt::Display>(
+    parse: impl Fn(&str) -> Result<T, E>,
+    input: &str,
+    expected: Result<&str, &str>,
+) {
+    let got = parse(input).map(|p| p.to_string()).map_err(|e| e.to_string());
+    assert_eq!(got, expected.map(str::to_owned).map_err(str::to_owned), "input {input:?}");
+}

@@ -56,14 +56,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn check(input: &str, expected: Result<&str, &str>) {
-        let got = Vin::parse(input)
-            .map(|p| p.to_string())
-            .map_err(|e| e.to_string());
-        assert_eq!(
-            got,
-            expected.map(str::to_owned).map_err(str::to_owned),
-            "input {input:?}"
-        );
+        crate::identifiers::check_parse(Vin::parse, input, expected);
     }
 
     #[test]
