@@ -134,6 +134,18 @@ macro_rules! string_identifier {
 
 pub(crate) use string_identifier;
 
+/// Table tests of every identifier: `parse(input)` displays as `expected`, or fails with exactly
+/// the message `expected` gives.
+#[cfg(test)]
+pub(crate) fn check_parse<T: std::fmt::Display, E: std::fmt::Display>(
+    parse: impl Fn(&str) -> Result<T, E>,
+    input: &str,
+    expected: Result<&str, &str>,
+) {
+    let got = parse(input).map(|p| p.to_string()).map_err(|e| e.to_string());
+    assert_eq!(got, expected.map(str::to_owned).map_err(str::to_owned), "input {input:?}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,14 +187,3 @@ mod tests {
     }
 }
 
-/// Table tests of every identifier: `parse(input)` displays as `expected`, or fails with exactly
-/// the message `expected` gives.
-#[cfg(test)]
-pub(crate) fn check_parse<T: std::fmt::Display, E: std::fmt::Display>(
-    parse: impl Fn(&str) -> Result<T, E>,
-    input: &str,
-    expected: Result<&str, &str>,
-) {
-    let got = parse(input).map(|p| p.to_string()).map_err(|e| e.to_string());
-    assert_eq!(got, expected.map(str::to_owned).map_err(str::to_owned), "input {input:?}");
-}
