@@ -1,23 +1,52 @@
 //! The audit log's public face: integrating pending events, verifying the stored log, proofs and
 //! export. The log holds only pseudonymous references and commitments (no personal payloads), so
-//! these operations need the database, not a principal; showing them to users (auditors) is the
-//! web layer's job and is authorised there.
+//! the operations for the command line (which runs with the database's own access) take no
+//! principal. What users (auditors) see of the log goes through the `audit_*` methods
+//! ([`Store::audit_events`], [`Store::audit_checkpoint`], [`Store::audit_inclusion_proof`]), which
+//! decide the `audit` action for the principal and audit every consultation, and every denial,
+//! before anything is returned.
 
 use custos_audit::{
-    AuditEvent, Checkpoint, Hash, LogVerifier, NoteVerifier, VerifyError, VerifyReport, consistency_proof,
-    inclusion_proof, leaf_hash, open,
+    AuditEvent, AuditKind, Checkpoint, Hash, LogVerifier, NoteVerifier, ObjectRef, VerifyError, VerifyReport,
+    consistency_proof, decode_bundle, decode_leaf, inclusion_proof, leaf_hash, open,
 };
+use custos_authz::{Action, Principal, Resource};
+use custos_core::draft::{FieldError, FieldErrors};
 use sqlx::Row;
 
 use crate::audit_log::{self, Integration};
 use crate::error::StoreError;
-use crate::{Store, signing_key};
+use crate::{Store, audit_event, signing_key};
 
 /// Events integrated per transaction: large enough to amortise the checkpoint signature, small
 /// enough that a transaction stays short.
 const INTEGRATION_BATCH: i64 = 20_000;
 /// Bundles read per query while verifying (up to 256 leaves each).
 const PAGE: i64 = 1_000;
+/// The most entries one page of [`Store::audit_events`] holds; a larger limit is capped to it.
+pub const MAX_AUDIT_PAGE: u32 = 500;
+/// Bundles read per query while paging: a page of 500 leaves spans at least 2 bundles (256 leaves
+/// each when integrated in bulk) and at most 501 (one leaf each when integrated event by event).
+const PAGE_BUNDLES: i64 = 64;
+
+/// One integrated leaf of the log, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The leaf's position in the log, from 0.
+    pub seq: u64,
+    /// The RFC 6962 leaf hash of the stored leaf bytes (what an inclusion proof proves).
+    pub leaf_hash: Hash,
+    pub event: AuditEvent,
+}
+
+/// A page of the log, in `seq` order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// `Some(seq)` when more integrated entries follow: ask again with `after = seq`. `None` when
+    /// this page reaches the end of the integrated log as it was read.
+    pub next: Option<u64>,
+}
 
 /// A proof that leaf `seq` is in the tree of the signed checkpoint `note`.
 #[derive(Debug, Clone)]
@@ -214,6 +243,120 @@ impl Store {
             .map_err(|e| StoreError::Audit(format!("a stored checkpoint is malformed: {e}")))?;
         Ok((note.to_owned(), checkpoint))
     }
+}
+
+/// What auditors see, authorised (the `audit` action on the force as a whole) and audited: each call
+/// appends a `read` event naming what was consulted (or an `access_denied` event) and commits it
+/// before anything is returned; if the event cannot be written, nothing is returned.
+impl Store {
+    /// Integrated entries with `seq > after` (from the first when `after` is `None`), in order, at
+    /// most `limit` of them (capped to [`MAX_AUDIT_PAGE`]; 0 is refused as invalid). Events still
+    /// pending integration are not shown: they have no `seq` and no proof yet, so a page always
+    /// ends at the latest checkpoint's tree (the integrator stores leaves and their checkpoint in
+    /// one transaction). A stored gap or an undecodable leaf is an error, never skipped.
+    pub async fn audit_events(
+        &self,
+        principal: &Principal,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<AuditPage, StoreError> {
+        if limit == 0 {
+            return Err(StoreError::Invalid(FieldErrors(vec![FieldError {
+                field: "limit".into(),
+                message: format!("must be between 1 and {MAX_AUDIT_PAGE}"),
+            }])));
+        }
+        self.consult_log(principal, "events".into()).await?;
+        let want = limit.min(MAX_AUDIT_PAGE) as usize;
+        let empty = AuditPage { entries: Vec::new(), next: None };
+        // A start past any storable seq has nothing after it.
+        let Some(start) = after.map_or(Some(0), |a| a.checked_add(1)) else { return Ok(empty) };
+        let Ok(start_row) = i64::try_from(start) else { return Ok(empty) };
+        let mut tx = self.begin_snapshot().await?;
+        // The bundle holding `start` is the last one beginning at or before it.
+        let holding = sqlx::query("SELECT first_seq FROM audit_bundle WHERE first_seq <= $1 ORDER BY first_seq DESC LIMIT 1")
+            .bind(start_row)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get::<i64, _>(0))
+            .transpose()?;
+        let mut entries: Vec<AuditEntry> = Vec::with_capacity(want + 1);
+        let (mut from, mut sql) = (
+            holding.unwrap_or(start_row),
+            "SELECT first_seq, leaves FROM audit_bundle WHERE first_seq >= $1 ORDER BY first_seq LIMIT $2",
+        );
+        'read: loop {
+            let rows = sqlx::query(sql).bind(from).bind(PAGE_BUNDLES).fetch_all(&mut *tx).await?;
+            for row in &rows {
+                let first_seq: i64 = row.try_get(0)?;
+                let bundle: Vec<u8> = row.try_get(1)?;
+                let first = u64::try_from(first_seq).map_err(|_| damaged(start + entries.len() as u64))?;
+                let leaves = decode_bundle(&bundle).map_err(|_| damaged(first))?;
+                for (i, leaf) in leaves.into_iter().enumerate() {
+                    let seq = first.checked_add(i as u64).ok_or_else(|| damaged(first))?;
+                    if seq < start {
+                        continue;
+                    }
+                    let expected = start + entries.len() as u64;
+                    if seq != expected {
+                        return Err(damaged(expected));
+                    }
+                    let (header, event) = decode_leaf(leaf).map_err(|_| damaged(seq))?;
+                    if header.seq != seq {
+                        return Err(damaged(seq));
+                    }
+                    entries.push(AuditEntry { seq, leaf_hash: leaf_hash(leaf), event });
+                    if entries.len() > want {
+                        break 'read;
+                    }
+                }
+                from = first_seq;
+            }
+            if (rows.len() as i64) < PAGE_BUNDLES {
+                break;
+            }
+            sql = "SELECT first_seq, leaves FROM audit_bundle WHERE first_seq > $1 ORDER BY first_seq LIMIT $2";
+        }
+        tx.commit().await?;
+        // One entry more than asked for was read to learn whether more follow.
+        let next = if entries.len() > want {
+            entries.truncate(want);
+            entries.last().map(|e| e.seq)
+        } else {
+            None
+        };
+        Ok(AuditPage { entries, next })
+    }
+
+    /// The latest signed checkpoint note (C2SP `signed-note` over a `tlog-checkpoint`), checked
+    /// against this log's key; `None` before the first integration.
+    pub async fn audit_checkpoint(&self, principal: &Principal) -> Result<Option<String>, StoreError> {
+        self.consult_log(principal, "checkpoint".into()).await?;
+        Ok(self.latest_checkpoint().await?.map(|(note, _)| note))
+    }
+
+    /// Proves that leaf `seq` is in the latest checkpoint's tree ([`Store::prove_inclusion`]).
+    /// A leaf not covered yet is `Refused`.
+    pub async fn audit_inclusion_proof(&self, principal: &Principal, seq: u64) -> Result<InclusionProof, StoreError> {
+        self.consult_log(principal, format!("inclusion/{seq}")).await?;
+        self.prove_inclusion(seq).await
+    }
+
+    /// Decides `audit` for the principal and commits the audit event of the consultation (`read`
+    /// of the `audit_log` object `what`) or of its denial. `Denied` when not allowed.
+    async fn consult_log(&self, principal: &Principal, what: String) -> Result<(), StoreError> {
+        let decision = self.authz.decide(principal, Action::Audit, &Resource::System);
+        let kind = if decision.allowed { AuditKind::Read } else { AuditKind::AccessDenied };
+        let objects = vec![ObjectRef { kind: "audit_log".into(), id: what }];
+        let mut tx = self.begin_write().await?;
+        audit_log::append(&mut tx, &audit_event(kind, principal, objects, &decision)).await?;
+        tx.commit().await?;
+        if decision.allowed { Ok(()) } else { Err(StoreError::Denied) }
+    }
+}
+
+fn damaged(seq: u64) -> StoreError {
+    StoreError::Audit(format!("the stored audit log is damaged at leaf {seq}; run `custos audit verify`"))
 }
 
 /// Leaf hashes of the first `size` rows, which must be numbered 0..size.

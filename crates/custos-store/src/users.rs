@@ -112,6 +112,35 @@ impl Store {
         Ok(())
     }
 
+    /// Sets a user's password (an administrator's reset: requires `administer`), ending the user's
+    /// sessions. Audited.
+    pub async fn reset_password(&self, principal: &Principal, user: &UserId, password: &str) -> Result<(), StoreError> {
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(StoreError::Refused(format!("the password must be at least {MIN_PASSWORD_CHARS} characters")));
+        }
+        let decision = self.authz.decide(principal, Action::Administer, &Resource::System);
+        let objects = vec![ObjectRef { kind: "user".into(), id: user.to_string() }];
+        if !decision.allowed {
+            let event = audit_event(AuditKind::AccessDenied, principal, objects, &decision);
+            return self.record_denial(event).await;
+        }
+        let hash = hash_password_blocking(password.to_owned()).await?;
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE user_id = $2")
+            .bind(hash)
+            .bind(user.as_str().to_owned())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if updated == 0 {
+            return Err(StoreError::Refused(format!("there is no user {user}")));
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.as_str().to_owned()).execute(&mut *tx).await?;
+        audit_log::append(&mut tx, &audit_event(AuditKind::Administer, principal, objects, &decision)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The principal of an enabled user, as stored. `None` for an unknown or disabled user.
     pub async fn principal(&self, user: &UserId) -> Result<Option<Principal>, StoreError> {
         let row = sqlx::query("SELECT roles, units, clearance FROM users WHERE user_id = $1 AND disabled = 0")

@@ -102,3 +102,91 @@ fn a_killed_demo_verifies_and_resumes_to_the_same_force() {
     assert_eq!(truth(crashed.path()), truth(clean.path()), "the ground truth is deterministic");
     assert!(truth(clean.path()).lines().count() > 6000);
 }
+
+/// Sends one HTTP/1.1 request and returns the response's status line and body.
+fn http(address: &str, request: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.lines().next().unwrap_or_default().to_owned();
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    (status, body)
+}
+
+fn sign_in(address: &str, user: &str, password: &str) -> (String, String) {
+    let body = format!(r#"{{"user":"{user}","password":"{password}"}}"#);
+    http(
+        address,
+        &format!(
+            "POST /api/v1/session HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+#[test]
+fn demo_serve_prints_generated_users_who_can_sign_in() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_custos"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["demo", "--people", "300", "--serve", "--listen", "127.0.0.1:0"])
+        .env_remove("CUSTOS_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut address = None;
+    let mut users = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("serving on http://") {
+            address = rest.split_whitespace().next().map(str::to_owned);
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() == 3 && fields[0].starts_with("DEMO-") {
+            users.push((fields[0].to_owned(), fields[1].to_owned(), fields[2].to_owned()));
+        }
+        if line.trim_start().starts_with("DEMO-ADMIN") {
+            break;
+        }
+    }
+    let address = address.expect("the address is printed");
+    assert_eq!(users.len(), 10, "a demo user of every role: {users:?}");
+    let (_, role, password) = users.iter().find(|(id, ..)| id == "DEMO-INVESTIGATOR").unwrap();
+    assert_eq!(role, "investigator");
+    assert!(password.len() >= 20);
+    let (status, body) = sign_in(&address, "DEMO-INVESTIGATOR", password);
+    assert!(status.contains("200"), "{status} {body}");
+    assert!(body.contains("\"csrf\""), "{body}");
+    let (status, _) = sign_in(&address, "DEMO-INVESTIGATOR", "not the password at all");
+    assert!(status.contains("401"), "{status}");
+    child.kill().unwrap();
+    let _ = child.wait();
+    // A second run generates new passwords rather than reusing or hard-coding any.
+    let again = Command::new(env!("CARGO_BIN_EXE_custos"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["demo", "--people", "300", "--serve", "--listen", "127.0.0.1:0"])
+        .env_remove("CUSTOS_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut again = again;
+    let mut second = None;
+    for line in std::io::BufReader::new(again.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.trim_start().starts_with("DEMO-INVESTIGATOR") {
+            second = line.split_whitespace().nth(2).map(str::to_owned);
+            break;
+        }
+    }
+    again.kill().unwrap();
+    let _ = again.wait();
+    assert_ne!(second.as_deref(), Some(password.as_str()));
+}

@@ -54,4 +54,20 @@ conformance! {
         let mut conn = db.raw().await;
         assert_eq!(count(&mut conn, "users").await, 1);
     }
+
+    async fn administrators_reset_passwords_and_end_sessions(db: TestDb) {
+        let admin = local_administrator();
+        db.store.create_user(&admin, new_user("MP300005", "a long enough secret")).await.unwrap();
+        let user = UserId::parse("MP300005").unwrap();
+        let session = db.store.sign_in("MP300005", "a long enough secret", None).await.unwrap().session;
+        let err = db.store.reset_password(&investigator(), &user, "another long secret").await.unwrap_err();
+        assert!(matches!(err, StoreError::Denied), "{err:?}");
+        assert!(db.store.reset_password(&admin, &user, "short").await.is_err());
+        let nobody = UserId::parse("MP999998").unwrap();
+        assert!(db.store.reset_password(&admin, &nobody, "another long secret").await.is_err());
+        db.store.reset_password(&admin, &user, "another long secret").await.unwrap();
+        assert!(db.store.session(session.expose()).await.unwrap().is_none(), "sessions end");
+        assert!(db.store.check_password(&user, "another long secret").await.unwrap());
+        assert!(!db.store.check_password(&user, "a long enough secret").await.unwrap());
+    }
 }

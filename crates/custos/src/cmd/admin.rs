@@ -91,7 +91,7 @@ pub async fn run(db: &DbArgs, command: AdminCommand) -> anyhow::Result<ExitCode>
 }
 
 /// 20 characters from an alphabet without look-alikes: about 112 bits.
-fn new_password() -> String {
+pub fn new_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
     (0..20).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect()

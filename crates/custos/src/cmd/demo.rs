@@ -24,9 +24,9 @@ use custos_store::entities::{Justification, NewEntity};
 use custos_store::{Store, StoreError};
 use custos_store::users::{NewUser, local_administrator};
 use indicatif::{ProgressBar, ProgressStyle};
-use rand::RngExt;
 
 use crate::cli::{DbArgs, out};
+use crate::cmd::admin::new_password;
 use crate::demo::{self, Force, ObjectKind, Ref, SynthEvent, SynthLink, SynthLocation, SynthObject, SynthPerson};
 
 #[derive(Debug, Args)]
@@ -40,6 +40,13 @@ pub struct DemoArgs {
     /// Where to write the ground truth of planted duplicates (default: DATA_DIR/demo-truth.csv).
     #[arg(long)]
     pub truth: Option<PathBuf>,
+    /// Then serve the force, with a demo user of every role whose password is generated and
+    /// printed (plain-HTTP cookies when serving on loopback).
+    #[arg(long)]
+    pub serve: bool,
+    /// Where to serve with --serve.
+    #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
+    pub listen: std::net::SocketAddr,
 }
 
 const LOADER: &str = "demo-loader";
@@ -104,7 +111,65 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         out(format_args!("audit log: {} leaves under a signed checkpoint", checkpoint.size()))?;
     }
     out(format_args!("planted duplicates' ground truth: {}", truth_path.display()))?;
+    if args.serve {
+        serve(db, args.listen).await?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo users: one per role, each in a borough command unit (the data office and
+/// professional standards roles force-wide in their own units).
+const DEMO_USERS: &[(&str, Role, &str)] = &[
+    ("DEMO-RESPONSE", Role::ResponseOfficer, "CE-BCU"),
+    ("DEMO-CUSTODY", Role::CustodyOfficer, "CE-BCU"),
+    ("DEMO-INVESTIGATOR", Role::Investigator, "CE-BCU"),
+    ("DEMO-ANALYST", Role::IntelligenceAnalyst, "CE-BCU"),
+    ("DEMO-CASE", Role::CasePreparer, "CE-BCU"),
+    ("DEMO-RIGHTS", Role::InformationRightsOfficer, "DATA-OFFICE"),
+    ("DEMO-RECORDS", Role::RecordsManager, "DATA-OFFICE"),
+    ("DEMO-DPO", Role::DataProtectionOfficer, "DATA-OFFICE"),
+    ("DEMO-AUDITOR", Role::Auditor, "PROF-STANDARDS"),
+    ("DEMO-ADMIN", Role::Administrator, "DATA-OFFICE"),
+];
+
+/// Creates (or, on a rerun, resets) the demo users with fresh random passwords, prints them once,
+/// and serves until Ctrl-C.
+async fn serve(db: &DbArgs, listen: std::net::SocketAddr) -> anyhow::Result<()> {
+    let store = db.open().await?;
+    let admin = local_administrator();
+    let mut lines = Vec::new();
+    for (id, role, unit) in DEMO_USERS {
+        let user = UserId::parse(id)?;
+        let password = new_password();
+        if store.principal(&user).await?.is_some() {
+            store.reset_password(&admin, &user, &password).await?;
+        } else {
+            store
+                .create_user(
+                    &admin,
+                    NewUser {
+                        user: user.clone(),
+                        display_name: format!("Demo {}", role.as_str().replace('_', " ")),
+                        roles: vec![*role],
+                        units: vec![UnitId::parse(unit)?],
+                        clearance: custos_core::marking::Classification::Secret,
+                        password: password.clone(),
+                    },
+                )
+                .await?;
+        }
+        lines.push(format!("  {id:<18} {:<27} {password}", role.as_str()));
+    }
+    store.integrate_audit().await?;
+    let config = crate::cmd::serve::config(&crate::cmd::serve::ServeArgs { listen, insecure_cookies: listen.ip().is_loopback() })?;
+    crate::cmd::serve::serve(store, listen, config, |address| {
+        let _ = out(format_args!("serving on http://{address} (API under /api/v1, OpenAPI at /api/openapi.json); Ctrl-C stops"));
+        let _ = out("demo users (passwords generated for this run, shown once):");
+        for line in &lines {
+            let _ = out(line);
+        }
+    })
+    .await
 }
 
 fn entity_count(f: &Force) -> usize {
@@ -118,10 +183,7 @@ async fn loader(store: &Store) -> anyhow::Result<Principal> {
     if let Some(p) = store.principal(&user).await? {
         return Ok(p);
     }
-    let password: String = {
-        let mut rng = rand::rng();
-        (0..32).map(|_| char::from(b'a' + rng.random_range(0..26u8))).collect()
-    };
+    let password = new_password();
     let units = demo::units().into_iter().map(UnitId::parse).collect::<Result<Vec<_>, _>>()?;
     store
         .create_user(

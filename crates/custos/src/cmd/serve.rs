@@ -34,11 +34,24 @@ pub struct ServeArgs {
 pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = config(&args)?;
     let store = db.open().await?;
-    let listener = tokio::net::TcpListener::bind(args.listen)
+    serve(store, args.listen, config, |_| {}).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves `store` on `listen` until Ctrl-C or SIGTERM, integrating the audit log every second;
+/// `ready` is told the bound address once the server listens.
+pub async fn serve(
+    store: Store,
+    listen: SocketAddr,
+    config: WebConfig,
+    ready: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let local = listener.local_addr().context("reading the listening address")?;
     tracing::info!(address = %local, secure_cookies = config.secure_cookies, "serving");
+    ready(local);
 
     let (stop, stopped) = watch::channel(false);
     let integrator = tokio::spawn(integrate(store.clone(), stopped));
@@ -47,12 +60,11 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
     // One last integration after the last request, so that nothing stays pending on a clean stop.
     integrator.await.context("the audit integrator stopped abnormally")?;
     store.close().await;
-    served.context("the HTTP server failed")?;
-    Ok(ExitCode::SUCCESS)
+    served.context("the HTTP server failed")
 }
 
 /// The web configuration the arguments ask for, refusing plain-HTTP cookies off loopback.
-fn config(args: &ServeArgs) -> anyhow::Result<WebConfig> {
+pub fn config(args: &ServeArgs) -> anyhow::Result<WebConfig> {
     if args.insecure_cookies && !args.listen.ip().is_loopback() {
         bail!(
             "--insecure-cookies is allowed only on a loopback address (127.0.0.1, ::1), not {}; \
