@@ -11,6 +11,7 @@
 //! Nothing personal is logged: the request span holds the method and the matched route template
 //! (never the path's ids, the query string, cookies or the `Authorization` header).
 
+mod audit_log;
 pub mod caller;
 mod cookies;
 mod entities;

@@ -8,8 +8,10 @@ mod schemas;
 use std::sync::LazyLock;
 
 use axum::Json;
+use custos_store::audit::MAX_AUDIT_PAGE;
 use serde_json::{Map, Value, json};
 
+use crate::audit_log::DEFAULT_LIMIT;
 use crate::caller::CSRF_HEADER;
 use crate::extract::{JUSTIFICATION_HEADER, JUSTIFICATION_PARAM};
 use crate::problem::Code;
@@ -51,6 +53,7 @@ pub fn document() -> Value {
             { "name": "session", "description": "Signing in and out, passwords, API tokens" },
             { "name": "entities", "description": "People, objects, locations, events and links" },
             { "name": "search", "description": "Finding records" },
+            { "name": "audit", "description": "The audit log, for auditors (every consultation is itself audited)" },
         ],
         "paths": paths,
         "components": {
@@ -162,6 +165,19 @@ fn describe(op: Op) -> Doc {
             problems: &[Refused],
             ..doc("searchPeople", "Find people by surname and forename", "search")
         },
+        Op::AuditEvents => Doc {
+            ok: (200, Some("AuditEvents")),
+            ..doc("auditEvents", "Integrated audit events in order, a page at a time", "audit")
+        },
+        Op::AuditCheckpoint => Doc {
+            ok: (200, Some("AuditCheckpoint")),
+            ..doc("auditCheckpoint", "The latest signed checkpoint of the audit log", "audit")
+        },
+        Op::AuditProof => Doc {
+            ok: (200, Some("InclusionProof")),
+            problems: &[Refused],
+            ..doc("auditProof", "Prove that an audit event is in the latest checkpoint's tree", "audit")
+        },
     }
 }
 
@@ -176,7 +192,10 @@ fn operation(route: &Route) -> Value {
         .path
         .split('/')
         .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+        .map(|name| {
+            let schema = if name == "seq" { json!({ "type": "integer", "minimum": 0 }) } else { json!({ "type": "string" }) };
+            json!({ "name": name, "in": "path", "required": true, "schema": schema })
+        })
         .collect();
     if op.needs_justification() {
         let text = json!({ "type": "string", "minLength": 3, "maxLength": 500 });
@@ -190,6 +209,17 @@ fn operation(route: &Route) -> Value {
         parameters.push(json!({ "name": "surname", "in": "query", "required": true, "schema": { "type": "string" } }));
         parameters
             .push(json!({ "name": "forename", "in": "query", "required": false, "schema": { "type": "string" } }));
+    }
+    if op == Op::AuditEvents {
+        parameters.push(json!({
+            "name": "after", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0 },
+            "description": "Return events with a greater seq (the previous page's next); from the first when absent.",
+        }));
+        parameters.push(json!({
+            "name": "limit", "in": "query", "required": false,
+            "schema": { "type": "integer", "minimum": 1, "maximum": MAX_AUDIT_PAGE, "default": DEFAULT_LIMIT },
+            "description": "The most events returned; outside 1..=500 is invalid_input, not capped.",
+        }));
     }
     let mut problems: Vec<Code> = vec![Code::Internal];
     if d.request.is_some() || !parameters.is_empty() {

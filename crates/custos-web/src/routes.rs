@@ -7,7 +7,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft};
 
-use crate::{AppState, entities, health, openapi, search, session, tokens};
+use crate::{AppState, audit_log, entities, health, openapi, search, session, tokens};
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,9 @@ pub enum Op {
     ChangeEntity,
     SubmitEntity,
     SearchPeople,
+    AuditEvents,
+    AuditCheckpoint,
+    AuditProof,
 }
 
 /// One route: method, path template (axum and OpenAPI share the `{param}` syntax) and operation.
@@ -105,6 +108,9 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Put, "/api/v1/entities/{id}", Op::ChangeEntity),
     route(Verb::Post, "/api/v1/entities/{id}/submit", Op::SubmitEntity),
     route(Verb::Get, "/api/v1/people/search", Op::SearchPeople),
+    route(Verb::Get, "/api/v1/audit/events", Op::AuditEvents),
+    route(Verb::Get, "/api/v1/audit/checkpoint", Op::AuditCheckpoint),
+    route(Verb::Get, "/api/v1/audit/proofs/{seq}", Op::AuditProof),
 ];
 
 impl Op {
@@ -147,6 +153,9 @@ impl Op {
             Self::ChangeEntity => on(filter, entities::change),
             Self::SubmitEntity => on(filter, entities::submit),
             Self::SearchPeople => on(filter, search::people),
+            Self::AuditEvents => on(filter, audit_log::events),
+            Self::AuditCheckpoint => on(filter, audit_log::checkpoint),
+            Self::AuditProof => on(filter, audit_log::proof),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! schemas are derived from each draft's default value, so a field added to a draft appears here
 //! without anyone remembering to add it.
 
+use custos_audit::{AuditKind, Decision};
 use custos_authz::Action;
 use custos_core::draft::{
     EventDraft, IdentifierDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft, PersonNameDraft,
@@ -21,6 +22,8 @@ pub fn all() -> Value {
     let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     let scopes: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
     let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let kinds: Vec<&str> = AuditKind::ALL.iter().map(|k| k.as_str()).collect();
+    let base64_hash = json!({ "type": "string", "contentEncoding": "base64", "description": "SHA-256, base64 (RFC 4648 §4)" });
     let drafts: Vec<Value> =
         ["PersonDraft", "ObjectDraft", "LocationDraft", "EventDraft", "LinkDraft"].map(schema_ref).to_vec();
     let mut schemas = json!({
@@ -95,6 +98,41 @@ pub fn all() -> Value {
         })),
         "SubmitRequest": object(&["expected_version"], json!({ "expected_version": { "type": "integer", "minimum": 1 } })),
         "SearchResult": object(&["hits"], json!({ "hits": { "type": "array", "items": schema_ref("Entity") } })),
+        "AuditEvents": object(&["events", "next"], json!({
+            "events": { "type": "array", "items": schema_ref("AuditEntry") },
+            "next": { "type": ["integer", "null"], "description": "The after of the next page; null at the end of the integrated log" },
+        })),
+        "AuditEntry": object(&["seq", "leaf_hash", "event"], json!({
+            "seq": { "type": "integer", "minimum": 0 },
+            "leaf_hash": base64_hash,
+            "event": schema_ref("AuditEvent"),
+        })),
+        "AuditEvent": object(&["kind", "actor", "at", "objects", "justification", "decision", "policies", "payload"], json!({
+            "kind": { "type": "string", "enum": kinds },
+            "actor": { "type": "string", "description": "A user id, never a name" },
+            "at": { "type": "string", "format": "date-time" },
+            "objects": { "type": "array", "items": schema_ref("AuditObject") },
+            "justification": { "type": ["string", "null"] },
+            "decision": { "type": "string", "enum": [Decision::Allow.as_str(), Decision::Deny.as_str()] },
+            "policies": { "type": "array", "items": string },
+            "payload": {
+                "type": ["string", "null"], "pattern": "^[0-9a-f]{64}$",
+                "description": "Commitment (lower-case hex) to the erasable payload: justification, reason, search terms",
+            },
+        })),
+        "AuditObject": object(&["kind", "id"], json!({ "kind": string, "id": string })),
+        "AuditCheckpoint": object(&["note"], json!({
+            "note": { "type": ["string", "null"], "description": "C2SP signed-note over a tlog-checkpoint; null before the first" },
+        })),
+        "InclusionProof": object(&["seq", "leaf", "leaf_hash", "tree_size", "root", "proof", "note"], json!({
+            "seq": { "type": "integer", "minimum": 0 },
+            "leaf": { "type": "string", "contentEncoding": "base64", "description": "The stored leaf bytes" },
+            "leaf_hash": base64_hash,
+            "tree_size": { "type": "integer" },
+            "root": base64_hash,
+            "proof": { "type": "array", "items": base64_hash, "description": "RFC 6962 audit path, leaf to root" },
+            "note": { "type": "string", "description": "The signed checkpoint the proof is against" },
+        })),
     });
     if let Value::Object(map) = &mut schemas {
         let nested = [("names", "PersonNameDraft"), ("identifiers", "IdentifierDraft")];
