@@ -34,7 +34,10 @@ pub struct ServeArgs {
 pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = config(&args)?;
     let store = db.open().await?;
-    serve(store, args.listen, config, |_| {}).await?;
+    serve(store, args.listen, config, |address| {
+        let _ = crate::cli::out(format_args!("serving on http://{address}; Ctrl-C stops"));
+    })
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 
