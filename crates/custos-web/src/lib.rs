@@ -17,6 +17,7 @@ mod cookies;
 mod entities;
 pub mod extract;
 mod health;
+pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
@@ -38,6 +39,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use crate::metrics::Metrics;
 use crate::problem::{Code, Problem};
 
 /// The largest request body accepted (larger: `413 payload_too_large`).
@@ -66,6 +68,12 @@ pub struct AppState {
 
 /// The whole application as a router, ready to serve or to test with `oneshot`.
 pub fn app(store: Store, config: WebConfig) -> Router {
+    app_with_metrics(store, config, Metrics::default())
+}
+
+/// The application, recording requests into `metrics` (served on a separate listener by
+/// [`metrics::router`]).
+pub fn app_with_metrics(store: Store, config: WebConfig, metrics: Metrics) -> Router {
     let state = AppState { store, config: Arc::new(config) };
     let middleware = ServiceBuilder::new()
         .layer(
@@ -82,7 +90,11 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         ))
         .layer(axum::middleware::map_response(problem::ensure_problem))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
-    routes::router().fallback(|| async { Problem::new(Code::NotFound) }).layer(middleware).with_state(state)
+    routes::router()
+        .fallback(|| async { Problem::new(Code::NotFound) })
+        .layer(middleware)
+        .route_layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
+        .with_state(state)
 }
 
 /// The request span: method and matched route template only (see the crate docs).
@@ -96,10 +108,20 @@ fn request_span(req: &Request) -> tracing::Span {
 pub async fn serve(
     store: Store,
     config: WebConfig,
+    metrics: Metrics,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(store, config)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app_with_metrics(store, config, metrics)).with_graceful_shutdown(shutdown).await
+}
+
+/// Serves `GET /metrics` (Prometheus) on its own `listener` until `shutdown` completes.
+pub async fn serve_metrics(
+    metrics: Metrics,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, metrics::router(metrics)).with_graceful_shutdown(shutdown).await
 }
 
 /// Completes on Ctrl-C, or on SIGTERM where there is one (what service managers send).

@@ -83,10 +83,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Logs go to standard error: human-readable by default, one JSON object per line with
+/// `CUSTOS_LOG_FORMAT=json` (for log shippers in production). `CUSTOS_LOG` sets the level filter
+/// (default `warn`; `info` shows each request's method, route template, status and latency).
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CUSTOS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("CUSTOS_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
 }
 
 fn fail(e: &anyhow::Error) -> ExitCode {

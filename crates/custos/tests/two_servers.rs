@@ -27,7 +27,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_custos"))
             .arg("--data-dir")
             .arg(data_dir)
-            .args(["--database-url", url, "serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
+            .args(["--database-url", url, "serve", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--insecure-cookies"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

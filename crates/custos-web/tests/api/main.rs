@@ -7,6 +7,7 @@ mod auditor;
 mod entities;
 mod helpers;
 mod logs;
+mod metrics;
 mod openapi;
 mod search;
 mod session;

@@ -161,8 +161,13 @@ async fn serve(db: &DbArgs, listen: std::net::SocketAddr) -> anyhow::Result<()> 
         lines.push(format!("  {id:<18} {:<27} {password}", role.as_str()));
     }
     store.integrate_audit().await?;
-    let config = crate::cmd::serve::config(&crate::cmd::serve::ServeArgs { listen, insecure_cookies: listen.ip().is_loopback() })?;
-    crate::cmd::serve::serve(store, listen, config, |address| {
+    let metrics_listen = std::net::SocketAddr::new(listen.ip(), 0);
+    let config = crate::cmd::serve::config(&crate::cmd::serve::ServeArgs {
+        listen,
+        insecure_cookies: listen.ip().is_loopback(),
+        metrics_listen,
+    })?;
+    crate::cmd::serve::serve(store, listen, metrics_listen, config, |address| {
         let _ = out(format_args!("serving on http://{address} (API under /api/v1, OpenAPI at /api/openapi.json); Ctrl-C stops"));
         let _ = out("demo users (passwords generated for this run, shown once):");
         for line in &lines {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 use custos_store::Store;
-use custos_web::WebConfig;
+use custos_web::{Metrics, WebConfig};
 use tokio::sync::watch;
 
 use crate::cli::DbArgs;
@@ -29,12 +29,15 @@ pub struct ServeArgs {
     /// Plain-HTTP cookies (no `Secure`, no `__Host-` prefix); only on a loopback address.
     #[arg(long)]
     pub insecure_cookies: bool,
+    /// Where to serve Prometheus metrics (`GET /metrics`), apart from the API.
+    #[arg(long, env = "CUSTOS_METRICS_LISTEN", default_value = "127.0.0.1:9464")]
+    pub metrics_listen: SocketAddr,
 }
 
 pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = config(&args)?;
     let store = db.open().await?;
-    serve(store, args.listen, config, |address| {
+    serve(store, args.listen, args.metrics_listen, config, |address| {
         let _ = crate::cli::out(format_args!("serving on http://{address}; Ctrl-C stops"));
     })
     .await?;
@@ -46,20 +49,30 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
 pub async fn serve(
     store: Store,
     listen: SocketAddr,
+    metrics_listen: SocketAddr,
     config: WebConfig,
     ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
+    let metrics_listener = tokio::net::TcpListener::bind(metrics_listen)
+        .await
+        .with_context(|| format!("cannot listen for metrics on {metrics_listen}"))?;
     let local = listener.local_addr().context("reading the listening address")?;
-    tracing::info!(address = %local, secure_cookies = config.secure_cookies, "serving");
+    tracing::info!(address = %local, metrics = %metrics_listen, secure_cookies = config.secure_cookies, "serving");
     ready(local);
 
+    let metrics = Metrics::default();
     let (stop, stopped) = watch::channel(false);
-    let integrator = tokio::spawn(integrate(store.clone(), stopped));
-    let served = custos_web::serve(store.clone(), config, listener, custos_web::shutdown_signal()).await;
+    let integrator = tokio::spawn(integrate(store.clone(), metrics.clone(), stopped.clone()));
+    let mut metrics_stopped = stopped;
+    let metrics_server = tokio::spawn(custos_web::serve_metrics(metrics.clone(), metrics_listener, async move {
+        let _ = metrics_stopped.changed().await;
+    }));
+    let served = custos_web::serve(store.clone(), config, metrics, listener, custos_web::shutdown_signal()).await;
     let _ = stop.send(true);
+    let _ = metrics_server.await;
     // One last integration after the last request, so that nothing stays pending on a clean stop.
     integrator.await.context("the audit integrator stopped abnormally")?;
     store.close().await;
@@ -80,7 +93,7 @@ pub fn config(args: &ServeArgs) -> anyhow::Result<WebConfig> {
 
 /// Integrates pending audit events every [`INTEGRATE_EVERY`] until told to stop, then once more.
 /// A failure is logged and retried on the next tick: the events stay pending, nothing is lost.
-async fn integrate(store: Store, mut stopped: watch::Receiver<bool>) {
+async fn integrate(store: Store, metrics: Metrics, mut stopped: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(INTEGRATE_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -88,14 +101,17 @@ async fn integrate(store: Store, mut stopped: watch::Receiver<bool>) {
             _ = tick.tick() => {}
             _ = stopped.changed() => break,
         }
-        integrate_once(&store).await;
+        integrate_once(&store, &metrics).await;
     }
-    integrate_once(&store).await;
+    integrate_once(&store, &metrics).await;
 }
 
-async fn integrate_once(store: &Store) {
+async fn integrate_once(store: &Store, metrics: &Metrics) {
     match store.integrate_audit().await {
-        Ok(done) if done.integrated > 0 => tracing::debug!(integrated = done.integrated, "audit events integrated"),
+        Ok(done) if done.integrated > 0 => {
+            metrics.add_audit_sealed(done.integrated);
+            tracing::debug!(integrated = done.integrated, "audit events integrated");
+        }
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "audit integration failed; will retry"),
     }
@@ -106,7 +122,7 @@ mod tests {
     use super::*;
 
     fn args(listen: &str, insecure: bool) -> ServeArgs {
-        ServeArgs { listen: listen.parse().unwrap(), insecure_cookies: insecure }
+        ServeArgs { listen: listen.parse().unwrap(), insecure_cookies: insecure, metrics_listen: "127.0.0.1:0".parse().unwrap() }
     }
 
     #[test]
