@@ -32,6 +32,11 @@ impl Classification {
         }
     }
 
+    /// The tier of a numeric level (the inverse of [`Classification::level`]).
+    pub fn from_level(level: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.level() == level)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Official => "OFFICIAL",
@@ -118,6 +123,10 @@ mod tests {
         ] {
             assert_eq!(text.parse::<Classification>().unwrap(), want, "{text}");
         }
+        for c in Classification::ALL {
+            assert_eq!(Classification::from_level(c.level()), Some(c));
+        }
+        assert_eq!(Classification::from_level(3), None);
         // OFFICIAL-SENSITIVE is a marking, not a tier.
         assert!("OFFICIAL-SENSITIVE".parse::<Classification>().is_err());
         assert!("RESTRICTED".parse::<Classification>().is_err());

@@ -27,6 +27,16 @@ use crate::{Store, audit_event, audit_log};
 /// The reason id recorded when a request names a record that does not exist.
 pub const RECORD_NOT_FOUND: &str = "custos.record_not_found";
 
+/// The decision recorded for a request naming a record that does not exist: a denial, like any
+/// other, so that existence is never revealed.
+pub(crate) fn not_found() -> custos_authz::Decision {
+    custos_authz::Decision {
+        allowed: false,
+        policies: vec![RECORD_NOT_FOUND.to_owned()],
+        errors: Vec::new(),
+    }
+}
+
 /// Why a person's data is being consulted (DPA 2018 s.62(3)(a): the log of consultation must make
 /// it possible to establish its justification). Required for every read and search.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,11 +341,7 @@ impl Store {
         principal: &Principal,
         id: EntityId,
     ) -> Result<T, StoreError> {
-        let decision = custos_authz::Decision {
-            allowed: false,
-            policies: vec![RECORD_NOT_FOUND.to_owned()],
-            errors: Vec::new(),
-        };
+        let decision = not_found();
         let objects = vec![ObjectRef {
             kind: "unknown".into(),
             id: id.to_string(),
@@ -513,9 +519,7 @@ pub(crate) fn kind_and_marking(row: &AnyRow) -> Result<(EntityKind, SecurityMark
     let classification: i64 = row.try_get("classification")?;
     let acl: String = row.try_get("acl")?;
     let owning_unit: String = row.try_get("owning_unit")?;
-    let classification = Classification::ALL
-        .into_iter()
-        .find(|c| c.level() == classification)
+    let classification = Classification::from_level(classification)
         .ok_or_else(|| corrupt("classification"))?;
     Ok((
         kind.parse().map_err(|_| corrupt("entity kind"))?,

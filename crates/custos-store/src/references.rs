@@ -12,7 +12,7 @@ use custos_core::ids::EntityId;
 use custos_core::marking::SecurityMarking;
 use sqlx::{Any, Row, Transaction};
 
-use crate::entities::{RECORD_NOT_FOUND, kind_and_marking};
+use crate::entities::{kind_and_marking, not_found};
 use crate::error::StoreError;
 use crate::sql::{Placeholders, in_list};
 use crate::{Store, audit_event, audit_log};
@@ -72,11 +72,7 @@ impl Store {
                     Action::Read,
                     &Resource::Record { kind: kind.as_str(), id: id.to_string(), marking },
                 ),
-                None => custos_authz::Decision {
-                    allowed: false,
-                    policies: vec![RECORD_NOT_FOUND.to_owned()],
-                    errors: Vec::new(),
-                },
+                None => not_found(),
             };
             if !decision.allowed {
                 let objects = vec![ObjectRef { kind: "reference".into(), id: id.to_string() }];

@@ -156,9 +156,7 @@ impl Store {
             user: user.clone(),
             roles: serde_json::from_str(&roles).map_err(|_| corrupt())?,
             units: serde_json::from_str(&units).map_err(|_| corrupt())?,
-            clearance: Classification::ALL
-                .into_iter()
-                .find(|c| c.level() == clearance)
+            clearance: Classification::from_level(clearance)
                 .ok_or_else(corrupt)?,
             scopes: None,
         }))
