@@ -154,7 +154,7 @@ pub(crate) async fn connect(location: &Location) -> Result<AnyPool, StoreError> 
     let pool = match location.backend {
         Backend::Sqlite => {
             AnyPoolOptions::new()
-                .max_connections(4)
+                .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {

@@ -10,11 +10,14 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod migrate;
+mod read_audit;
 mod references;
+pub mod related;
 pub mod search;
 pub mod sessions;
 pub mod signing_key;
 mod sql;
+mod terms;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
@@ -36,6 +39,8 @@ pub struct Store {
     data_dir: std::path::PathBuf,
     authz: Arc<Authorizer>,
     signer: Arc<NoteSigner>,
+    /// Group-commits read audit events (see `read_audit`).
+    reads: read_audit::ReadAudit,
 }
 
 impl std::fmt::Debug for Store {
@@ -54,6 +59,7 @@ impl Store {
         let authz = Authorizer::new()
             .map_err(|e| StoreError::Config(format!("the authorisation policies are invalid: {e}")))?;
         Ok(Self {
+            reads: read_audit::ReadAudit::new(&pool, location.backend()),
             pool,
             backend: location.backend(),
             data_dir: location.data_dir().to_path_buf(),

@@ -28,8 +28,8 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_core", 2 => "0002_sessions");
-const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_core", 2 => "0002_sessions");
+const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms");
+const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms");
 
 /// The migrations of a backend, in order.
 pub fn migrations(backend: Backend) -> &'static [Migration] {
@@ -101,6 +101,9 @@ pub async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
         tx.commit().await?;
         tracing::info!(version = m.version, name = m.name, "applied migration");
     }
+    // Data that a schema migration cannot derive in SQL (search terms come from the record
+    // bodies' JSON through Rust rules), filled in once the schema is there.
+    crate::terms::backfill(pool, backend).await?;
     Ok(())
 }
 

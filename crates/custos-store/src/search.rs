@@ -1,40 +1,178 @@
-//! Person search by name key: authorised (the `search` action, then `read` on every hit) and
-//! audited as one `search` event listing the records returned. The search terms are personal data,
-//! so they go into the erasable `audit_payload` table and the leaf holds only their commitment.
+//! Search: people by name key (`person_name_key`), and objects, locations and events by their
+//! terms (`entity_term`, see `terms`). Both are authorised the same way (the `search` action, then
+//! `read` on every hit) and audited as one `search` event listing the records returned. The
+//! search terms are personal data, so they go into the erasable `audit_payload` table and the
+//! leaf holds only their commitment.
+//!
+//! Results come a page at a time over the hits the principal may *read*, in entity-id order (ids
+//! are time-ordered UUIDs, so roughly oldest first): an unreadable hit is skipped without using
+//! up a page or an offset, so paging neither hides readable records behind restricted ones nor
+//! reveals how many restricted ones there are.
 //!
 //! This is exact-key search (case, punctuation and common accents folded); fuzzy matching and
-//! search-before-create build on the same index later.
+//! search-before-create build on the same indexes later.
 
 use custos_audit::{AuditKind, ObjectRef};
-use custos_authz::{Action, Principal, Resource};
+use custos_authz::{Action, Decision, Principal, Resource};
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::EntityId;
+use custos_core::marking::SecurityMarking;
 use custos_core::search_key::name_key;
 use sqlx::{AnyConnection, Row};
 
-use crate::entities::{EntityRecord, Justification, load, object_ref};
+use crate::audit_log::Personal;
+use crate::entities::{EntityRecord, Justification, kind_and_marking, load, object_ref};
 use crate::error::StoreError;
 use crate::sql::{Placeholders, multi_row};
-use crate::audit_log::Personal;
+use crate::terms::{is_indexed, query_terms};
 use crate::{Store, audit_event, audit_log};
 
-/// The most hits one search returns.
+/// The most hits one page returns: a larger [`Page::limit`] is clamped to it.
 pub const MAX_HITS: usize = 200;
-/// The most candidates examined: unreadable candidates are skipped without using up the hits, so
-/// a common name with many restricted namesakes still returns the readable ones.
-const MAX_CANDIDATES: i64 = 5_000;
+/// The most distinct words (terms) one query of [`Store::search_entities`] may have: the search
+/// statement has this many slots.
+pub const MAX_QUERY_TERMS: usize = 8;
+/// The page size when the caller does not choose one.
+pub const DEFAULT_PAGE: usize = 50;
+/// The most candidates (readable or not) one search request examines. A search matching more is
+/// cut there (the last page has no `next_offset`): it should be narrowed with more words. Without
+/// a bound, a deep offset into a very common term would walk the whole index on every request.
+pub const MAX_SCAN: usize = 10_000;
+/// Candidates fetched per statement while scanning.
+const BATCH: usize = 500;
+
+/// Which page of the readable hits to return: skip `offset` of them, return at most `limit`
+/// (clamped to 1..=[`MAX_HITS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl Page {
+    pub const fn new(offset: usize, limit: usize) -> Self {
+        Self { offset, limit }
+    }
+
+    /// The first `limit` hits.
+    pub const fn first(limit: usize) -> Self {
+        Self { offset: 0, limit }
+    }
+
+    fn clamped_limit(self) -> usize {
+        self.limit.clamp(1, MAX_HITS)
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self::first(DEFAULT_PAGE)
+    }
+}
+
+/// One page of search results: the hits, and the offset of the next page if there may be more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchPage {
+    pub hits: Vec<EntityRecord>,
+    pub next_offset: Option<usize>,
+}
+
+/// What a search matches.
+enum Matcher<'a> {
+    /// People with a name whose surname key is `surname` and first forename key starts with
+    /// `forename` (already a LIKE pattern: keys hold no wildcards).
+    Names { surname: &'a str, forename: &'a str },
+    /// Records of `kind` with every one of `terms` (1..=MAX_QUERY_TERMS, the first the rarest).
+    Terms { kind: EntityKind, terms: &'a [String] },
+}
+
+/// A matching record's id, kind and marking: enough to decide whether it may be read.
+struct Candidate {
+    id: EntityId,
+    kind: EntityKind,
+    marking: SecurityMarking,
+}
+
+/// Every term must be present: the statement walks the first term's records in id order and
+/// checks the others with the (entity_id, term) key. It has a fixed number of term slots (no
+/// generated SQL); a query with fewer terms repeats its first term in the spare ones.
+const TERMS_SQL: &str = "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl \
+     FROM entity_term t JOIN entity e ON e.id = t.entity_id \
+     WHERE t.kind = $1 AND t.term = $2 AND t.entity_id > $10 \
+     AND EXISTS (SELECT 1 FROM entity_term u WHERE u.entity_id = t.entity_id AND u.term = $3) \
+     AND EXISTS (SELECT 1 FROM entity_term u WHERE u.entity_id = t.entity_id AND u.term = $4) \
+     AND EXISTS (SELECT 1 FROM entity_term u WHERE u.entity_id = t.entity_id AND u.term = $5) \
+     AND EXISTS (SELECT 1 FROM entity_term u WHERE u.entity_id = t.entity_id AND u.term = $6) \
+     AND EXISTS (SELECT 1 FROM entity_term u WHERE u.entity_id = t.entity_id AND u.term = $7) \
+     AND EXISTS (SELECT 1 FROM entity_term u WHERE u.entity_id = t.entity_id AND u.term = $8) \
+     AND EXISTS (SELECT 1 FROM entity_term u WHERE u.entity_id = t.entity_id AND u.term = $9) \
+     ORDER BY t.entity_id LIMIT $11";
+
+const NAMES_SQL: &str = "SELECT DISTINCT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl \
+     FROM person_name_key k JOIN entity e ON e.id = k.entity_id \
+     WHERE k.surname_key = $1 AND k.forename_key LIKE $2 AND k.entity_id > $3 \
+     ORDER BY e.id LIMIT $4";
+
+/// The next matching candidates after the id `after` (empty: from the start), in id order.
+async fn candidates(conn: &mut AnyConnection, matcher: &Matcher<'_>, after: &[u8]) -> Result<Vec<Candidate>, StoreError> {
+    let batch = i64::try_from(BATCH).unwrap_or(i64::MAX);
+    let rows = match matcher {
+        Matcher::Names { surname, forename } => {
+            sqlx::query(NAMES_SQL)
+                .bind(surname.to_string())
+                .bind(forename.to_string())
+                .bind(after.to_vec())
+                .bind(batch)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Matcher::Terms { kind, terms } => {
+            let Some(first) = terms.first() else { return Ok(Vec::new()) };
+            let mut q = sqlx::query(TERMS_SQL).bind(kind.as_str());
+            for i in 0..MAX_QUERY_TERMS {
+                q = q.bind(terms.get(i).unwrap_or(first).clone());
+            }
+            q.bind(after.to_vec()).bind(batch).fetch_all(&mut *conn).await?
+        }
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: Vec<u8> = row.try_get("id")?;
+        let Ok(id) = <[u8; 16]>::try_from(id) else { continue };
+        let (kind, marking) = kind_and_marking(&row)?;
+        out.push(Candidate { id: EntityId::from_bytes(id), kind, marking });
+    }
+    Ok(out)
+}
+
+fn add_policies(into: &mut Vec<String>, from: Vec<String>) {
+    for p in from {
+        if !into.contains(&p) {
+            into.push(p);
+        }
+    }
+}
+
+fn read_decision(store: &Store, principal: &Principal, record: &EntityRecord) -> Decision {
+    store.authz.decide(
+        principal,
+        Action::Read,
+        &Resource::Record { kind: record.kind.as_str(), id: record.id.to_string(), marking: &record.marking },
+    )
+}
 
 impl Store {
     /// Finds people with a name (primary, alias or previous) whose surname key equals `surname`'s
-    /// and whose first forename key starts with `forename`'s, returning those the principal may
-    /// read, at most [`MAX_HITS`].
+    /// and whose first forename key starts with `forename`'s: one [`Page`] of those the principal
+    /// may read.
     pub async fn search_people(
         &self,
         principal: &Principal,
         surname: &str,
         forename: Option<&str>,
+        page: Page,
         justification: &Justification,
-    ) -> Result<Vec<EntityRecord>, StoreError> {
+    ) -> Result<SearchPage, StoreError> {
         let surname_key = name_key(surname);
         let forename_key = forename.map(name_key).unwrap_or_default();
         if surname_key.is_empty() {
@@ -45,53 +183,132 @@ impl Store {
             terms: Some(serde_json::json!({ "surname": surname, "forename": forename })),
             ..Personal::default()
         };
+        // Keys hold only letters and digits, so the pattern has no LIKE wildcards but the final one.
+        let pattern = format!("{forename_key}%");
+        self.search(principal, &Matcher::Names { surname: &surname_key, forename: &pattern }, page, &personal).await
+    }
+
+    /// Finds objects, locations or events (`kind`) having every word of `query` among their
+    /// terms (see `terms`: identifying numbers, address words, postcodes, summary words...): one
+    /// [`Page`] of those the principal may read. At most [`MAX_QUERY_TERMS`] distinct words.
+    ///
+    /// People are refused rather than searched here: a name search needs to know which word is
+    /// the surname, and guessing from free text would silently miss people. Use
+    /// [`Store::search_people`]. Links are not searched (they are shown from their ends).
+    pub async fn search_entities(
+        &self,
+        principal: &Principal,
+        kind: EntityKind,
+        query: &str,
+        page: Page,
+        justification: &Justification,
+    ) -> Result<SearchPage, StoreError> {
+        if !is_indexed(kind) {
+            return Err(StoreError::Refused(match kind {
+                EntityKind::Person => "people are found by name: use the people search (surname and forename)".into(),
+                _ => format!("{} records cannot be searched; search for an object, location or event", kind.as_str()),
+            }));
+        }
+        let terms = query_terms(kind, query);
+        if terms.is_empty() {
+            return Err(StoreError::Refused("give at least one word or number to search for".into()));
+        }
+        if terms.len() > MAX_QUERY_TERMS {
+            return Err(StoreError::Refused(format!("use at most {MAX_QUERY_TERMS} words in one search")));
+        }
+        let personal = Personal {
+            justification: Some(justification.as_str()),
+            terms: Some(serde_json::json!({ "kind": kind.as_str(), "query": query })),
+            ..Personal::default()
+        };
+        self.search(principal, &Matcher::Terms { kind, terms: &terms }, page, &personal).await
+    }
+
+    /// Authorises a search, finds the page of readable hits and audits it as one event.
+    async fn search(
+        &self,
+        principal: &Principal,
+        matcher: &Matcher<'_>,
+        page: Page,
+        personal: &Personal<'_>,
+    ) -> Result<SearchPage, StoreError> {
         let mut tx = self.begin_write().await?;
         let decision = self.authz.decide(principal, Action::Search, &Resource::System);
         if !decision.allowed {
             let event = audit_event(AuditKind::AccessDenied, principal, Vec::new(), &decision);
-            audit_log::append_with_text(&mut tx, &mut [event], &personal).await?;
+            audit_log::append_with_text(&mut tx, &mut [event], personal).await?;
             tx.commit().await?;
             return Err(StoreError::Denied);
         }
-        let rows = sqlx::query(
-            "SELECT DISTINCT entity_id FROM person_name_key \
-             WHERE surname_key = $1 AND forename_key LIKE $2 ORDER BY entity_id LIMIT $3",
-        )
-        .bind(surname_key)
-        // Keys hold only letters and digits, so the pattern has no LIKE wildcards but the final one.
-        .bind(format!("{forename_key}%"))
-        .bind(MAX_CANDIDATES)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut hits = Vec::with_capacity(rows.len());
         let mut policies = decision.policies.clone();
-        for row in rows {
-            if hits.len() == MAX_HITS {
-                break;
+        let (hits, next_offset) = self.readable_page(&mut tx, principal, matcher, page, &mut policies).await?;
+        let objects: Vec<ObjectRef> = hits.iter().map(|r| object_ref(r.kind, r.id)).collect();
+        let decision = Decision { policies, ..decision };
+        let event = audit_event(AuditKind::Search, principal, objects, &decision);
+        audit_log::append_with_text(&mut tx, &mut [event], personal).await?;
+        tx.commit().await?;
+        Ok(SearchPage { hits, next_offset })
+    }
+
+    /// Walks the matches in id order, skipping those the principal may not read, then `offset`
+    /// readable ones, and loads the next `limit`. Adds the read decisions' policies to `policies`.
+    async fn readable_page(
+        &self,
+        conn: &mut AnyConnection,
+        principal: &Principal,
+        matcher: &Matcher<'_>,
+        page: Page,
+        policies: &mut Vec<String>,
+    ) -> Result<(Vec<EntityRecord>, Option<usize>), StoreError> {
+        let limit = page.clamped_limit();
+        let mut chosen: Vec<(Candidate, Decision)> = Vec::new();
+        let (mut skipped, mut examined, mut more) = (0_usize, 0_usize, false);
+        let mut after: Vec<u8> = Vec::new();
+        'scan: while examined < MAX_SCAN {
+            let batch = candidates(conn, matcher, &after).await?;
+            let full = batch.len() == BATCH;
+            if let Some(last) = batch.last() {
+                after = last.id.as_bytes().to_vec();
             }
-            let bytes: Vec<u8> = row.try_get(0)?;
-            let Ok(bytes) = <[u8; 16]>::try_from(bytes) else { continue };
-            let Some(record) = load(&mut tx, EntityId::from_bytes(bytes)).await? else { continue };
-            let read = self.authz.decide(
+            let decisions = self.authz.decide_records(
                 principal,
                 Action::Read,
-                &Resource::Record { kind: record.kind.as_str(), id: record.id.to_string(), marking: &record.marking },
+                batch.iter().map(|c| (c.kind.as_str(), c.id.to_string(), &c.marking)),
             );
-            if read.allowed {
-                for p in read.policies {
-                    if !policies.contains(&p) {
-                        policies.push(p);
-                    }
+            for (candidate, decision) in batch.into_iter().zip(decisions) {
+                examined += 1;
+                if !decision.allowed {
+                    continue;
                 }
+                if skipped < page.offset {
+                    skipped += 1;
+                } else if chosen.len() == limit {
+                    more = true;
+                    break 'scan;
+                } else {
+                    chosen.push((candidate, decision));
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        let next_offset = more.then_some(page.offset + chosen.len());
+        let mut hits = Vec::with_capacity(chosen.len());
+        for (candidate, decision) in chosen {
+            let Some(record) = load(conn, candidate.id).await? else { continue };
+            // Decided on the loaded record itself, should its marking have changed meanwhile.
+            let decision = if record.kind == candidate.kind && record.marking == candidate.marking {
+                decision
+            } else {
+                read_decision(self, principal, &record)
+            };
+            if decision.allowed {
+                add_policies(policies, decision.policies);
                 hits.push(record);
             }
         }
-        let objects: Vec<ObjectRef> = hits.iter().map(|r| object_ref(r.kind, r.id)).collect();
-        let decision = custos_authz::Decision { policies, ..decision };
-        let event = audit_event(AuditKind::Search, principal, objects, &decision);
-        audit_log::append_with_text(&mut tx, &mut [event], &personal).await?;
-        tx.commit().await?;
-        Ok(hits)
+        Ok((hits, next_offset))
     }
 }
 

@@ -13,6 +13,10 @@ use crate::WebConfig;
 
 const SESSION: &str = "custos_session";
 const DEVICE: &str = "custos_device";
+/// The sign-in form's double-submit token (see `ui::auth`).
+const SIGN_IN_FORM: &str = "custos_sign_in";
+/// How long a sign-in form stays usable.
+const SIGN_IN_FORM_SECS: u64 = 3600;
 const HOST_PREFIX: &str = "__Host-";
 
 /// The session cookie's name under `config`.
@@ -27,6 +31,11 @@ pub fn device_name(config: &WebConfig) -> String {
 
 fn name(config: &WebConfig, base: &str) -> String {
     if config.secure_cookies { format!("{HOST_PREFIX}{base}") } else { base.to_owned() }
+}
+
+/// The sign-in form cookie's name under `config`.
+pub fn sign_in_form_name(config: &WebConfig) -> String {
+    name(config, SIGN_IN_FORM)
 }
 
 /// The first value of the cookie `name` in the request's `Cookie` headers.
@@ -50,6 +59,16 @@ pub fn session(config: &WebConfig, token: &str) -> Option<HeaderValue> {
 /// `Set-Cookie` for the device token, kept for [`DEVICE_LIFETIME`].
 pub fn device(config: &WebConfig, token: &str) -> Option<HeaderValue> {
     build(config, &device_name(config), token, Some(DEVICE_LIFETIME.as_secs()))
+}
+
+/// `Set-Cookie` for the sign-in form's double-submit token.
+pub fn sign_in_form(config: &WebConfig, token: &str) -> Option<HeaderValue> {
+    build(config, &sign_in_form_name(config), token, Some(SIGN_IN_FORM_SECS))
+}
+
+/// `Set-Cookie` that removes the sign-in form cookie once it has served.
+pub fn clear_sign_in_form(config: &WebConfig) -> Option<HeaderValue> {
+    build(config, &sign_in_form_name(config), "", Some(0))
 }
 
 /// `Set-Cookie` that removes the session cookie.

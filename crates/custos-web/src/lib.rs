@@ -20,22 +20,27 @@ mod health;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
+mod related;
 pub mod routes;
 mod search;
+pub mod server;
 mod session;
 mod tokens;
+pub mod ui;
 mod wire;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use custos_store::Store;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -44,6 +49,11 @@ use crate::problem::{Code, Problem};
 
 /// The largest request body accepted (larger: `413 payload_too_large`).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// How long a client may take to send a request body (then `408`).
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a request may take in all (then `503 unavailable`; the store's transaction is
+/// dropped, so nothing half-done is kept).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How the server runs. It holds no secrets; if one is ever added, redact it in `Debug`.
 #[derive(Debug, Clone)]
@@ -86,11 +96,19 @@ pub fn app_with_metrics(store: Store, config: WebConfig, metrics: Metrics) -> Ro
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+            // The pages need their own stylesheet and to post forms to themselves; nothing else, no
+            // scripts at all.
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'",
+            ),
         ))
         .layer(axum::middleware::map_response(problem::ensure_problem))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     routes::router()
+        .merge(ui::router())
         .fallback(|| async { Problem::new(Code::NotFound) })
         .layer(middleware)
         .route_layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
@@ -112,7 +130,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app_with_metrics(store, config, metrics)).with_graceful_shutdown(shutdown).await
+    server::run(listener, app_with_metrics(store, config, metrics), shutdown).await
 }
 
 /// Serves `GET /metrics` (Prometheus) on its own `listener` until `shutdown` completes.
@@ -121,7 +139,7 @@ pub async fn serve_metrics(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, metrics::router(metrics)).with_graceful_shutdown(shutdown).await
+    server::run(listener, metrics::router(metrics), shutdown).await
 }
 
 /// Completes on Ctrl-C, or on SIGTERM where there is one (what service managers send).

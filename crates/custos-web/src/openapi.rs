@@ -9,12 +9,16 @@ use std::sync::LazyLock;
 
 use axum::Json;
 use custos_store::audit::MAX_AUDIT_PAGE;
+use custos_store::related::MAX_RECENT;
+use custos_store::search::{MAX_HITS, MAX_QUERY_TERMS, MAX_SCAN};
 use serde_json::{Map, Value, json};
 
 use crate::audit_log::DEFAULT_LIMIT;
 use crate::caller::CSRF_HEADER;
 use crate::extract::{JUSTIFICATION_HEADER, JUSTIFICATION_PARAM};
 use crate::problem::Code;
+use crate::related::DEFAULT_RECENT;
+use crate::search::{DEFAULT_LIMIT as DEFAULT_PAGE, MAX_QUERY_CHARS, SEARCHABLE};
 use crate::routes::{Op, ROUTES, Route, Verb};
 
 /// The version of the OpenAPI specification the document follows.
@@ -160,10 +164,23 @@ fn describe(op: Op) -> Doc {
             problems: &[Conflict, Refused],
             ..doc("submitEntity", "Submit an entity, locking its critical fields", "entities")
         },
+        Op::RelatedEntities => Doc {
+            ok: (200, Some("Related")),
+            ..doc("relatedEntities", "The links from or to an entity, with the entities at their other ends", "entities")
+        },
         Op::SearchPeople => Doc {
             ok: (200, Some("SearchResult")),
             problems: &[Refused],
-            ..doc("searchPeople", "Find people by surname and forename", "search")
+            ..doc("searchPeople", "Find people by surname and forename, a page at a time", "search")
+        },
+        Op::SearchRecords => Doc {
+            ok: (200, Some("SearchResult")),
+            problems: &[Refused],
+            ..doc("searchRecords", "Find objects, locations or events having every word of a query", "search")
+        },
+        Op::RecentWork => Doc {
+            ok: (200, Some("RecentWork")),
+            ..doc("recentWork", "The records the signed-in user wrote most recently, newest first", "entities")
         },
         Op::AuditEvents => Doc {
             ok: (200, Some("AuditEvents")),
@@ -209,6 +226,36 @@ fn operation(route: &Route) -> Value {
         parameters.push(json!({ "name": "surname", "in": "query", "required": true, "schema": { "type": "string" } }));
         parameters
             .push(json!({ "name": "forename", "in": "query", "required": false, "schema": { "type": "string" } }));
+    }
+    if op == Op::SearchRecords {
+        let kinds: Vec<&str> = SEARCHABLE.iter().map(|k| k.as_str()).collect();
+        parameters.push(json!({ "name": "kind", "in": "query", "required": true, "schema": { "type": "string", "enum": kinds } }));
+        parameters.push(json!({
+            "name": "q", "in": "query", "required": true,
+            "schema": { "type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS },
+            "description": format!(
+                "Words and numbers that must all match (VRM, phone, postcode with or without its space, address \
+                 words, town, UPRN, summary words, event kind); at most {MAX_QUERY_TERMS} words."
+            ),
+        }));
+    }
+    if matches!(op, Op::SearchPeople | Op::SearchRecords) {
+        parameters.push(json!({
+            "name": "offset", "in": "query", "required": false,
+            "schema": { "type": "integer", "minimum": 0, "maximum": MAX_SCAN, "default": 0 },
+            "description": "How many readable hits to skip: the previous page's next_offset.",
+        }));
+        parameters.push(json!({
+            "name": "limit", "in": "query", "required": false,
+            "schema": { "type": "integer", "minimum": 1, "maximum": MAX_HITS, "default": DEFAULT_PAGE },
+            "description": format!("The most hits returned; outside 1..={MAX_HITS} is invalid_input, not capped."),
+        }));
+    }
+    if op == Op::RecentWork {
+        parameters.push(json!({
+            "name": "limit", "in": "query", "required": false,
+            "schema": { "type": "integer", "minimum": 1, "maximum": MAX_RECENT, "default": DEFAULT_RECENT },
+        }));
     }
     if op == Op::AuditEvents {
         parameters.push(json!({

@@ -247,9 +247,12 @@ where
     B::Error: Into<axum::BoxError>,
 {
     let status = response.status();
-    let is_problem =
-        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    // A problem already, or an error page of the user interface: leave it alone.
+    let is_answer = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes() || v.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_answer {
         return response.map(Body::new);
     }
     let (mut parts, _) = response.into_parts();

@@ -7,7 +7,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft};
 
-use crate::{AppState, audit_log, entities, health, openapi, search, session, tokens};
+use crate::{AppState, audit_log, entities, health, openapi, related, search, session, tokens};
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +69,10 @@ pub enum Op {
     EntityHistory,
     ChangeEntity,
     SubmitEntity,
+    RelatedEntities,
     SearchPeople,
+    SearchRecords,
+    RecentWork,
     AuditEvents,
     AuditCheckpoint,
     AuditProof,
@@ -107,7 +110,10 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Get, "/api/v1/entities/{id}/history", Op::EntityHistory),
     route(Verb::Put, "/api/v1/entities/{id}", Op::ChangeEntity),
     route(Verb::Post, "/api/v1/entities/{id}/submit", Op::SubmitEntity),
+    route(Verb::Get, "/api/v1/entities/{id}/related", Op::RelatedEntities),
     route(Verb::Get, "/api/v1/people/search", Op::SearchPeople),
+    route(Verb::Get, "/api/v1/search", Op::SearchRecords),
+    route(Verb::Get, "/api/v1/me/recent", Op::RecentWork),
     route(Verb::Get, "/api/v1/audit/events", Op::AuditEvents),
     route(Verb::Get, "/api/v1/audit/checkpoint", Op::AuditCheckpoint),
     route(Verb::Get, "/api/v1/audit/proofs/{seq}", Op::AuditProof),
@@ -121,7 +127,10 @@ impl Op {
 
     /// Whether the operation consults personal data and so needs a justification.
     pub fn needs_justification(self) -> bool {
-        matches!(self, Self::ReadEntity | Self::EntityHistory | Self::SearchPeople)
+        matches!(
+            self,
+            Self::ReadEntity | Self::EntityHistory | Self::RelatedEntities | Self::SearchPeople | Self::SearchRecords
+        )
     }
 
     /// Whether only a browser session (not an API token) may call it.
@@ -152,7 +161,10 @@ impl Op {
             Self::EntityHistory => on(filter, entities::history),
             Self::ChangeEntity => on(filter, entities::change),
             Self::SubmitEntity => on(filter, entities::submit),
+            Self::RelatedEntities => on(filter, related::related),
             Self::SearchPeople => on(filter, search::people),
+            Self::SearchRecords => on(filter, search::records),
+            Self::RecentWork => on(filter, related::recent),
             Self::AuditEvents => on(filter, audit_log::events),
             Self::AuditCheckpoint => on(filter, audit_log::checkpoint),
             Self::AuditProof => on(filter, audit_log::proof),

@@ -1,5 +1,6 @@
 //! `custos bench core` refuses any database that already holds data: it writes thousands of fake
-//! records and signs with a throw-away key, which must never happen to a real log.
+//! records and signs with a throw-away key, which must never happen to a real log. `custos bench
+//! web` runs briefly here and must report its numbers with no failed request.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
@@ -30,4 +31,49 @@ fn the_benchmark_refuses_a_database_with_data() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("empty scratch database"), "{stderr}");
     assert!(!dir.path().join("bench.json").exists());
+}
+
+/// A short `bench web` on SQLite: the report has every field, no request failed, and each request
+/// left its own audit event (the command checks the log and fails otherwise).
+#[test]
+fn the_web_benchmark_reports_audited_reads_without_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("web.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_custos"))
+        .arg("--data-dir")
+        .arg(dir.path().join("unused"))
+        .args(["bench", "web", "--people", "50", "--connections", "8", "--warmup", "0.2", "--seconds", "1", "--out"])
+        .arg(&report)
+        .env_remove("CUSTOS_DATABASE_URL")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("req/s") && stdout.contains("p99"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    for field in ["req_per_s", "p50_ms", "p99_ms", "errors", "requests", "audited_reads"] {
+        assert!(json.get(field).is_some(), "{field} missing from {json}");
+    }
+    assert_eq!(json["backend"], "sqlite");
+    assert_eq!(json["errors"], 0);
+    assert!(json["requests"].as_u64().unwrap() > 0);
+    assert!(json["req_per_s"].as_f64().unwrap() > 0.0);
+    assert!(json["p50_ms"].as_f64().unwrap() <= json["p99_ms"].as_f64().unwrap());
+    assert_eq!(json["audited_reads"], json["requests_including_warmup"], "one audit event per request");
+}
+
+#[test]
+fn the_web_benchmark_refuses_an_unbounded_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_custos"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["bench", "web", "--seconds", "0", "--out"])
+        .arg(dir.path().join("web.json"))
+        .env_remove("CUSTOS_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--seconds"));
+    assert!(!dir.path().join("web.json").exists());
 }

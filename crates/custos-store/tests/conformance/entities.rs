@@ -8,7 +8,39 @@ use custos_core::version::ChangeKind;
 use custos_store::StoreError;
 
 use custos_store::conformance;
+use custos_store::testing::TestDb;
+use sqlx::{Executor, Row};
 use crate::fixtures::*;
+
+/// Makes every insert into the audit queue fail, as a full disk or a broken table would (as in
+/// the audit-log tests); `heal_audit_writes` undoes it.
+async fn break_audit_writes(db: &TestDb) {
+    let mut conn = db.raw().await;
+    if db.is_postgres() {
+        conn.execute(
+            "CREATE FUNCTION fail_audit() RETURNS trigger AS $$ \
+             BEGIN RAISE EXCEPTION 'injected audit failure'; END $$ LANGUAGE plpgsql",
+        )
+        .await
+        .unwrap();
+        conn.execute("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_pending FOR EACH ROW EXECUTE FUNCTION fail_audit()")
+            .await
+            .unwrap();
+    } else {
+        conn.execute("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_pending BEGIN SELECT RAISE(ABORT, 'injected audit failure'); END")
+            .await
+            .unwrap();
+    }
+}
+
+async fn heal_audit_writes(db: &TestDb) {
+    let mut conn = db.raw().await;
+    if db.is_postgres() {
+        conn.execute("DROP TRIGGER fail_audit ON audit_pending").await.unwrap();
+    } else {
+        conn.execute("DROP TRIGGER fail_audit").await.unwrap();
+    }
+}
 
 conformance! {
     async fn created_records_read_back_with_history_and_audit(db: TestDb) {
@@ -199,5 +231,116 @@ conformance! {
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
+    }
+
+    async fn a_reads_audit_event_has_committed_when_it_returns(db: TestDb) {
+        let who = investigator();
+        let id = db.store.create_entity(&who, person("Ada", "Lovelace", "1990-12-10"), marking(), None).await.unwrap();
+        // Another connection sees the event (and its justification) as soon as the read returns.
+        let mut conn = db.raw().await;
+        assert_eq!((count(&mut conn, "audit_pending").await, count(&mut conn, "audit_payload").await), (1, 0));
+        db.store.read_entity(&who, id, &why()).await.unwrap();
+        assert_eq!((count(&mut conn, "audit_pending").await, count(&mut conn, "audit_payload").await), (2, 1));
+        let payload: String = sqlx::query("SELECT payload FROM audit_payload").fetch_one(&mut conn).await.unwrap().get(0);
+        assert!(payload.contains(why().as_str()), "{payload}");
+        // So do the denials: a forbidden record (with the justification) and a missing one.
+        let outsider = principal("MP300001", &[Role::Investigator], &["NW-BCU"], Classification::Official);
+        let mut sensitive = marking();
+        sensitive.sensitive = true;
+        sensitive.acl = vec![AclEntry::Unit(unit("CE-BCU"))];
+        let hidden = db.store.create_entity(&who, person("Hid", "Den", "1990-01-01"), sensitive, None).await.unwrap();
+        assert!(matches!(db.store.read_entity(&outsider, hidden, &why()).await, Err(StoreError::Denied)));
+        assert_eq!((count(&mut conn, "audit_pending").await, count(&mut conn, "audit_payload").await), (4, 2));
+        assert!(matches!(db.store.read_entity(&who, EntityId::new(), &why()).await, Err(StoreError::Denied)));
+        assert_eq!(count(&mut conn, "audit_pending").await, 5);
+        db.store.integrate_audit().await.unwrap();
+        let kinds: Vec<String> = db.store.audit_snapshot().await.unwrap()
+            .rows
+            .iter()
+            .map(|(_, leaf)| custos_audit::decode_leaf(leaf).unwrap().1.kind.as_str().to_owned())
+            .collect();
+        assert_eq!(kinds, ["create", "read", "create", "access_denied", "access_denied"]);
+    }
+
+    async fn concurrent_reads_each_leave_their_own_event(db: TestDb) {
+        let who = investigator();
+        let mut ids = Vec::new();
+        for i in 0..10 {
+            ids.push(db.store.create_entity(&who, person("Ada", &format!("Lovelace{}", "e".repeat(i)), "1990-12-10"), marking(), None).await.unwrap());
+        }
+        let outsider = principal("MP300002", &[Role::Investigator], &["NW-BCU"], Classification::Official);
+        let mut sensitive = marking();
+        sensitive.sensitive = true;
+        sensitive.acl = vec![AclEntry::Unit(unit("CE-BCU"))];
+        let hidden = db.store.create_entity(&who, person("Hid", "Den", "1990-01-01"), sensitive, None).await.unwrap();
+        // 100 reads at once, a tenth of them denied; every one must be answered and audited once.
+        let reads: Vec<_> = (0..100)
+            .map(|i| {
+                let (store, who, outsider, id) = (db.store.clone(), who.clone(), outsider.clone(), ids[i % ids.len()]);
+                tokio::spawn(async move {
+                    let why = custos_store::entities::Justification::parse(&format!("case CE/{i:05}/26")).unwrap();
+                    match i % 10 {
+                        0 => store.read_entity(&outsider, hidden, &why).await.map(|_| ()),
+                        _ => store.read_entity(&who, id, &why).await.map(|r| assert_eq!(r.id, id)),
+                    }
+                })
+            })
+            .collect();
+        let mut denied = 0;
+        for read in reads {
+            match read.await.unwrap() {
+                Ok(()) => {}
+                Err(StoreError::Denied) => denied += 1,
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        assert_eq!(denied, 10);
+        let mut conn = db.raw().await;
+        assert_eq!(count(&mut conn, "audit_pending").await, 11 + 100);
+        assert_eq!(count(&mut conn, "audit_payload").await, 100, "each read has its own justification");
+        db.store.integrate_audit().await.unwrap();
+        let snapshot = db.store.audit_snapshot().await.unwrap();
+        let events: Vec<_> = snapshot.rows.iter().map(|(_, leaf)| custos_audit::decode_leaf(leaf).unwrap().1).collect();
+        let reads: Vec<_> = events.iter().filter(|e| e.kind.as_str() != "create").collect();
+        assert_eq!(reads.iter().filter(|e| e.kind.as_str() == "read").count(), 90);
+        assert_eq!(reads.iter().filter(|e| e.kind.as_str() == "access_denied").count(), 10);
+        let commitments: std::collections::HashSet<_> = reads.iter().map(|e| e.payload.unwrap()).collect();
+        assert_eq!(commitments.len(), 100, "no two reads share a payload");
+        let report = db.store.verify_audit(&[db.store.audit_verifier()]).await.unwrap().unwrap();
+        assert_eq!(report.leaves, 111);
+    }
+
+    async fn a_read_that_cannot_be_audited_returns_nothing(db: TestDb) {
+        let who = investigator();
+        let id = db.store.create_entity(&who, person("Ada", "Lovelace", "1990-12-10"), marking(), None).await.unwrap();
+        let outsider = principal("MP300003", &[Role::Investigator], &["NW-BCU"], Classification::Official);
+        let mut sensitive = marking();
+        sensitive.sensitive = true;
+        sensitive.acl = vec![AclEntry::Unit(unit("CE-BCU"))];
+        let hidden = db.store.create_entity(&who, person("Hid", "Den", "1990-01-01"), sensitive, None).await.unwrap();
+        break_audit_writes(&db).await;
+        // Allowed, denied and missing alike fail as audit failures: no record, and no "denied"
+        // that would pass for an audited denial.
+        let audit_failed = |r: Result<_, StoreError>| assert!(matches!(r, Err(StoreError::Audit(_))), "{r:?}");
+        audit_failed(db.store.read_entity(&who, id, &why()).await.map(drop));
+        audit_failed(db.store.read_entity(&outsider, hidden, &why()).await.map(drop));
+        audit_failed(db.store.read_entity(&who, EntityId::new(), &why()).await.map(drop));
+        // Concurrent reads caught in a failing batch all fail.
+        let reads: Vec<_> = (0..20)
+            .map(|_| {
+                let (store, who) = (db.store.clone(), who.clone());
+                tokio::spawn(async move { store.read_entity(&who, id, &why()).await.map(drop) })
+            })
+            .collect();
+        for read in reads {
+            audit_failed(read.await.unwrap());
+        }
+        let mut conn = db.raw().await;
+        assert_eq!(count(&mut conn, "audit_pending").await, 2, "only the two creates");
+        assert_eq!(count(&mut conn, "audit_payload").await, 0, "nothing of the failed batches was kept");
+        // Once audit writes work again, so do reads.
+        heal_audit_writes(&db).await;
+        db.store.read_entity(&who, id, &why()).await.unwrap();
+        assert_eq!(count(&mut conn, "audit_pending").await, 3);
     }
 }

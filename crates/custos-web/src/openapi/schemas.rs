@@ -97,7 +97,20 @@ pub fn all() -> Value {
             "reason": { "type": ["string", "null"] },
         })),
         "SubmitRequest": object(&["expected_version"], json!({ "expected_version": { "type": "integer", "minimum": 1 } })),
-        "SearchResult": object(&["hits"], json!({ "hits": { "type": "array", "items": schema_ref("Entity") } })),
+        "SearchResult": object(&["hits", "next_offset"], json!({
+            "hits": { "type": "array", "items": schema_ref("Entity") },
+            "next_offset": {
+                "type": ["integer", "null"], "minimum": 0,
+                "description": "The offset of the next page; null when there are no more readable hits",
+            },
+        })),
+        "Related": object(&["related"], json!({
+            "related": { "type": "array", "items": object(&["link", "other"], json!({
+                "link": schema_ref("Entity"),
+                "other": schema_ref("Entity"),
+            })) },
+        })),
+        "RecentWork": object(&["records"], json!({ "records": { "type": "array", "items": schema_ref("Entity") } })),
         "AuditEvents": object(&["events", "next"], json!({
             "events": { "type": "array", "items": schema_ref("AuditEntry") },
             "next": { "type": ["integer", "null"], "description": "The after of the next page; null at the end of the integrated log" },

@@ -9,5 +9,7 @@ mod helpers;
 mod logs;
 mod metrics;
 mod openapi;
+mod related;
 mod search;
 mod session;
+mod ui;

@@ -83,7 +83,7 @@ conformance! {
     async fn requests_outside_the_routes_get_problems(db: TestDb) {
         let app = TestApp::new(db);
         app.send(Call::get("/api/v1/nothing-here")).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
-        app.send(Call::get("/")).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        app.send(Call::get("/no-such-page")).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
         let reply = app.send(Call::new(Method::PATCH, "/api/v1/people").json(json!({}))).await;
         reply.assert_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
         assert!(reply.headers.contains_key(header::ALLOW));

@@ -1,7 +1,11 @@
-//! `custos bench core`: measures the platform core on a scratch database and writes a JSON report.
-//! Run it in release (`cargo run --release -p custos -- bench core --out core.json`). Without
-//! `--database-url` it uses a temporary SQLite data directory; with one, that database must be a
-//! scratch database (the benchmark writes 20,000+ records into it).
+//! `custos bench`: measurements on a scratch database, each written as a JSON report. `core`
+//! measures the platform core (audit append and verification, authorisation, create and read);
+//! `web` measures audited reads over HTTP (see `bench/web.rs`). Run them in release (`cargo run
+//! --release -p custos -- bench core --out core.json`). Without `--database-url` they use a
+//! temporary SQLite data directory; with one, that database must be an empty scratch database
+//! (the benchmarks write thousands of records into it).
+
+mod web;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,12 +41,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200_000)]
         events: usize,
     },
+    /// Audited person reads over HTTP at many concurrent connections: requests/s, p50, p99, errors.
+    Web(web::WebArgs),
 }
 
 const UNITS: [&str; 4] = ["CE-BCU", "NW-BCU", "SE-BCU", "SW-BCU"];
 
 pub async fn run(db: &DbArgs, command: BenchCommand) -> anyhow::Result<ExitCode> {
-    let BenchCommand::Core { out: path, entities, events } = command;
+    match command {
+        BenchCommand::Core { out, entities, events } => core(db, out, entities, events).await,
+        BenchCommand::Web(args) => web::run(db, args).await,
+    }
+}
+
+async fn core(db: &DbArgs, path: PathBuf, entities: usize, events: usize) -> anyhow::Result<ExitCode> {
     let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let location = match &db.database_url {
         Some(url) => Location::resolve(Some(url), scratch.path())?,

@@ -1,0 +1,67 @@
+//! The officers' user interface: server-rendered HTML pages, mobile-first (usable at 360 px),
+//! with no JavaScript at all — every action is a link or a form post, so the pages work on any
+//! phone browser and stay small (each page with its stylesheet is well under 100 KB).
+//!
+//! The pages sit on the same store calls as the JSON API, so authorisation and audit are the
+//! store's, never the page's. A page needs a [`auth::Officer`] (a browser session; without one the
+//! browser is sent to the sign-in page), every form carries the session's anti-CSRF token in a
+//! hidden field, checked in constant time before the form is read ([`form::Posted`]), and
+//! consulting personal data asks for the justification first. HTML is built with `maud`, which
+//! escapes every interpolated value, so text typed by one user can never become markup for
+//! another. Errors render as HTML pages ([`error::PageError`]); a denied request gets a clear page
+//! and, like every denial, is audited by the store.
+
+mod account;
+mod audit;
+mod auth;
+mod error;
+mod form;
+mod home;
+mod layout;
+mod new_record;
+mod person_form;
+mod record;
+mod search;
+mod widgets;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+
+use crate::AppState;
+
+/// The stylesheet, served at [`STYLESHEET`] (one small file, cached by the browser).
+const STYLE: &str = include_str!("ui/style.css");
+/// Where the stylesheet is served; the name carries a version so a change is fetched at once.
+pub const STYLESHEET: &str = "/ui/style-1.css";
+
+/// The pages. They are not part of the JSON API, so they are not in [`crate::routes::ROUTES`]
+/// (nor in the OpenAPI document).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::page_handler))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-out", axum::routing::post(auth::sign_out))
+        .route("/search", get(search::page_handler))
+        .route("/people/new", get(person_form::new_page).post(person_form::create))
+        .route("/new/{kind}", get(new_record::form_handler).post(new_record::create))
+        .route("/records/{id}", get(record::page_handler))
+        .route("/records/{id}/history", get(record::history))
+        .route("/records/{id}/edit", get(person_form::edit_page).post(person_form::change))
+        .route("/account", get(account::page_handler))
+        .route("/account/password", axum::routing::post(account::change_password))
+        .route("/account/sign-out-everywhere", axum::routing::post(account::sign_out_everywhere))
+        .route("/audit", get(audit::page_handler))
+        .route(STYLESHEET, get(stylesheet))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+        ],
+        STYLE,
+    )
+}

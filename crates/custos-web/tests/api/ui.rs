@@ -1,0 +1,255 @@
+//! The pages through `oneshot`, on both backends: sign-in form protection, anti-CSRF on forms
+//! (nothing written without the token), field errors keep what was typed, injection strings are
+//! stored verbatim and rendered escaped, other units' SENSITIVE records give the denied page and
+//! an audit record, page weight under 100 KB, and security headers.
+
+use axum::http::{StatusCode, header};
+use custos_audit::AuditKind;
+use custos_core::role::Role;
+use custos_store::conformance;
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// The largest page the issue allows (HTML + CSS + JS), in bytes.
+const PAGE_BUDGET: usize = 100 * 1024;
+
+/// A form body, URL-encoded.
+fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
+    serde_urlencoded::to_string(pairs).unwrap().into_bytes()
+}
+
+fn post_form(path: &str, s: &Session, pairs: &[(&str, &str)]) -> Call {
+    Call::post(path).cookie_only(s).raw("application/x-www-form-urlencoded", form(pairs))
+}
+
+fn html(reply: &Reply) -> &str {
+    assert_eq!(
+        reply.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap()),
+        Some("text/html; charset=utf-8"),
+        "{}",
+        reply.text
+    );
+    &reply.text
+}
+
+/// The sign-in form's token and cookie, as a browser holds them after showing the form.
+async fn sign_in_form(app: &TestApp) -> (String, String) {
+    let page = app.send(Call::get("/sign-in")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cookie = page.set_cookies().into_iter().find(|c| c.starts_with("__Host-custos_sign_in=")).unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let token = cookie.split_once('=').unwrap().1.to_owned();
+    assert!(html(&page).contains(&format!("value=\"{token}\"")));
+    (cookie, token)
+}
+
+conformance! {
+    async fn pages_need_a_session_and_sign_in_needs_the_forms_token(db: TestDb) {
+        let app = TestApp::new(db);
+        app.user("MP300001", Role::Investigator, "CE-BCU").await;
+        for path in ["/", "/search", "/people/new", "/audit"] {
+            let reply = app.send(Call::get(path)).await;
+            assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(reply.headers[header::LOCATION], "/sign-in", "{path}");
+        }
+        let creds = [("user", "MP300001"), ("password", PASSWORD)];
+        // A cross-site form post (no token cookie) cannot sign anyone in.
+        let forged = app.send(Call::post("/sign-in").raw("application/x-www-form-urlencoded", form(&creds))).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        assert!(forged.set_cookies().iter().all(|c| !c.starts_with("__Host-custos_session=")));
+        let (cookie, token) = sign_in_form(&app).await;
+        let with_token = |password: &str| {
+            Call::post("/sign-in").header("cookie", &cookie).raw(
+                "application/x-www-form-urlencoded",
+                form(&[("sign_in_token", &token), ("user", "MP300001"), ("password", password)]),
+            )
+        };
+        let wrong = app.send(with_token("wrong password")).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(html(&wrong).contains("not right"));
+        let ok = app.send(with_token(PASSWORD)).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+        assert_eq!(ok.headers[header::LOCATION], "/");
+        assert!(ok.set_cookies().iter().any(|c| c.starts_with("__Host-custos_session=") && c.contains("HttpOnly") && c.contains("SameSite=Strict")));
+        let events = app.audit_events().await;
+        let sign_ins = events.iter().filter(|e| matches!(e.kind, AuditKind::SignIn | AuditKind::SignInFailed)).count();
+        assert_eq!(sign_ins, 2, "both attempts through the form are audited");
+    }
+
+    async fn forms_without_the_sessions_token_change_nothing(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("MP300002", Role::Investigator, "CE-BCU").await;
+        let fields = [("names[0].kind", "primary"), ("names[0].surname", "Forged"), ("names[0].forenames", "Ann")];
+        let before = app.count("entity").await;
+        for csrf in [None, Some("not-the-token")] {
+            let mut pairs = fields.to_vec();
+            if let Some(token) = csrf { pairs.push(("csrf", token)); }
+            let reply = app.send(post_form("/people/new", &s, &pairs)).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{csrf:?}");
+            assert!(html(&reply).contains("Nothing was saved"));
+        }
+        // Sign-out without the token does not end the session either.
+        assert_eq!(app.send(post_form("/sign-out", &s, &[])).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.send(Call::get("/").cookie_only(&s)).await.status, StatusCode::OK);
+        // A JSON body is not a form.
+        let reply = app.send(Call::post("/people/new").cookie_only(&s).json(json!({ "csrf": s.csrf }))).await;
+        assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(app.count("entity").await, before);
+    }
+
+    async fn field_errors_keep_what_was_typed_and_save_nothing(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("MP300003", Role::Investigator, "CE-BCU").await;
+        let reply = app.send(post_form("/people/new", &s, &[
+            ("csrf", &s.csrf),
+            ("names[0].kind", "primary"),
+            ("names[0].surname", ""),
+            ("names[0].forenames", "Ann"),
+            ("dates_of_birth[0]", "1990-13-45"),
+            ("identifiers[0].kind", "ni_number"),
+            ("identifiers[0].value", "QQ 12 34 56 Z"),
+        ])).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = html(&reply);
+        for field in ["names[0].surname", "dates_of_birth[0]", "identifiers[0].value"] {
+            assert!(page.contains(&format!("id=\"{field}-error\"")), "no error beside {field}: {page}");
+        }
+        assert!(page.contains("value=\"1990-13-45\""), "what was typed is kept");
+        assert_eq!(app.count("entity").await, 0);
+    }
+
+    async fn text_is_stored_verbatim_and_rendered_escaped(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("MP300004", Role::Investigator, "CE-BCU").await;
+        let evil = "<script>alert('x')</script>\"><img src=x onerror=alert(1)> '; DROP TABLE entity; --";
+        let reply = app.send(post_form("/people/new", &s, &[
+            ("csrf", &s.csrf),
+            ("names[0].kind", "primary"),
+            ("names[0].surname", "Tables"),
+            ("names[0].forenames", "Bobby"),
+            ("descriptions[0]", evil),
+            ("warning_markers", "violent"),
+        ])).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+        let location = reply.headers[header::LOCATION].to_str().unwrap().to_owned();
+        assert!(location.starts_with("/records/") && location.contains("justification="), "{location}");
+        let page = app.send(Call::get(&location).cookie_only(&s)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let text = html(&page);
+        assert!(!text.contains("<script>alert") && !text.contains("<img src=x"), "unescaped: {text}");
+        assert!(text.contains("&lt;script&gt;alert('x')&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), "{text}");
+        // Warning markers come before the identity.
+        let (warnings, identity) = (text.find("Warning markers").unwrap(), text.find("Identity").unwrap());
+        assert!(warnings < identity);
+        // Stored verbatim: the API returns exactly what was typed.
+        let id = location.trim_start_matches("/records/").split('?').next().unwrap();
+        let api = app.send(Call::get(&format!("/api/v1/entities/{id}")).cookie_only(&s).justify()).await;
+        assert_eq!(api.body["record"]["descriptions"][0], evil);
+        assert!(app.count("entity").await >= 1, "the table is still there");
+    }
+
+    async fn another_units_sensitive_record_gives_the_denied_page_and_is_audited(db: TestDb) {
+        let app = TestApp::new(db);
+        let owner = app.signed_in("MP300005", Role::Investigator, "CE-BCU").await;
+        let reply = app.send(Call::post("/api/v1/people").session(&owner).json(json!({
+            "record": { "names": [{ "forenames": ["Secret"], "surname": "Source" }] },
+            "sensitive": true,
+            "acl": [{ "kind": "unit", "id": "CE-BCU" }]
+        }))).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        let id = reply.body["id"].as_str().unwrap().to_owned();
+        let other = app.signed_in("MP300006", Role::Investigator, "NW-BCU").await;
+        let page = app.send(Call::get(&format!("/records/{id}?justification=curious+about+this")).cookie_only(&other)).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        let text = html(&page);
+        assert!(text.contains("Access denied") && text.contains("recorded"), "{text}");
+        assert!(!text.contains("Source"), "nothing of the record is shown");
+        let denied = app.audit_events().await.into_iter().filter(|e| e.kind == AuditKind::AccessDenied && e.actor == "MP300006").count();
+        assert_eq!(denied, 1);
+        // Without a justification nothing is read: the page asks for one.
+        let ask = app.send(Call::get(&format!("/records/{id}")).cookie_only(&owner)).await;
+        assert_eq!(ask.status, StatusCode::OK);
+        assert!(html(&ask).contains("name=\"justification\""));
+    }
+
+    async fn pages_are_light_and_carry_the_security_headers(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("MP300007", Role::Auditor, "CE-BCU").await;
+        let css = app.send(Call::get(custos_web::ui::STYLESHEET)).await;
+        assert_eq!(css.status, StatusCode::OK);
+        assert!(css.headers[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+        for path in ["/sign-in", "/", "/search?kind=location", "/people/new", "/new/object", "/new/object?type=vehicle", "/new/location", "/new/event", "/account", "/audit"] {
+            let call = if path == "/sign-in" { Call::get(path) } else { Call::get(path).cookie_only(&s) };
+            let reply = app.send(call).await;
+            assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text);
+            let weight = html(&reply).len() + css.text.len();
+            assert!(weight < PAGE_BUDGET, "{path} weighs {weight} bytes");
+            assert!(!reply.text.contains("<script"), "{path} has a script");
+            let csp = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+            assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+            assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
+            assert!(reply.text.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
+        }
+    }
+
+    async fn the_account_page_changes_the_password_and_ends_sessions(db: TestDb) {
+        let app = TestApp::new(db);
+        let here = app.signed_in("MP300008", Role::ResponseOfficer, "CE-BCU").await;
+        let elsewhere = app.sign_in("MP300008").await;
+        let change = |current: &str, new: &str, confirm: &str| {
+            post_form("/account/password", &here, &[("csrf", &here.csrf), ("current", current), ("new", new), ("confirm", confirm)])
+        };
+        let new = "a brand new long passphrase";
+        for (current, confirm, says) in [
+            ("wrong password", new, "current password is not right"),
+            (PASSWORD, "a different passphrase", "not the same"),
+        ] {
+            let reply = app.send(change(current, new, confirm)).await;
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+            assert!(html(&reply).contains(says), "{}", reply.text);
+        }
+        let short = app.send(change(PASSWORD, "short", "short")).await;
+        assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.send(Call::get("/").cookie_only(&elsewhere)).await.status, StatusCode::OK, "nothing changed yet");
+        let ok = app.send(change(PASSWORD, new, new)).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        assert_eq!(app.send(Call::get("/").cookie_only(&elsewhere)).await.status, StatusCode::SEE_OTHER, "the other session ended");
+        assert_eq!(app.send(Call::get("/").cookie_only(&here)).await.status, StatusCode::OK, "this one is kept");
+        let out = app.send(post_form("/account/sign-out-everywhere", &here, &[("csrf", &here.csrf)])).await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.send(Call::get("/").cookie_only(&here)).await.status, StatusCode::SEE_OTHER);
+    }
+
+    async fn places_objects_and_events_are_made_and_found_through_the_pages(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("MP300009", Role::Investigator, "CE-BCU").await;
+        let made = app.send(post_form("/new/location", &s, &[
+            ("csrf", &s.csrf),
+            ("address_lines", "Flat 2\n10 Downing Street"),
+            ("town", "London"),
+            ("postcode", "sw1a 2aa"),
+        ])).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+        let van = app.send(post_form("/new/object?type=vehicle", &s, &[("csrf", &s.csrf), ("vrm", "AB51 ABC"), ("colour", "White")])).await;
+        assert_eq!(van.status, StatusCode::SEE_OTHER, "{}", van.text);
+        let why = "justification=CAD+99+burglary";
+        let found = app.send(Call::get(&format!("/search?kind=location&q=SW1A+2AA&{why}")).cookie_only(&s)).await;
+        assert!(html(&found).contains("Flat 2, 10 Downing Street, London, SW1A 2AA"), "{}", found.text);
+        let found = app.send(Call::get(&format!("/search?kind=object&q=ab51abc&{why}")).cookie_only(&s)).await;
+        assert!(html(&found).contains("Vehicle AB51ABC"), "{}", found.text);
+        // A bad event: errors beside the kind, time and summary boxes; nothing stored.
+        let before = app.count("entity").await;
+        let bad = app.send(post_form("/new/event", &s, &[("csrf", &s.csrf), ("kind", "party"), ("at", "yesterday"), ("summary", "")])).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for field in ["kind", "at", "summary"] {
+            assert!(html(&bad).contains(&format!("id=\"{field}\" name=\"{field}\"")), "{field}");
+        }
+        assert!(bad.text.matches("class=\"error\"").count() >= 3, "{}", bad.text);
+        assert_eq!(app.count("entity").await, before);
+        // A search without a reason reads nothing and says why.
+        let unjustified = app.send(Call::get("/search?kind=object&q=ab51abc&justification=").cookie_only(&s)).await;
+        assert!(html(&unjustified).contains("role=\"alert\""), "{}", unjustified.text);
+        assert!(!unjustified.text.contains("AB51ABC</a>"));
+    }
+}

@@ -1,0 +1,288 @@
+//! The user interface in a real browser: Debian's headless Chromium, driven over WebDriver by
+//! chromedriver, at a phone's viewport (360 × 780 CSS pixels). An officer signs in, searches,
+//! creates a person (first with mistakes, to see the field errors), sees the warning markers
+//! first, edits and reads the history; an auditor sees the verified log; a denied page is
+//! audited. Screenshots of each step are saved under `target/browser-screenshots/` as artefacts.
+//!
+//! `scripts/test.sh` installs `chromium` and `chromium-driver` when absent; this test fails
+//! (it is never skipped) when they are missing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failed test
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use custos_core::ids::{UnitId, UserId};
+use custos_core::marking::Classification;
+use custos_core::role::Role;
+use custos_store::testing;
+use custos_store::users::{NewUser, local_administrator};
+use custos_web::{Metrics, WebConfig};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const PASSWORD: &str = "a long test passphrase";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// chromedriver as a child process, killed on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts chromedriver on a free port and waits for its "started successfully" line (no sleeps).
+fn start_driver() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER} ({e}); `bash scripts/test.sh` installs it"));
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    loop {
+        let line = lines.next().expect("chromedriver exited before it was ready").unwrap();
+        if line.contains("started successfully") {
+            break;
+        }
+    }
+    // Keep draining its output so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Driver { child, url: format!("http://127.0.0.1:{port}") }
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage"
+            ],
+            "mobileEmulation": { "deviceMetrics": { "width": 360, "height": 780, "pixelRatio": 2.0 } }
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("chromedriver did not start a Chromium session")
+}
+
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "{name} is not a PNG");
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn fill(client: &Client, id: &str, text: &str) {
+    let field = client.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("no #{id}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Clicks what does not navigate (a checkbox).
+async fn press(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}")).click().await.unwrap();
+}
+
+/// Clicks a button or link that loads a new page, and waits until the new page has loaded: the
+/// old document is marked first, so a same-URL answer (a refused form) is still told apart.
+async fn follow(client: &Client, css: &str) {
+    client.execute("window.custosOldPage = true; return true;", vec![]).await.unwrap();
+    press(client, css).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let loaded = client
+            .execute("return window.custosOldPage === undefined && document.readyState === 'complete';", vec![])
+            .await
+            .map(|v| v.as_bool() == Some(true))
+            .unwrap_or(false);
+        if loaded {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "clicking {css} loaded no new page");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    match client.find(Locator::Css(css)).await {
+        Ok(element) => element.text().await.unwrap(),
+        Err(e) => {
+            let url = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+            let page = client.source().await.unwrap_or_default();
+            panic!("no {css} on {url}: {e}\n{page}")
+        }
+    }
+}
+
+async fn sign_in(client: &Client, base: &str, user: &str) {
+    client.goto(&format!("{base}/sign-in")).await.unwrap();
+    fill(client, "user", user).await;
+    fill(client, "password", PASSWORD).await;
+    follow(client, "main form button[type=submit]").await;
+    let heading = text_of(client, "h1").await;
+    assert_eq!(heading, "Home", "{user} could not sign in: {}", text_of(client, "main").await);
+}
+
+async fn add_user(store: &custos_store::Store, id: &str, role: Role) {
+    store
+        .create_user(
+            &local_administrator(),
+            NewUser {
+                user: UserId::parse(id).unwrap(),
+                display_name: format!("Officer {id}"),
+                roles: vec![role],
+                units: vec![UnitId::parse("BORO-NORTH").unwrap()],
+                clearance: Classification::Official,
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_works_through_the_pages_on_a_phone() {
+    let db = testing::sqlite().await;
+    let store = db.store.clone();
+    add_user(&store, "PC1234", Role::Investigator).await;
+    add_user(&store, "AUD1", Role::Auditor).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let config = WebConfig { secure_cookies: false };
+    let server = tokio::spawn(custos_web::serve(store.clone(), config, Metrics::default(), listener, async {
+        let _ = stopped.await;
+    }));
+    let driver = start_driver();
+    let client = browser(&driver).await;
+
+    // Not signed in: sent to the sign-in page. A wrong password is refused, the right one works.
+    client.goto(&format!("{base}/")).await.unwrap();
+    assert!(client.current_url().await.unwrap().as_str().ends_with("/sign-in"));
+    fill(&client, "user", "PC1234").await;
+    fill(&client, "password", "not the password").await;
+    follow(&client, "main form button[type=submit]").await;
+    assert!(text_of(&client, "[role=alert]").await.contains("not right"));
+    shot(&client, "01-sign-in-refused").await;
+    sign_in(&client, &base, "PC1234").await;
+    shot(&client, "02-home").await;
+
+    // Search needs a reason; nobody is called Okonkwo yet.
+    client.goto(&format!("{base}/search")).await.unwrap();
+    fill(&client, "surname", "Okonkwo").await;
+    fill(&client, "justification", "CAD 4411 domestic incident").await;
+    follow(&client, "form.search button").await;
+    assert!(text_of(&client, "section[aria-live]").await.contains("Nothing found"));
+    shot(&client, "03-search-empty").await;
+
+    // Create with mistakes: the errors sit beside their boxes and nothing is saved.
+    client.goto(&format!("{base}/people/new")).await.unwrap();
+    // Every control has a label, and the first Tab reaches the skip link.
+    let unlabelled = client
+        .execute(
+            "return [...document.querySelectorAll('input:not([type=hidden]),select,textarea')]\
+             .filter(e => !(e.labels && e.labels.length)).map(e => e.name);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(unlabelled, json!([]), "controls without a label");
+    client.find(Locator::Css("body")).await.unwrap().send_keys("\u{E004}").await.unwrap();
+    assert_eq!(client.active_element().await.unwrap().text().await.unwrap(), "Skip to content");
+    fill(&client, "names[0].surname", "Okonkwo").await;
+    fill(&client, "names[0].forenames", "Chidi").await;
+    fill(&client, "dates_of_birth[0]", "31/02/1990").await;
+    fill(&client, "identifiers[0].value", "AB123").await;
+    press(&client, "input[value=violent]").await;
+    follow(&client, "main form button[type=submit]").await;
+    assert!(text_of(&client, "[role=alert]").await.contains("Nothing was saved"));
+    let dob_error = text_of(&client, "#dates_of_birth\\[0\\]-error").await;
+    assert!(!dob_error.is_empty());
+    let field = client.find(Locator::Id("dates_of_birth[0]")).await.unwrap();
+    assert_eq!(field.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(field.prop("value").await.unwrap().as_deref(), Some("31/02/1990"), "what was typed is kept");
+    client.execute("document.getElementById('dates_of_birth[0]').scrollIntoView({block: 'center'}); return true;", vec![]).await.unwrap();
+    shot(&client, "04-field-errors").await;
+
+    // Corrected: created, and the person's page shows the warning marker before the identity.
+    fill(&client, "dates_of_birth[0]", "1990-02-28").await;
+    fill(&client, "identifiers[0].value", "").await;
+    follow(&client, "main form button[type=submit]").await;
+    assert_eq!(text_of(&client, "h1").await, "Chidi OKONKWO");
+    let first_section = text_of(&client, "main section").await;
+    assert!(first_section.starts_with("Warning markers"), "{first_section}");
+    assert!(first_section.contains("Violent"));
+    shot(&client, "05-person").await;
+
+    // Edit (add an alias), then the history shows both versions and what changed.
+    follow(&client, "a[href*='/edit']").await;
+    fill(&client, "names[1].surname", "Okonkwo-Smith").await;
+    fill(&client, "names[1].forenames", "Chid").await;
+    follow(&client, "main form button[type=submit]").await;
+    assert!(text_of(&client, "main").await.contains("Chid OKONKWO-SMITH"));
+    follow(&client, "a[href*='/history']").await;
+    let history = text_of(&client, "ol.history").await;
+    assert!(history.contains("Version 2: Edited") && history.contains("Version 1: Created"), "{history}");
+    assert!(history.contains("Okonkwo-Smith"), "{history}");
+    shot(&client, "06-history").await;
+
+    // The person is found now, with the marker in the result list.
+    client.goto(&format!("{base}/search")).await.unwrap();
+    fill(&client, "surname", "okonkwo").await;
+    fill(&client, "justification", "CAD 4411 domestic incident").await;
+    follow(&client, "form.search button").await;
+    let results = text_of(&client, "ol.records").await;
+    assert!(results.contains("Chidi OKONKWO") && results.contains("Violent"), "{results}");
+    shot(&client, "07-search-found").await;
+
+    // The audit page is not for an investigator: a clear denied page.
+    client.goto(&format!("{base}/audit")).await.unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Access denied");
+    assert!(text_of(&client, "main").await.contains("recorded"));
+    shot(&client, "08-denied").await;
+
+    // Back home, sign out; the auditor signs in and sees the log verified.
+    follow(&client, "main a[href='/']").await;
+    follow(&client, "header form button").await;
+    assert!(client.current_url().await.unwrap().as_str().ends_with("/sign-in"));
+    store.integrate_audit().await.unwrap();
+    sign_in(&client, &base, "AUD1").await;
+    client.goto(&format!("{base}/audit")).await.unwrap();
+    assert!(text_of(&client, "[role=status]").await.starts_with("Verified."));
+    let events = text_of(&client, "table").await;
+    assert!(events.contains("access_denied") || events.contains("deny"), "the denial is in the log: {events}");
+    shot(&client, "09-audit-log").await;
+
+    // Nothing is wider than the phone's screen.
+    let overflow = client
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(overflow.as_i64(), Some(0), "the audit page scrolls sideways at 360 px");
+
+    client.close().await.unwrap();
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
