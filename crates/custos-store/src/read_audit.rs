@@ -23,6 +23,9 @@ use crate::audit_log::{self, Payload, Personal};
 use crate::db::Backend;
 use crate::error::StoreError;
 
+/// After this long without a batch, the writer's connection is pinged before it is used.
+const IDLE_CHECK: Duration = Duration::from_secs(5);
+
 /// Most events written in one transaction; more queued than this wait for the next one.
 const MAX_BATCH: usize = 512;
 
@@ -97,17 +100,29 @@ impl ReadAudit {
 /// pool is closed.
 async fn write_batches(pool: AnyPool, backend: Backend, mut jobs: mpsc::UnboundedReceiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    let mut connection = None;
+    let mut connection: Option<AnyConnection> = None;
+    let mut last_write = Instant::now();
     let closed = pool.close_event();
     tokio::pin!(closed);
     loop {
         let received = tokio::select! {
-            received = jobs.recv_many(&mut batch, MAX_BATCH) => received,
+            // Once the pool is closing, write nothing more (the queued reads fail).
+            biased;
             () = &mut closed => 0,
+            received = jobs.recv_many(&mut batch, MAX_BATCH) => received,
         };
         if received == 0 {
             break;
         }
+        // A connection idle for a while may have been closed by the server or a proxy; check it
+        // before trusting a batch to it (a failed ping costs nothing: nothing was sent).
+        if last_write.elapsed() > IDLE_CHECK
+            && let Some(c) = connection.as_mut()
+            && c.ping().await.is_err()
+        {
+            connection = None;
+        }
+        last_write = Instant::now();
         let committed = match write(&pool, backend, &mut connection, &batch).await {
             Ok(()) => true,
             Err(e) => {

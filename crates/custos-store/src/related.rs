@@ -18,6 +18,9 @@ use crate::{Store, audit_event, audit_log};
 
 /// The most records [`Store::recent_work`] returns.
 pub const MAX_RECENT: usize = 50;
+/// The most links of one record [`Store::related`] examines (oldest first), so that one page
+/// view of a record linked to everything stays bounded.
+pub const MAX_LINKS: i64 = 500;
 /// The justification recorded for [`Store::recent_work`]: the user consults their own work.
 pub const RECENT_WORK_JUSTIFICATION: &str = "home page: your own recent work";
 /// The most of the user's versions examined for their recent work (newest first): enough for
@@ -69,20 +72,26 @@ impl Store {
         justification: &Justification,
     ) -> Result<Vec<Related>, StoreError> {
         let personal = Personal { justification: Some(justification.as_str()), ..Personal::default() };
-        let mut tx = self.begin_write().await?;
+        // Loaded in one read-only snapshot, then audited through the group commit like a read:
+        // a record page must not hold the write lock while it walks the links.
+        let mut tx = self.begin_snapshot().await?;
         let Some(record) = load(&mut tx, id).await? else {
-            return self.deny_missing(tx, principal, id).await;
+            tx.commit().await?;
+            let objects = vec![ObjectRef { kind: "unknown".into(), id: id.to_string() }];
+            let event = audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found());
+            self.reads.record(event, &Personal::default()).await?;
+            return Err(StoreError::Denied);
         };
         let decision = read_decision(self, principal, &record);
         if !decision.allowed {
-            // The shared helper decides again (the same answer: a decision depends only on the
-            // principal, the action and the record) and audits and commits the denial exactly as
-            // a refused read does.
-            self.authorise(tx, principal, Action::Read, &record, AuditKind::Read, personal).await?;
+            tx.commit().await?;
+            let event = audit_event(AuditKind::AccessDenied, principal, vec![object_ref(record.kind, record.id)], &decision);
+            self.reads.record(event, &personal).await?;
             return Err(StoreError::Denied);
         }
         let mut policies = decision.policies.clone();
         let related = self.readable_links(&mut tx, principal, id, &mut policies).await?;
+        tx.commit().await?;
         let mut objects = vec![object_ref(record.kind, record.id)];
         let mut listed: HashSet<EntityId> = HashSet::from([record.id]);
         for r in &related {
@@ -94,8 +103,8 @@ impl Store {
         }
         let decision = Decision { policies, ..decision };
         let event = audit_event(AuditKind::Read, principal, objects, &decision);
-        audit_log::append_with_text(&mut tx, &mut [event], &personal).await?;
-        tx.commit().await?;
+        // Returned only once the event has committed (see `read_audit`).
+        self.reads.record(event, &personal).await?;
         Ok(related)
     }
 
@@ -107,9 +116,10 @@ impl Store {
         id: EntityId,
         policies: &mut Vec<String>,
     ) -> Result<Vec<Related>, StoreError> {
-        let rows = sqlx::query("SELECT id, from_id, to_id FROM link WHERE from_id = $1 OR to_id = $2 ORDER BY id")
+        let rows = sqlx::query("SELECT id, from_id, to_id FROM link WHERE from_id = $1 OR to_id = $2 ORDER BY id LIMIT $3")
             .bind(id.as_bytes().to_vec())
             .bind(id.as_bytes().to_vec())
+            .bind(MAX_LINKS)
             .fetch_all(&mut *conn)
             .await?;
         let mut out = Vec::with_capacity(rows.len());

@@ -53,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", axum::routing::post(account::change_password))
         .route("/account/sign-out-everywhere", axum::routing::post(account::sign_out_everywhere))
         .route("/audit", get(audit::page_handler))
+        .route("/audit/verify", axum::routing::post(audit::verify))
         .route(STYLESHEET, get(stylesheet))
 }
 

@@ -270,6 +270,7 @@ async fn an_officer_works_through_the_pages_on_a_phone() {
     store.integrate_audit().await.unwrap();
     sign_in(&client, &base, "AUD1").await;
     client.goto(&format!("{base}/audit")).await.unwrap();
+    follow(&client, "main form button[type=submit]").await;
     assert!(text_of(&client, "[role=status]").await.starts_with("Verified."));
     let events = text_of(&client, "table").await;
     assert!(events.contains("access_denied") || events.contains("deny"), "the denial is in the log: {events}");

@@ -1,6 +1,6 @@
-//! The auditor's view of the audit log: whether the whole log verifies (every leaf chained,
-//! every checkpoint signed by this log's key and matching its tree, none behind the integrator's
-//! anchor), the latest checkpoint, and the most recent events a page at a time. Reading it is
+//! The auditor's view of the audit log: the latest checkpoint, the most recent events a page at a
+//! time, and on request whether the whole log verifies (every leaf chained, every checkpoint
+//! signed by this log's key and matching its tree, none behind the integrator's anchor). Reading it is
 //! the `audit` action — the store authorises and audits the consultation before anything is
 //! shown, so a user without it gets the denied page and an audit record.
 
@@ -12,7 +12,8 @@ use maud::{Markup, html};
 
 use super::auth::Officer;
 use super::error::PageError;
-use super::layout::{Page, page, when};
+use super::form::Posted;
+use super::layout::{Page, csrf_field, page, when};
 use super::record::query_fields;
 use crate::AppState;
 
@@ -21,12 +22,28 @@ const PER_PAGE: u64 = 50;
 
 /// `GET /audit?before=SEQ`: the newest events (or those before `SEQ`), newest first.
 pub async fn page_handler(State(state): State<AppState>, officer: Officer, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+    let before = query_fields(raw.as_deref()).get("before").parse::<u64>().ok();
+    render(&state, &officer, before, false).await
+}
+
+/// `POST /audit/verify`: the same page, after recomputing the whole log. Verification reads
+/// every leaf, so it runs when an auditor asks for it (a form post, which no prefetch or crawler
+/// sends), not on every view.
+pub async fn verify(State(state): State<AppState>, posted: Posted) -> Result<Response, PageError> {
+    render(&state, &posted.officer, None, true).await
+}
+
+async fn render(state: &AppState, officer: &Officer, before: Option<u64>, verify: bool) -> Result<Response, PageError> {
     // Authorised and audited first: nothing below runs for a user who may not audit.
     let note = state.store.audit_checkpoint(&officer.principal).await?;
     let checkpoint = note.as_deref().and_then(|n| n.split_once("\n\n")).and_then(|(body, _)| Checkpoint::parse(&format!("{body}\n")).ok());
     let size = checkpoint.as_ref().map_or(0, Checkpoint::size);
-    let verification = state.store.verify_audit(&[state.store.audit_verifier()]).await?.and_then(|r| r.require_sealed());
-    let before = query_fields(raw.as_deref()).get("before").parse::<u64>().ok().filter(|b| *b <= size).unwrap_or(size);
+    let verification = if verify {
+        Some(state.store.verify_audit(&[state.store.audit_verifier()]).await?.and_then(|r| r.require_sealed()))
+    } else {
+        None
+    };
+    let before = before.filter(|b| *b <= size).unwrap_or(size);
     let first = before.saturating_sub(PER_PAGE);
     let entries = if before == 0 {
         Vec::new()
@@ -40,11 +57,17 @@ pub async fn page_handler(State(state): State<AppState>, officer: Officer, RawQu
         section {
             h2 { "Integrity" }
             @match &verification {
-                Ok(report) => div.ok role="status" {
+                Some(Ok(report)) => div.ok role="status" {
                     strong { "Verified." }
-                    " " (report.leaves) " events chained and covered by " (report.checkpoints) " signed checkpoints."
+                    " " (report.leaves) " events chained and covered by " (report.checkpoints) " signed checkpoints, "
+                    "checked just now against this log's public key."
                 }
-                Err(e) => div.alert role="alert" { strong { "Verification FAILED: " } (e.to_string()) }
+                Some(Err(e)) => div.alert role="alert" { strong { "Verification FAILED: " } (e.to_string()) }
+                None => p { "Not verified in this view." }
+            }
+            form method="post" action="/audit/verify" {
+                (csrf_field(officer))
+                button type="submit" { "Verify the whole log now" }
             }
             @if let Some(c) = &checkpoint {
                 dl {
@@ -60,7 +83,7 @@ pub async fn page_handler(State(state): State<AppState>, officer: Officer, RawQu
             @if first > 0 { p { a.button href={ "/audit?before=" (first) } rel="next" { "Older events" } } }
         }
     };
-    Ok(Page::ok(page("Audit log", Some(&officer), body)).into_response())
+    Ok(Page::ok(page("Audit log", Some(officer), body)).into_response())
 }
 
 fn events_table(entries: &[AuditEntry]) -> Markup {

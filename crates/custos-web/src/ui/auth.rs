@@ -4,8 +4,10 @@
 //! The sign-in form has no session to bind a token to, so it is protected from login CSRF by a
 //! double-submit token: showing the form sets a random token in a `SameSite=Strict` cookie and in
 //! a hidden field, and the post must carry both, equal (OWASP CSRF Prevention Cheat Sheet,
-//! "Signed double-submit cookie" — here the cookie is `HttpOnly` and, over HTTPS, `__Host-`, so a
-//! sibling site can neither read nor plant it). Throttling, lockout and the audit of every
+//! "double-submit cookie"). Over HTTPS the cookie is `HttpOnly`, `Secure` and `__Host-`, so a
+//! sibling subdomain can neither read nor plant it. With `--insecure-cookies` (plain HTTP on
+//! loopback only) there is no prefix, and another service on the same host could plant one:
+//! that mode is for a single-user machine, as `custos serve` documents. Throttling, lockout and the audit of every
 //! attempt are the store's (`Store::sign_in`), exactly as for the JSON API.
 
 use axum::extract::{FromRequestParts, State};

@@ -67,6 +67,14 @@ pub async fn edit_page(
     let EntityBody::Person(person) = &record.body else {
         return Err(Problem::new(crate::problem::Code::NotFound).detail("only people can be edited here").into());
     };
+    let longest = [person.names().len(), person.identifiers.len(), person.dates_of_birth.len(), person.descriptions.len()];
+    if longest.iter().any(|n| *n + SPARE_ROWS > MAX_ROWS) {
+        // The form reads at most MAX_ROWS rows of a list: rather than drop the rest on saving,
+        // it does not offer to edit such a record.
+        return Err(Problem::new(crate::problem::Code::Refused)
+            .detail(format!("this person has more than {} names, identifiers, dates or descriptions; edit them through the API", MAX_ROWS - SPARE_ROWS))
+            .into());
+    }
     let mut fields = fields_from(person);
     fields.0.push(("expected_version".into(), record.version.to_string()));
     fields.0.push(("justification".into(), why.as_str().to_owned()));
@@ -117,6 +125,7 @@ struct Rows {
     names: Vec<usize>,
     identifiers: Vec<usize>,
     dates: Vec<usize>,
+    descriptions: Vec<usize>,
 }
 
 /// How many rows of a repeated section the form holds: up to the last row with something typed
@@ -138,7 +147,8 @@ fn draft_from(fields: &Fields) -> (PersonDraft, Rows) {
     for i in 0..rows_in(fields, "names").max(1) {
         let at = |f: &str| format!("names[{i}].{f}");
         let (surname, forenames) = (fields.get(&at("surname")), fields.get(&at("forenames")));
-        if surname.is_empty() && forenames.is_empty() && i > 0 {
+        let dated = !fields.get(&at("from")).is_empty() || !fields.get(&at("to")).is_empty();
+        if surname.is_empty() && forenames.is_empty() && !dated && i > 0 {
             continue;
         }
         rows.names.push(i);
@@ -146,8 +156,8 @@ fn draft_from(fields: &Fields) -> (PersonDraft, Rows) {
             kind: fields.optional(&at("kind")),
             surname: surname.to_owned(),
             forenames: forenames.split_whitespace().map(str::to_owned).collect(),
-            from: None,
-            to: None,
+            from: fields.optional(&at("from")),
+            to: fields.optional(&at("to")),
         });
     }
     for i in 0..rows_in(fields, "dates_of_birth") {
@@ -170,14 +180,24 @@ fn draft_from(fields: &Fields) -> (PersonDraft, Rows) {
     draft.self_defined_ethnicity = fields.optional("self_defined_ethnicity");
     draft.officer_observed_ethnicity = fields.optional("officer_observed_ethnicity");
     draft.warning_markers = fields.all("warning_markers").into_iter().map(str::to_owned).collect();
-    draft.descriptions = fields.optional("descriptions[0]").into_iter().collect();
+    for i in 0..rows_in(fields, "descriptions") {
+        if let Some(text) = fields.optional(&format!("descriptions[{i}]")) {
+            rows.descriptions.push(i);
+            draft.descriptions.push(text);
+        }
+    }
     (draft, rows)
 }
 
 /// Maps a draft error path to the form's box: `names[1].forenames[0]` → `names[3].forenames`
 /// when the draft's second name came from the form's fourth row.
 fn form_field(path: &str, rows: &Rows) -> String {
-    for (section, map) in [("names", &rows.names), ("identifiers", &rows.identifiers), ("dates_of_birth", &rows.dates)] {
+    for (section, map) in [
+        ("names", &rows.names),
+        ("identifiers", &rows.identifiers),
+        ("dates_of_birth", &rows.dates),
+        ("descriptions", &rows.descriptions),
+    ] {
         let Some(rest) = path.strip_prefix(section).and_then(|r| r.strip_prefix('[')) else { continue };
         let Some((index, tail)) = rest.split_once(']') else { continue };
         let Some(row) = index.parse::<usize>().ok().and_then(|j| map.get(j)) else { continue };
@@ -202,6 +222,8 @@ fn fields_from(person: &Person) -> Fields {
         f.push((format!("names[{i}].kind"), n.kind().as_str().to_owned()));
         f.push((format!("names[{i}].surname"), n.surname().to_owned()));
         f.push((format!("names[{i}].forenames"), n.forenames().join(" ")));
+        f.extend(n.from().map(|d| (format!("names[{i}].from"), d.to_string())));
+        f.extend(n.to().map(|d| (format!("names[{i}].to"), d.to_string())));
     }
     for (i, d) in person.dates_of_birth.iter().enumerate() {
         f.push((format!("dates_of_birth[{i}]"), d.to_string()));
@@ -219,7 +241,9 @@ fn fields_from(person: &Person) -> Fields {
     f.extend(person.self_defined_ethnicity.map(|e| ("self_defined_ethnicity".to_owned(), e.as_str().to_owned())));
     f.extend(person.officer_observed_ethnicity.map(|e| ("officer_observed_ethnicity".to_owned(), e.as_str().to_owned())));
     f.extend(person.warning_markers.iter().map(|m| ("warning_markers".to_owned(), m.as_str().to_owned())));
-    f.extend(person.descriptions.first().map(|d| ("descriptions[0]".to_owned(), d.as_str().to_owned())));
+    for (i, d) in person.descriptions.iter().enumerate() {
+        f.push((format!("descriptions[{i}]"), d.as_str().to_owned()));
+    }
     Fields(f)
 }
 
@@ -231,7 +255,9 @@ fn form_page(officer: &Officer, kind: FormKind, fields: &Fields, errors: &Errors
     let name_rows = rows_in(fields, "names").max(1) + SPARE_ROWS;
     let id_rows = rows_in(fields, "identifiers") + SPARE_ROWS;
     let dob_rows = rows_in(fields, "dates_of_birth").max(1);
-    let general: Vec<&FieldError> = errors.0.iter().filter(|e| !is_box(&e.field, name_rows, id_rows, dob_rows)).collect();
+    let desc_rows = rows_in(fields, "descriptions") + SPARE_ROWS;
+    let general: Vec<&FieldError> =
+        errors.0.iter().filter(|e| !is_box(&e.field, [name_rows, id_rows, dob_rows, desc_rows])).collect();
     let markers = fields.all("warning_markers");
     let body = html! {
         @if let Some(notice) = notice { (alert(notice)) }
@@ -254,6 +280,8 @@ fn form_page(officer: &Officer, kind: FormKind, fields: &Fields, errors: &Errors
                         }
                         (text_box(&format!("names[{i}].surname"), if i == 0 { "Surname" } else { "Other surname" }, fields, errors, ""))
                         (text_box(&format!("names[{i}].forenames"), "Forenames", fields, errors, ""))
+                        (text_box(&format!("names[{i}].from"), "Used from (YYYY-MM-DD, if known)", fields, errors, ""))
+                        (text_box(&format!("names[{i}].to"), "Used until (YYYY-MM-DD, if known)", fields, errors, ""))
                     }
                 }
             }
@@ -286,7 +314,10 @@ fn form_page(officer: &Officer, kind: FormKind, fields: &Fields, errors: &Errors
                     }
                 }
             }
-            (text_area("descriptions[0]", "Description", fields, errors))
+            fieldset {
+                legend { "Descriptions" }
+                @for i in 0..desc_rows { (text_area(&format!("descriptions[{i}]"), "Description", fields, errors)) }
+            }
             @if let FormKind::Create = kind { (marking_controls(fields, errors)) }
             @if let FormKind::Edit { submitted: true, .. } = kind {
                 (text_box("reason", "Reason for the correction (required, at least 10 characters)", fields, errors, ""))
@@ -298,13 +329,14 @@ fn form_page(officer: &Officer, kind: FormKind, fields: &Fields, errors: &Errors
 }
 
 /// Whether an error's field is one of the form's boxes (else it is shown at the top).
-fn is_box(field: &str, name_rows: usize, id_rows: usize, dob_rows: usize) -> bool {
+fn is_box(field: &str, [names, identifiers, dates, descriptions]: [usize; 4]) -> bool {
     let rows_of = |section: &str, n: usize| (0..n).any(|i| field.starts_with(&format!("{section}[{i}]")));
-    rows_of("names", name_rows)
-        || rows_of("identifiers", id_rows)
-        || rows_of("dates_of_birth", dob_rows)
+    rows_of("names", names)
+        || rows_of("identifiers", identifiers)
+        || rows_of("dates_of_birth", dates)
+        || rows_of("descriptions", descriptions)
         || field.starts_with("warning_markers")
-        || ["gender", "self_defined_ethnicity", "officer_observed_ethnicity", "descriptions[0]", "reason"].contains(&field)
+        || ["gender", "self_defined_ethnicity", "officer_observed_ethnicity", "reason"].contains(&field)
 }
 
 #[cfg(test)]
@@ -356,9 +388,23 @@ mod tests {
             ("dates_of_birth[0]", "1990-02-03"),
             ("gender", "female"),
             ("warning_markers", "self_harm"),
+            ("names[1].from", "2001-05-06"),
+            ("names[1].to", "2010-01-01"),
             ("descriptions[0]", "Scar on left hand"),
+            ("descriptions[1]", "Tattoo of a swallow on the neck"),
+            ("identifiers[0].kind", "passport"),
+            ("identifiers[0].value", "123456789"),
+            ("identifiers[0].issuing_country", "GBR"),
+            ("identifiers[1].kind", "ni_number"),
+            ("identifiers[1].value", "AB123456C"),
+            ("self_defined_ethnicity", SelfDefinedEthnicity::NAMES[0]),
+            ("officer_observed_ethnicity", ObservedEthnicity::NAMES[0]),
         ]);
         let person = Person::try_from(draft_from(&f).0).unwrap();
+        assert_eq!(person.descriptions.len(), 2);
+        assert_eq!(person.identifiers.len(), 2);
+        assert!(person.self_defined_ethnicity.is_some() && person.officer_observed_ethnicity.is_some());
+        assert!(person.names()[1].from().is_some() && person.names()[1].to().is_some());
         let again = Person::try_from(draft_from(&fields_from(&person)).0).unwrap();
         assert_eq!(again, person);
     }

@@ -8,6 +8,7 @@ use custos_audit::AuditKind;
 use custos_core::role::Role;
 use custos_store::conformance;
 use serde_json::json;
+use sqlx::Row;
 
 use crate::helpers::*;
 
@@ -251,5 +252,31 @@ conformance! {
         let unjustified = app.send(Call::get("/search?kind=object&q=ab51abc&justification=").cookie_only(&s)).await;
         assert!(html(&unjustified).contains("role=\"alert\""), "{}", unjustified.text);
         assert!(!unjustified.text.contains("AB51ABC</a>"));
+    }
+
+    async fn the_auditors_page_verifies_on_request_and_shows_tampering(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("MP300010", Role::Auditor, "CE-BCU").await;
+        app.db.store.integrate_audit().await.unwrap();
+        let page = app.send(Call::get("/audit").cookie_only(&s)).await;
+        assert!(html(&page).contains("Not verified in this view"), "{}", page.text);
+        assert!(page.text.contains("sign_in"), "the events are listed: {}", page.text);
+        // Verification is a form post, with the session's token.
+        assert_eq!(app.send(post_form("/audit/verify", &s, &[])).await.status, StatusCode::FORBIDDEN);
+        let verified = app.send(post_form("/audit/verify", &s, &[("csrf", &s.csrf)])).await;
+        assert!(html(&verified).contains("Verified."), "{}", verified.text);
+        // Someone with database access rewrites who signed in: the page says the log is broken.
+        let mut conn = app.db.raw().await;
+        let bundle: Vec<u8> = sqlx::query("SELECT leaves FROM audit_bundle WHERE first_seq = 0")
+            .fetch_one(&mut conn).await.unwrap().get(0);
+        let at = bundle.windows(8).position(|w| w == b"MP300010").expect("the actor is in the leaf");
+        let mut edited = bundle.clone();
+        edited[at + 7] = b'9';
+        sqlx::query("UPDATE audit_bundle SET leaves = $1 WHERE first_seq = 0").bind(edited).execute(&mut conn).await.unwrap();
+        let failed = app.send(post_form("/audit/verify", &s, &[("csrf", &s.csrf)])).await;
+        assert!(html(&failed).contains("Verification FAILED"), "{}", failed.text);
+        // Not for an investigator: denied and audited.
+        let other = app.signed_in("MP300011", Role::Investigator, "CE-BCU").await;
+        assert_eq!(app.send(post_form("/audit/verify", &other, &[("csrf", &other.csrf)])).await.status, StatusCode::FORBIDDEN);
     }
 }
