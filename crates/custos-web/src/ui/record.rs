@@ -137,8 +137,8 @@ fn person_sections(person: &Person) -> Markup {
                 dt { "Name" } dd { (person.primary_name().display_name()) }
                 @for dob in &person.dates_of_birth { dt { "Date of birth" } dd { (dob) } }
                 @if let Some(g) = person.gender { dt { "Gender" } dd { (human(g.as_str())) } }
-                @if let Some(e) = person.self_defined_ethnicity { dt { "Self-defined ethnicity" } dd { (e.as_str()) } }
-                @if let Some(e) = person.officer_observed_ethnicity { dt { "Officer-observed ethnicity" } dd { (e.as_str()) } }
+                @if let Some(e) = person.self_defined_ethnicity { dt { "Self-defined ethnicity" } dd { (human(e.as_str())) } }
+                @if let Some(e) = person.officer_observed_ethnicity { dt { "Officer-observed ethnicity" } dd { (human(e.as_str())) } }
             }
         }
         @if person.names().len() > 1 {

@@ -168,7 +168,7 @@ async fn serve(db: &DbArgs, listen: std::net::SocketAddr) -> anyhow::Result<()> 
         metrics_listen,
     })?;
     crate::cmd::serve::serve(store, listen, metrics_listen, config, |address| {
-        let _ = out(format_args!("serving on http://{address} (API under /api/v1, OpenAPI at /api/openapi.json); Ctrl-C stops"));
+        let _ = out(format_args!("serving on http://{address} (open it in a browser to sign in; API under /api/v1, OpenAPI at /api/openapi.json); Ctrl-C stops"));
         let _ = out("demo users (passwords generated for this run, shown once):");
         for line in &lines {
             let _ = out(line);
