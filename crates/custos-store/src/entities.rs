@@ -79,6 +79,9 @@ pub struct EntityRecord {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub body: EntityBody,
+    /// The id that was asked for, when it named a duplicate merged into this record (see
+    /// `merge`); `None` when the record was asked for by its own id.
+    pub resolved_from: Option<EntityId>,
 }
 
 /// One historical version.
@@ -207,7 +210,7 @@ impl Store {
         justification: &Justification,
     ) -> Result<EntityRecord, StoreError> {
         // The connection goes back to the pool before the wait for the audit commit.
-        let record = load(&mut *self.pool.acquire().await?, id).await?;
+        let record = load_resolved(&mut *self.pool.acquire().await?, id).await?;
         let Some(record) = record else {
             // As `deny_missing`: a denial naming only the id asked for.
             let objects = vec![ObjectRef { kind: "unknown".into(), id: id.to_string() }];
@@ -230,7 +233,7 @@ impl Store {
         justification: &Justification,
     ) -> Result<Vec<VersionRecord>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(record) = load(&mut tx, id).await? else {
+        let Some(record) = load_resolved(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
         let mut tx = self.authorise(tx, principal, Action::Read, &record, AuditKind::Read, consulting(justification)).await?;
@@ -238,7 +241,7 @@ impl Store {
             "SELECT version, change, author, at, reason, body FROM entity_version \
              WHERE entity_id = $1 ORDER BY version",
         )
-        .bind(id.as_bytes().to_vec())
+        .bind(record.id.as_bytes().to_vec())
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -262,9 +265,11 @@ impl Store {
         }
         check_reason(reason)?;
         let mut tx = self.begin_write().await?;
-        let Some(current) = load(&mut tx, id).await? else {
+        let Some(current) = load_resolved(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
+        // A merged duplicate's id changes its primary (the duplicate is frozen until unmerged).
+        let id = current.id;
         let kind = if change == ChangeKind::Corrected { AuditKind::Correct } else { AuditKind::Update };
         let personal = Personal { reason, ..Personal::default() };
         let tx = self.authorise(tx, principal, Action::Update, &current, kind, personal).await?;
@@ -277,6 +282,7 @@ impl Store {
         let version = current.version + 1;
         write_version(&mut tx, id, version, change, &principal.user, reason, &body, None).await?;
         crate::search::index_names(&mut tx, &[(id, &body)], true).await?;
+        crate::merge::reindex_names_if_primary(&mut tx, id).await?;
         crate::terms::index_terms(&mut tx, &[(id, &body)], true).await?;
         tx.commit().await?;
         Ok(version)
@@ -291,9 +297,10 @@ impl Store {
         expected_version: u32,
     ) -> Result<u32, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(current) = load(&mut tx, id).await? else {
+        let Some(current) = load_resolved(&mut tx, id).await? else {
             return self.deny_missing(tx, principal, id).await;
         };
+        let id = current.id;
         let mut tx = self.authorise(tx, principal, Action::Update, &current, AuditKind::Submit, Personal::default()).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict);
@@ -429,13 +436,18 @@ async fn insert_entities(
             })
             .collect();
         if !links.is_empty() {
+            // A link naming a merged duplicate joins its primary; the body keeps the id it named,
+            // so that an unmerge moves the link back (see `merge`).
+            let ends: Vec<EntityId> = links.iter().flat_map(|(_, l)| [l.from(), l.to()]).collect();
+            let aliases = crate::merge::resolve_many(conn, &ends).await?;
+            let resolved = |id: EntityId| aliases.get(&id).copied().unwrap_or(id);
             let mut link_q =
                 sqlx::query(multi_row(Placeholders::of(conn), "INSERT INTO link (id, from_id, to_id, kind)", links.len(), 4));
             for (id, link) in links {
                 link_q = link_q
                     .bind(id.as_bytes().to_vec())
-                    .bind(link.from().as_bytes().to_vec())
-                    .bind(link.to().as_bytes().to_vec())
+                    .bind(resolved(link.from()).as_bytes().to_vec())
+                    .bind(resolved(link.to()).as_bytes().to_vec())
                     .bind(link.kind().to_string().to_owned());
             }
             link_q.execute(&mut *conn).await?;
@@ -484,9 +496,11 @@ async fn write_version(
         return Err(StoreError::Conflict);
     }
     if let EntityBody::Link(link) = body {
+        let aliases = crate::merge::resolve_many(conn, &[link.from(), link.to()]).await?;
+        let resolved = |id: EntityId| aliases.get(&id).copied().unwrap_or(id);
         sqlx::query("UPDATE link SET from_id = $1, to_id = $2, kind = $3 WHERE id = $4")
-            .bind(link.from().as_bytes().to_vec())
-            .bind(link.to().as_bytes().to_vec())
+            .bind(resolved(link.from()).as_bytes().to_vec())
+            .bind(resolved(link.to()).as_bytes().to_vec())
             .bind(link.kind().to_string().to_owned())
             .bind(id.as_bytes().to_vec())
             .execute(&mut *conn)
@@ -497,16 +511,47 @@ async fn write_version(
 
 /// Loads the current state of an entity (no authorisation: callers authorise before returning it).
 pub(crate) async fn load(conn: &mut AnyConnection, id: EntityId) -> Result<Option<EntityRecord>, StoreError> {
+    Ok(load_with_alias(conn, id).await?.map(|(record, _)| record))
+}
+
+/// As [`load`], with the record it has been merged into, if any.
+pub(crate) async fn load_with_alias(
+    conn: &mut AnyConnection,
+    id: EntityId,
+) -> Result<Option<(EntityRecord, Option<EntityId>)>, StoreError> {
     let row = sqlx::query(
         "SELECT e.kind, e.current_version, e.classification, e.sensitive, e.owning_unit, e.acl, \
-         e.submitted_at, e.created_at, e.updated_at, v.body FROM entity e \
+         e.submitted_at, e.created_at, e.updated_at, e.merged_into, v.body FROM entity e \
          JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
          WHERE e.id = $1",
     )
     .bind(id.as_bytes().to_vec())
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|row| record_from_row(id, &row)).transpose()
+    let Some(row) = row else { return Ok(None) };
+    let merged_into = row
+        .try_get::<Option<Vec<u8>>, _>("merged_into")?
+        .map(|bytes| <[u8; 16]>::try_from(bytes).map(EntityId::from_bytes).map_err(|_| corrupt("merge alias")))
+        .transpose()?;
+    Ok(Some((record_from_row(id, &row)?, merged_into)))
+}
+
+/// As [`load`], but an id merged into another record resolves to that record (following a chain
+/// of merges), with `resolved_from` naming the id asked for. Costs nothing extra unless the id is
+/// a merged duplicate.
+pub(crate) async fn load_resolved(conn: &mut AnyConnection, id: EntityId) -> Result<Option<EntityRecord>, StoreError> {
+    let mut current = id;
+    for _ in 0..=crate::merge::MAX_CHAIN {
+        let Some((mut record, merged_into)) = load_with_alias(conn, current).await? else { return Ok(None) };
+        match merged_into {
+            Some(primary) => current = primary,
+            None => {
+                record.resolved_from = (current != id).then_some(id);
+                return Ok(Some(record));
+            }
+        }
+    }
+    Err(corrupt("merge chain"))
 }
 
 fn record_from_row(id: EntityId, row: &AnyRow) -> Result<EntityRecord, StoreError> {
@@ -522,6 +567,7 @@ fn record_from_row(id: EntityId, row: &AnyRow) -> Result<EntityRecord, StoreErro
         created_at: from_micros(row.try_get("created_at")?),
         updated_at: from_micros(row.try_get("updated_at")?),
         body: serde_json::from_str(&body).map_err(|_| corrupt("record body"))?,
+        resolved_from: None,
     })
 }
 

@@ -28,8 +28,8 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms");
-const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms");
+const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge");
+const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge");
 
 /// The migrations of a backend, in order.
 pub fn migrations(backend: Backend) -> &'static [Migration] {

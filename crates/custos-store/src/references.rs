@@ -48,7 +48,14 @@ impl Store {
         let mut missing: Vec<EntityId> = wanted.iter().map(|(_, id, _)| *id).filter(|id| !batch.contains_key(id)).collect();
         missing.sort();
         missing.dedup();
-        for chunk in missing.chunks(500) {
+        // A reference to a merged duplicate is a reference to its primary: that is the record
+        // checked (and the link table will join), while the body keeps the id it named.
+        let aliases = crate::merge::resolve_many(tx, &missing).await?;
+        let mut targets: Vec<EntityId> = missing.iter().map(|id| aliases.get(id).copied().unwrap_or(*id)).collect();
+        targets.sort();
+        targets.dedup();
+        let mut found: HashMap<EntityId, (EntityKind, SecurityMarking)> = HashMap::new();
+        for chunk in targets.chunks(500) {
             let head = "SELECT id, kind, classification, sensitive, owning_unit, acl FROM entity WHERE id IN";
             let mut q = sqlx::query(in_list(Placeholders::of(tx), head, chunk.len()));
             for id in chunk {
@@ -57,7 +64,12 @@ impl Store {
             for row in q.fetch_all(&mut **tx).await? {
                 let id: Vec<u8> = row.try_get("id")?;
                 let Ok(id) = <[u8; 16]>::try_from(id) else { continue };
-                stored.insert(EntityId::from_bytes(id), kind_and_marking(&row)?);
+                found.insert(EntityId::from_bytes(id), kind_and_marking(&row)?);
+            }
+        }
+        for id in &missing {
+            if let Some(target) = found.get(aliases.get(id).unwrap_or(id)) {
+                stored.insert(*id, target.clone());
             }
         }
         // Readability first: a denial must not depend on, or reveal, what kind a record is.

@@ -75,7 +75,8 @@ impl Store {
         // Loaded in one read-only snapshot, then audited through the group commit like a read:
         // a record page must not hold the write lock while it walks the links.
         let mut tx = self.begin_snapshot().await?;
-        let Some(record) = load(&mut tx, id).await? else {
+        // A merged duplicate's id shows its primary's links, as reading it shows the primary.
+        let Some(record) = crate::entities::load_resolved(&mut tx, id).await? else {
             tx.commit().await?;
             let objects = vec![ObjectRef { kind: "unknown".into(), id: id.to_string() }];
             let event = audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found());
@@ -90,7 +91,7 @@ impl Store {
             return Err(StoreError::Denied);
         }
         let mut policies = decision.policies.clone();
-        let related = self.readable_links(&mut tx, principal, id, &mut policies).await?;
+        let related = self.readable_links(&mut tx, principal, record.id, &mut policies).await?;
         tx.commit().await?;
         let mut objects = vec![object_ref(record.kind, record.id)];
         let mut listed: HashSet<EntityId> = HashSet::from([record.id]);

@@ -168,6 +168,22 @@ fn describe(op: Op) -> Doc {
             ok: (200, Some("Related")),
             ..doc("relatedEntities", "The links from or to an entity, with the entities at their other ends", "entities")
         },
+        Op::MergePeople => Doc {
+            request: Some("MergeRequest"),
+            ok: (200, Some("Merged")),
+            problems: &[Conflict, Refused],
+            ..doc(
+                "mergePeople",
+                "Merge a duplicate person into this one (the duplicate's id then resolves to it)",
+                "entities",
+            )
+        },
+        Op::Unmerge => Doc {
+            request: Some("UnmergeRequest"),
+            ok: (200, Some("Unmerged")),
+            problems: &[Conflict, Refused],
+            ..doc("unmerge", "Undo a merge exactly, including links made to the duplicate since", "entities")
+        },
         Op::SearchPeople => Doc {
             ok: (200, Some("SearchResult")),
             problems: &[Refused],

@@ -7,7 +7,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft};
 
-use crate::{AppState, audit_log, entities, health, openapi, related, search, session, tokens};
+use crate::{AppState, audit_log, entities, health, merge, openapi, related, search, session, tokens};
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,8 @@ pub enum Op {
     ChangeEntity,
     SubmitEntity,
     RelatedEntities,
+    MergePeople,
+    Unmerge,
     SearchPeople,
     SearchRecords,
     RecentWork,
@@ -111,6 +113,8 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Put, "/api/v1/entities/{id}", Op::ChangeEntity),
     route(Verb::Post, "/api/v1/entities/{id}/submit", Op::SubmitEntity),
     route(Verb::Get, "/api/v1/entities/{id}/related", Op::RelatedEntities),
+    route(Verb::Post, "/api/v1/people/{id}/merge", Op::MergePeople),
+    route(Verb::Post, "/api/v1/merges/{merge_id}/unmerge", Op::Unmerge),
     route(Verb::Get, "/api/v1/people/search", Op::SearchPeople),
     route(Verb::Get, "/api/v1/search", Op::SearchRecords),
     route(Verb::Get, "/api/v1/me/recent", Op::RecentWork),
@@ -162,6 +166,8 @@ impl Op {
             Self::ChangeEntity => on(filter, entities::change),
             Self::SubmitEntity => on(filter, entities::submit),
             Self::RelatedEntities => on(filter, related::related),
+            Self::MergePeople => on(filter, merge::merge),
+            Self::Unmerge => on(filter, merge::unmerge),
             Self::SearchPeople => on(filter, search::people),
             Self::SearchRecords => on(filter, search::records),
             Self::RecentWork => on(filter, related::recent),

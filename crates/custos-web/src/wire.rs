@@ -104,6 +104,7 @@ pub fn entity_json(record: &EntityRecord) -> Result<Value, Problem> {
         "updated_at": record.updated_at,
         "marking": record.marking,
         "record": body_json(&record.body)?,
+        "resolved_from": record.resolved_from.map(|id| id.to_string()),
     }))
 }
 

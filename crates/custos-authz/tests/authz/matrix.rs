@@ -43,7 +43,7 @@ const MATRIX: [(Role, [Grant; 10]); 10] = [
     (Role::IntelligenceAnalyst,      [F,     F,   U,     U,     U,    N,     N,       N,    N,    N]),
     (Role::CasePreparer,             [F,     F,   U,     U,     N,    N,     N,       N,    N,    N]),
     (Role::InformationRightsOfficer, [F,     F,   N,     N,     N,    F,     F,       N,    N,    N]),
-    (Role::RecordsManager,           [F,     F,   N,     N,     N,    N,     N,       F,    N,    N]),
+    (Role::RecordsManager,           [F,     F,   N,     N,     F,    N,     N,       F,    N,    N]),
     (Role::DataProtectionOfficer,    [F,     F,   N,     N,     N,    F,     N,       N,    N,    N]),
     (Role::Auditor,                  [N,     N,   N,     N,     N,    N,     N,       N,    N,    F]),
     (Role::Administrator,            [N,     N,   N,     N,     N,    N,     N,       N,    F,    N]),

@@ -76,6 +76,10 @@ pub fn all() -> Value {
             "updated_at": { "type": "string", "format": "date-time" },
             "marking": schema_ref("Marking"),
             "record": { "type": "object", "description": "The record's content, shaped like its draft" },
+            "resolved_from": {
+                "type": ["string", "null"], "format": "uuid",
+                "description": "The id asked for, when it named a duplicate merged into this record (id); otherwise null",
+            },
         })),
         "Version": object(&["version", "change", "author", "at", "record"], json!({
             "version": { "type": "integer" },
@@ -159,8 +163,36 @@ pub fn all() -> Value {
         for kind in ["Person", "Object", "Location", "Event", "Link"] {
             map.insert(format!("Create{kind}"), create(&format!("{kind}Draft")));
         }
+        // Apart from the one literal above, whose size is at `json!`'s recursion limit.
+        if let Value::Object(merges) = merges() {
+            map.extend(merges);
+        }
     }
     schemas
+}
+
+/// The request and response bodies of merging and unmerging.
+fn merges() -> Value {
+    json!({
+        "MergeRequest": object(&["duplicate", "reason"], json!({
+            "duplicate": { "type": "string", "format": "uuid", "description": "The person merged into the one in the path" },
+            "reason": { "type": "string", "minLength": 3, "description": "Why they are the same person (kept, erasably, in the audit log)" },
+            "force_conflicting_identifiers": {
+                "type": "boolean", "default": false,
+                "description": "Merge although a PNC ID, CRO or NI number differs (a person's explicit decision, audited)",
+            },
+        })),
+        "Merged": object(&["merge_id", "primary", "duplicate"], json!({
+            "merge_id": { "type": "string", "format": "uuid" },
+            "primary": { "type": "string", "format": "uuid" },
+            "duplicate": { "type": "string", "format": "uuid" },
+        })),
+        "UnmergeRequest": object(&["reason"], json!({ "reason": { "type": "string", "minLength": 3 } })),
+        "Unmerged": object(&["merge_id", "unmerged"], json!({
+            "merge_id": { "type": "string", "format": "uuid" },
+            "unmerged": { "type": "boolean" },
+        })),
+    })
 }
 
 /// An object schema that, like the input types, refuses unknown fields.

@@ -63,6 +63,9 @@ pub async fn page_handler(
     let related = state.store.related(&officer.principal, id, &why).await?;
     let heading = title(&record.body);
     let body = html! {
+        @if let Some(asked) = record.resolved_from {
+            p.ok role="status" { "Record " (asked) " was merged into this one; this is the record it now resolves to." }
+        }
         @if let EntityBody::Person(person) = &record.body { (person_sections(person)) }
         @else { (fields_list(&record.body)) }
         @if !related.is_empty() {

@@ -1,0 +1,292 @@
+//! Blocking keys: which pairs are worth scoring at all. Two records are candidates when they share
+//! at least one (rule, key); the store keeps a `(rule, key)` table and looks candidates up by it.
+//!
+//! Blocking (Newcombe et al. 1959; Fellegi & Sunter 1969 §4; Christen 2012, "A survey of indexing
+//! techniques for scalable record linkage") decides both speed and recall, and a union of
+//! several independent rules is how Splink recommends keeping recall high ("blocking rules for
+//! prediction": a pair is compared if *any* rule admits it). Each rule below is chosen so that a
+//! single kind of error on one field is caught by another rule that does not use that field.
+//!
+//! | rule | key | catches, despite |
+//! |---|---|---|
+//! | `SurnamePhoneticYear` | surname Double Metaphone (both codes) + birth year | surname typos and transliterations, forename changes (nicknames) |
+//! | `ForenameDob` | forename variant group (or Double Metaphone) + full date of birth | surname changes (marriage, deed poll), surname typos |
+//! | `DobDistrict` | date of birth + postcode district | any name problem at all, for people at the same address area |
+//! | `Identifier` | identifier kind + value | everything else wrong, when an identifier is shared |
+//! | `SurnamePrefixInitialDayMonth` | first 3 letters of surname + forename initial + {day, month} as an unordered pair | year errors, day–month swaps |
+//! | `NamePairYear` | the two phonetic codes of forename and surname, sorted + birth year | forename and surname swapped |
+//! | `NameDistrict` | surname Double Metaphone + forename initial + postcode district | missing or wrong date of birth |
+//!
+//! Keys of common values ("SM0|1980") make large blocks; the store should cap the block size it
+//! scores and report what it skipped, because recall must be measured, not assumed.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::record::{Prepared, Token};
+
+/// A blocking rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    SurnamePhoneticYear,
+    ForenameDob,
+    DobDistrict,
+    Identifier,
+    SurnamePrefixInitialDayMonth,
+    NamePairYear,
+    NameDistrict,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 7] = [
+        Rule::SurnamePhoneticYear,
+        Rule::ForenameDob,
+        Rule::DobDistrict,
+        Rule::Identifier,
+        Rule::SurnamePrefixInitialDayMonth,
+        Rule::NamePairYear,
+        Rule::NameDistrict,
+    ];
+
+    /// A stable name to store in the database.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::SurnamePhoneticYear => "surname_phonetic_year",
+            Rule::ForenameDob => "forename_dob",
+            Rule::DobDistrict => "dob_district",
+            Rule::Identifier => "identifier",
+            Rule::SurnamePrefixInitialDayMonth => "surname_prefix_initial_day_month",
+            Rule::NamePairYear => "name_pair_year",
+            Rule::NameDistrict => "name_district",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The Double Metaphone codes of a token (one or two, non-empty).
+fn codes(t: &Token) -> impl Iterator<Item = &str> {
+    let p = t.phonetic.metaphone.as_str();
+    let a = t.phonetic.metaphone_alt.as_str();
+    [Some(p), (a != p).then_some(a)]
+        .into_iter()
+        .flatten()
+        .filter(|c| !c.is_empty())
+}
+
+/// A forename's key: its variant group id when it has one (so Bill and William share a key),
+/// else its primary Double Metaphone code.
+fn forename_key(t: &Token) -> String {
+    match t.groups.first() {
+        Some(g) => format!("g{g}"),
+        None => t.phonetic.metaphone.clone(),
+    }
+}
+
+/// Every blocking key of a record, sorted and without duplicates.
+pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
+    let mut keys: Vec<(Rule, String)> = Vec::new();
+    let mut years: Vec<i16> = r.dates_of_birth.iter().map(|d| d.year).collect();
+    years.dedup();
+    let districts: Vec<&str> = r
+        .postcodes
+        .iter()
+        .map(|p| {
+            if p.district.is_empty() {
+                p.full.as_str()
+            } else {
+                p.district.as_str()
+            }
+        })
+        .filter(|d| !d.is_empty())
+        .collect();
+    for name in &r.names {
+        let surnames: Vec<&Token> = name.surname.iter().chain(&name.surname_parts).collect();
+        // Only full forenames key the forename rules: an initial would make huge blocks.
+        let forenames: Vec<&Token> = name
+            .forenames
+            .iter()
+            .filter(|t| t.chars.len() > 1)
+            .collect();
+        let initial = name.forenames.first().and_then(Token::initial);
+        for s in &surnames {
+            for code in codes(s) {
+                for y in &years {
+                    keys.push((Rule::SurnamePhoneticYear, format!("{code}|{y}")));
+                }
+                if let Some(i) = initial {
+                    for d in &districts {
+                        keys.push((Rule::NameDistrict, format!("{code}|{i}|{d}")));
+                    }
+                }
+            }
+            if let Some(i) = initial {
+                let prefix: String = s.chars.iter().take(3).collect();
+                for d in &r.dates_of_birth {
+                    let (lo, hi) = (d.day.min(d.month), d.day.max(d.month));
+                    keys.push((
+                        Rule::SurnamePrefixInitialDayMonth,
+                        format!("{prefix}|{i}|{lo:02}{hi:02}"),
+                    ));
+                }
+            }
+        }
+        for f in &forenames {
+            let fk = forename_key(f);
+            for d in &r.dates_of_birth {
+                keys.push((Rule::ForenameDob, format!("{fk}|{}", d.iso())));
+            }
+            // Forename and surname codes as an unordered pair: survives a swap of the two.
+            if let Some(s) = name.surname.as_ref() {
+                let (a, b) = (f.phonetic.metaphone.as_str(), s.phonetic.metaphone.as_str());
+                if !a.is_empty() && !b.is_empty() {
+                    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                    for y in &years {
+                        keys.push((Rule::NamePairYear, format!("{lo}|{hi}|{y}")));
+                    }
+                }
+            }
+        }
+    }
+    for d in &r.dates_of_birth {
+        for district in &districts {
+            keys.push((Rule::DobDistrict, format!("{}|{district}", d.iso())));
+        }
+    }
+    for (kind, value) in &r.identifiers {
+        keys.push((Rule::Identifier, format!("{kind}|{value}")));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Whether two records share a blocking key (for measuring recall).
+pub fn share_key(a: &Prepared, b: &Prepared) -> bool {
+    let kb = blocking_keys(b);
+    blocking_keys(a).iter().any(|k| kb.binary_search(k).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::MatchRecord;
+    use custos_core::person::IdentifierKind;
+
+    fn prep(f: &str, s: &str, dob: &str, pc: &str) -> Prepared {
+        Prepared::new(
+            &MatchRecord::builder()
+                .name(f, s)
+                .dob(dob)
+                .postcode(pc)
+                .build(),
+        )
+    }
+
+    #[test]
+    fn keys_for_a_full_record() {
+        let r = prep("William", "Smith", "1980-03-12", "SW1A 1AA");
+        let keys = blocking_keys(&r);
+        let has = |rule: Rule, key: &str| keys.contains(&(rule, key.to_owned()));
+        assert!(has(Rule::SurnamePhoneticYear, "SM0|1980"), "{keys:?}");
+        assert!(has(Rule::SurnamePhoneticYear, "XMT|1980"));
+        assert!(has(Rule::DobDistrict, "1980-03-12|SW1A"));
+        assert!(has(Rule::SurnamePrefixInitialDayMonth, "smi|w|0312"));
+        assert!(has(Rule::NameDistrict, "SM0|w|SW1A"));
+        assert!(
+            keys.iter()
+                .any(|(r, k)| *r == Rule::ForenameDob && k.ends_with("|1980-03-12"))
+        );
+        assert!(
+            keys.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no duplicates"
+        );
+    }
+
+    #[test]
+    fn rules_catch_their_errors() {
+        let base = prep("William", "Smith", "1980-03-12", "SW1A 1AA");
+        let cases = [
+            (
+                "nickname",
+                prep("Bill", "Smith", "1980-03-12", ""),
+                Rule::ForenameDob,
+            ),
+            (
+                "surname typo",
+                prep("Wiliam", "Smyth", "1980-03-12", ""),
+                Rule::SurnamePhoneticYear,
+            ),
+            (
+                "married",
+                prep("William", "Jones", "1980-03-12", ""),
+                Rule::ForenameDob,
+            ),
+            (
+                "day-month swap",
+                prep("W", "Smith", "1980-12-03", ""),
+                Rule::SurnamePrefixInitialDayMonth,
+            ),
+            (
+                "year wrong",
+                prep("Will", "Smithe", "1981-03-12", ""),
+                Rule::SurnamePrefixInitialDayMonth,
+            ),
+            (
+                "swapped names",
+                prep("Smith", "William", "1980-03-12", ""),
+                Rule::NamePairYear,
+            ),
+            (
+                "no dob",
+                prep("William", "Smith", "", "SW1A 2AA"),
+                Rule::NameDistrict,
+            ),
+            (
+                "new name, same area",
+                prep("Ahmed", "Khan", "1980-03-12", "SW1A 9ZZ"),
+                Rule::DobDistrict,
+            ),
+        ];
+        let kb = blocking_keys(&base);
+        for (what, other, rule) in cases {
+            let shared: Vec<_> = blocking_keys(&other)
+                .into_iter()
+                .filter(|k| kb.contains(k))
+                .collect();
+            assert!(
+                shared.iter().any(|(r, _)| *r == rule),
+                "{what}: shared {shared:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn identifiers_and_empty_records() {
+        let a = Prepared::new(
+            &MatchRecord::builder()
+                .name("A", "B")
+                .identifier(IdentifierKind::NiNumber, "AB123456C")
+                .build(),
+        );
+        let b = Prepared::new(
+            &MatchRecord::builder()
+                .name("Z", "Y")
+                .identifier(IdentifierKind::NiNumber, "ab 12 34 56 c")
+                .build(),
+        );
+        assert!(share_key(&a, &b));
+        assert!(blocking_keys(&Prepared::new(&MatchRecord::default())).is_empty());
+        let unrelated = prep("Mary", "Jones", "1970-01-01", "M1 1AE");
+        assert!(!share_key(
+            &prep("William", "Smith", "1980-03-12", "SW1A 1AA"),
+            &unrelated
+        ));
+    }
+}

@@ -1,0 +1,552 @@
+//! Comparison vectors: for a pair of prepared records, one agreement *level* per field (or null
+//! when either side lacks the field), as in Fellegi & Sunter (1969, "A Theory for Record
+//! Linkage", JASA 64:1183) where each field's agreement pattern γ is scored by m/u ratios.
+//! Levels within a field are tested in order and the first that holds wins, as in Splink's
+//! "comparison levels" (its documentation, "Comparisons and comparison levels").
+//!
+//! Names are compared across *all* of each person's names (primary, aliases, previous, maiden)
+//! and the best-scoring pair of names is kept. Forenames and surnames use Jaro–Winkler bands
+//! (0.92, 0.80: the bands Splink's name comparison uses, after Winkler 1990), the variant table
+//! and phonetic keys; a name whose forename and surname appear the other way round on the other
+//! record gets the `Swapped` level on both fields. The `Household` field is an interaction term
+//! (Winkler 1993, "Improved decision rules in the Fellegi-Sunter model of record linkage";
+//! Thibaudeau 1993, log-linear models with interactions): relatives who live together break the
+//! conditional-independence assumption, so the patterns "same surname and date of birth but a
+//! different forename" (twins, siblings) and "same name but a different date of birth or
+//! generation suffix" (father and son) get their own level.
+//!
+//! Nothing here allocates: every normalised form is precomputed in [`Prepared`].
+
+use custos_core::person::IdentifierKind;
+use serde::{Deserialize, Serialize};
+
+use crate::record::{BirthDate, Prepared, PreparedName, Token};
+use crate::similarity::jaro_winkler;
+use crate::variants::share_group;
+
+macro_rules! levels {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $label:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl $name {
+            /// Every level, strongest agreement first (the order in which they are tested).
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            /// Stable level names (used in models and explanations).
+            pub const NAMES: &'static [&'static str] = &[$($label),+];
+
+            /// The position of this level in [`Self::ALL`].
+            pub fn index(self) -> usize {
+                self as usize
+            }
+
+            /// The stable name of this level.
+            pub fn name(self) -> &'static str {
+                Self::NAMES[self as usize]
+            }
+        }
+    };
+}
+
+levels! {
+    /// Agreement of a forename or a surname.
+    NameLevel {
+        Exact = "exact",
+        /// Equivalent in the variant table (nickname or transliteration).
+        Variant = "variant",
+        /// Jaro–Winkler ≥ 0.92.
+        JaroWinklerHigh = "jaro_winkler_0_92",
+        /// Any shared Double Metaphone code, or the same NYSIIS code.
+        Phonetic = "phonetic",
+        /// Jaro–Winkler ≥ 0.80.
+        JaroWinklerMid = "jaro_winkler_0_80",
+        /// One side is only an initial, and it agrees.
+        Initial = "initial",
+        /// Forename and surname agree the other way round.
+        Swapped = "swapped",
+        Different = "different",
+    }
+}
+
+levels! {
+    /// Agreement of dates of birth.
+    DobLevel {
+        Exact = "exact",
+        /// Day and month swapped (12/03 against 03/12), year the same.
+        DayMonthSwapped = "day_month_swapped",
+        /// Day and month the same, year one apart.
+        YearOffByOne = "year_off_by_one",
+        /// One digit of YYYYMMDD different.
+        OneDigit = "one_digit",
+        Different = "different",
+    }
+}
+
+levels! {
+    /// Agreement of postcodes (any of each side's).
+    PostcodeLevel {
+        Full = "full",
+        /// Same sector (`SW1A 1`).
+        Sector = "sector",
+        /// Same district (`SW1A`).
+        District = "district",
+        Different = "different",
+    }
+}
+
+levels! {
+    /// Agreement of recorded gender.
+    GenderLevel {
+        Same = "same",
+        Different = "different",
+    }
+}
+
+levels! {
+    /// Agreement of person identifiers (PNC ID, NI number, CRO number, passport, driving licence).
+    IdentifierLevel {
+        /// At least one identifier of the same kind and value.
+        Shared = "shared",
+        /// Both carry a PNC ID or an NI number, and the values differ.
+        Conflict = "conflict",
+        /// Both carry an identifier of some kind, with no value in common.
+        Different = "different",
+    }
+}
+
+levels! {
+    /// Agreement of contact details (phone, e-mail), which household members often share, so
+    /// they are kept apart from the identifiers that belong to one person only.
+    ContactLevel {
+        Shared = "shared",
+        Different = "different",
+    }
+}
+
+levels! {
+    /// The household interaction term (see the module documentation).
+    HouseholdLevel {
+        /// Same surname and date of birth, clearly different forename: twins or siblings.
+        SiblingPattern = "sibling_pattern",
+        /// Same forename and surname, different date of birth or a different generation suffix
+        /// (Jr/Snr): a parent and child sharing a name.
+        NamesakePattern = "namesake_pattern",
+        Neither = "neither",
+    }
+}
+
+/// The fields compared, in vector order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Forename,
+    Surname,
+    DateOfBirth,
+    Postcode,
+    Gender,
+    Identifier,
+    Contact,
+    Household,
+}
+
+impl Field {
+    pub const ALL: [Field; 8] = [
+        Field::Forename,
+        Field::Surname,
+        Field::DateOfBirth,
+        Field::Postcode,
+        Field::Gender,
+        Field::Identifier,
+        Field::Contact,
+        Field::Household,
+    ];
+
+    /// The level names of this field, strongest first.
+    pub fn level_names(self) -> &'static [&'static str] {
+        match self {
+            Field::Forename | Field::Surname => NameLevel::NAMES,
+            Field::DateOfBirth => DobLevel::NAMES,
+            Field::Postcode => PostcodeLevel::NAMES,
+            Field::Gender => GenderLevel::NAMES,
+            Field::Identifier => IdentifierLevel::NAMES,
+            Field::Contact => ContactLevel::NAMES,
+            Field::Household => HouseholdLevel::NAMES,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Forename => "forename",
+            Field::Surname => "surname",
+            Field::DateOfBirth => "date_of_birth",
+            Field::Postcode => "postcode",
+            Field::Gender => "gender",
+            Field::Identifier => "identifier",
+            Field::Contact => "contact",
+            Field::Household => "household",
+        }
+    }
+}
+
+/// Number of compared fields.
+pub const FIELD_COUNT: usize = Field::ALL.len();
+
+/// The comparison vector γ of one record pair; `None` is the null level (a side lacks the field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ComparisonVector {
+    pub forename: Option<NameLevel>,
+    pub surname: Option<NameLevel>,
+    pub date_of_birth: Option<DobLevel>,
+    pub postcode: Option<PostcodeLevel>,
+    pub gender: Option<GenderLevel>,
+    pub identifier: Option<IdentifierLevel>,
+    pub contact: Option<ContactLevel>,
+    pub household: Option<HouseholdLevel>,
+}
+
+impl ComparisonVector {
+    /// The level index of each field in [`Field::ALL`] order (`None` = null).
+    pub fn levels(&self) -> [Option<usize>; FIELD_COUNT] {
+        [
+            self.forename.map(NameLevel::index),
+            self.surname.map(NameLevel::index),
+            self.date_of_birth.map(DobLevel::index),
+            self.postcode.map(PostcodeLevel::index),
+            self.gender.map(GenderLevel::index),
+            self.identifier.map(IdentifierLevel::index),
+            self.contact.map(ContactLevel::index),
+            self.household.map(HouseholdLevel::index),
+        ]
+    }
+}
+
+/// A comparison vector with the values that agreed exactly, for term-frequency adjustment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Comparison<'a> {
+    pub vector: ComparisonVector,
+    /// The forename that agreed exactly, when the forename level is `Exact`.
+    pub forename_value: Option<&'a str>,
+    /// The surname (or surname part) that agreed exactly, when the surname level is `Exact`.
+    pub surname_value: Option<&'a str>,
+}
+
+/// Compares two prepared records.
+pub fn compare<'a>(a: &'a Prepared, b: &Prepared) -> Comparison<'a> {
+    let names = compare_names(a, b);
+    let date_of_birth = compare_dobs(&a.dates_of_birth, &b.dates_of_birth);
+    let postcode = compare_postcodes(a, b);
+    let gender = match (a.gender, b.gender) {
+        (Some(x), Some(y)) if x == y => Some(GenderLevel::Same),
+        (Some(_), Some(_)) => Some(GenderLevel::Different),
+        _ => None,
+    };
+    let (identifier, contact) = compare_identifiers(a, b);
+    let household = household(&names, date_of_birth, gender);
+    Comparison {
+        vector: ComparisonVector {
+            forename: names.forename,
+            surname: names.surname,
+            date_of_birth,
+            postcode,
+            gender,
+            identifier,
+            contact,
+            household,
+        },
+        forename_value: names.forename_value,
+        surname_value: names.surname_value,
+    }
+}
+
+/// The household interaction: only defined when both names and dates of birth are present.
+/// Siblings: same surname and date of birth, and either a clearly different forename or a
+/// loosely similar one with a different gender (Oliver and Olivia).
+fn household(
+    names: &NamesResult<'_>,
+    dob: Option<DobLevel>,
+    gender: Option<GenderLevel>,
+) -> Option<HouseholdLevel> {
+    let (f, s, d) = (names.forename?, names.surname?, dob?);
+    let surname_agrees = matches!(
+        s,
+        NameLevel::Exact | NameLevel::Variant | NameLevel::JaroWinklerHigh
+    );
+    let forename_agrees = matches!(f, NameLevel::Exact | NameLevel::Variant);
+    let forename_differs = f == NameLevel::Different
+        || (matches!(f, NameLevel::Phonetic | NameLevel::JaroWinklerMid)
+            && gender == Some(GenderLevel::Different));
+    Some(
+        if surname_agrees && forename_differs && d == DobLevel::Exact {
+            HouseholdLevel::SiblingPattern
+        } else if surname_agrees
+            && forename_agrees
+            && (d == DobLevel::Different || names.generation_conflict)
+        {
+            HouseholdLevel::NamesakePattern
+        } else {
+            HouseholdLevel::Neither
+        },
+    )
+}
+
+/// Strength used to pick the best pair of names; roughly the default weights in bits.
+fn strength(level: Option<NameLevel>) -> i32 {
+    match level {
+        Some(NameLevel::Exact) => 10,
+        Some(NameLevel::Variant) => 8,
+        Some(NameLevel::JaroWinklerHigh) => 7,
+        Some(NameLevel::Swapped) => 6,
+        Some(NameLevel::Phonetic) => 5,
+        Some(NameLevel::JaroWinklerMid) => 2,
+        Some(NameLevel::Initial) => 2,
+        None => 1,
+        Some(NameLevel::Different) => -5,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct NamesResult<'a> {
+    forename: Option<NameLevel>,
+    surname: Option<NameLevel>,
+    forename_value: Option<&'a str>,
+    surname_value: Option<&'a str>,
+    generation_conflict: bool,
+}
+
+/// The level of two tokens (never `Swapped`).
+pub fn token_level(a: &Token, b: &Token) -> NameLevel {
+    let initial_only = a.chars.len() == 1 || b.chars.len() == 1;
+    if initial_only {
+        return if a.initial() == b.initial() {
+            NameLevel::Initial
+        } else {
+            NameLevel::Different
+        };
+    }
+    if a.text == b.text {
+        return NameLevel::Exact;
+    }
+    if share_group(a.groups, b.groups) {
+        return NameLevel::Variant;
+    }
+    // Equal once OCR look-alikes are merged (SM1TH read as "smlth" against "smith"): a typo.
+    if a.ocr == b.ocr {
+        return NameLevel::JaroWinklerHigh;
+    }
+    let jw = jaro_winkler(&a.chars, &b.chars);
+    if jw >= 0.92 {
+        NameLevel::JaroWinklerHigh
+    } else if a.phonetic.sounds_like(&b.phonetic) {
+        NameLevel::Phonetic
+    } else if jw >= 0.80 {
+        NameLevel::JaroWinklerMid
+    } else {
+        NameLevel::Different
+    }
+}
+
+/// Best level over two lists of tokens, with the token of `a` that agreed.
+fn best<'a, 'b>(
+    a: impl Iterator<Item = &'a Token>,
+    b: impl Iterator<Item = &'b Token> + Clone,
+) -> (Option<NameLevel>, Option<&'a str>) {
+    let mut out: (Option<NameLevel>, Option<&'a str>) = (None, None);
+    for x in a {
+        for y in b.clone() {
+            let level = token_level(x, y);
+            if out.0.is_none_or(|o| level < o) {
+                out = (Some(level), Some(x.text.as_str()));
+            }
+        }
+    }
+    out
+}
+
+fn surname_tokens(n: &PreparedName) -> impl Iterator<Item = &Token> + Clone {
+    n.surname.iter().chain(n.surname_parts.iter())
+}
+
+fn compare_name_pair<'a>(a: &'a PreparedName, b: &PreparedName) -> NamesResult<'a> {
+    let (forename, forename_value) = best(a.forenames.iter(), b.forenames.iter());
+    let (surname, surname_value) = best(surname_tokens(a), surname_tokens(b));
+    let mut result = NamesResult {
+        forename,
+        surname,
+        forename_value: forename_value.filter(|_| forename == Some(NameLevel::Exact)),
+        surname_value: surname_value.filter(|_| surname == Some(NameLevel::Exact)),
+        generation_conflict: matches!((&a.generation, &b.generation), (Some(x), Some(y)) if generation_rank(x) != generation_rank(y)),
+    };
+    // Swapped: a's forenames against b's surname and a's surname against b's forenames.
+    let direct = strength(forename) + strength(surname);
+    let strong = |l: Option<NameLevel>| {
+        matches!(
+            l,
+            Some(NameLevel::Exact | NameLevel::Variant | NameLevel::JaroWinklerHigh)
+        )
+    };
+    if !(strong(forename) && strong(surname)) {
+        let (cross_f, _) = best(a.forenames.iter(), surname_tokens(b));
+        let (cross_s, _) = best(surname_tokens(a), b.forenames.iter());
+        if strong(cross_f) && strong(cross_s) && 2 * strength(Some(NameLevel::Swapped)) > direct {
+            result.forename = Some(NameLevel::Swapped);
+            result.surname = Some(NameLevel::Swapped);
+            result.forename_value = None;
+            result.surname_value = None;
+        }
+    }
+    result
+}
+
+/// Jr/junior/ii are the younger generation; Snr/senior the older; others compare as written.
+fn generation_rank(s: &str) -> &str {
+    match s {
+        "jr" | "jnr" | "junior" => "junior",
+        "sr" | "snr" | "senior" => "senior",
+        other => other,
+    }
+}
+
+fn compare_names<'a>(a: &'a Prepared, b: &Prepared) -> NamesResult<'a> {
+    let mut best_result = NamesResult {
+        forename: None,
+        surname: None,
+        forename_value: None,
+        surname_value: None,
+        generation_conflict: false,
+    };
+    // Ties are broken on the levels themselves (surname first) so that the choice, and hence the
+    // vector, is the same whichever record comes first.
+    let mut best_strength = (i32::MIN, None, None);
+    for na in &a.names {
+        for nb in &b.names {
+            let r = compare_name_pair(na, nb);
+            let s = (
+                strength(r.forename) + strength(r.surname),
+                r.surname.map(std::cmp::Reverse),
+                r.forename.map(std::cmp::Reverse),
+            );
+            if s > best_strength {
+                best_strength = s;
+                best_result = r;
+            }
+        }
+    }
+    best_result
+}
+
+/// The level of two dates of birth.
+pub fn dob_level(a: BirthDate, b: BirthDate) -> DobLevel {
+    if a == b {
+        return DobLevel::Exact;
+    }
+    if a.year == b.year && a.day == b.month && a.month == b.day {
+        return DobLevel::DayMonthSwapped;
+    }
+    if a.month == b.month && a.day == b.day && (a.year - b.year).abs() == 1 {
+        return DobLevel::YearOffByOne;
+    }
+    let differing = a
+        .digits()
+        .iter()
+        .zip(b.digits())
+        .filter(|(x, y)| **x != *y)
+        .count();
+    if differing == 1 {
+        DobLevel::OneDigit
+    } else {
+        DobLevel::Different
+    }
+}
+
+fn compare_dobs(a: &[BirthDate], b: &[BirthDate]) -> Option<DobLevel> {
+    a.iter()
+        .flat_map(|x| b.iter().map(|y| dob_level(*x, *y)))
+        .min()
+}
+
+fn compare_postcodes(a: &Prepared, b: &Prepared) -> Option<PostcodeLevel> {
+    a.postcodes
+        .iter()
+        .flat_map(|x| {
+            b.postcodes.iter().map(move |y| {
+                if x.full == y.full {
+                    PostcodeLevel::Full
+                } else if !x.sector.is_empty() && x.sector == y.sector {
+                    PostcodeLevel::Sector
+                } else if !x.district.is_empty() && x.district == y.district {
+                    PostcodeLevel::District
+                } else {
+                    PostcodeLevel::Different
+                }
+            })
+        })
+        .min()
+}
+
+/// Whether an identifier kind belongs to one person for life, so two values mean two people.
+pub fn is_unique_kind(kind: IdentifierKind) -> bool {
+    matches!(kind, IdentifierKind::PncId | IdentifierKind::NiNumber)
+}
+
+fn is_contact_kind(kind: IdentifierKind) -> bool {
+    matches!(kind, IdentifierKind::Phone | IdentifierKind::Email)
+}
+
+fn compare_identifiers(
+    a: &Prepared,
+    b: &Prepared,
+) -> (Option<IdentifierLevel>, Option<ContactLevel>) {
+    let mut id_shared = false;
+    let mut id_both_kinds = false;
+    let mut contact_shared = false;
+    let mut contact_both = false;
+    for (ka, va) in &a.identifiers {
+        for (kb, vb) in &b.identifiers {
+            if ka != kb {
+                continue;
+            }
+            if is_contact_kind(*ka) {
+                contact_both = true;
+                contact_shared |= va == vb;
+            } else {
+                id_both_kinds = true;
+                id_shared |= va == vb;
+            }
+        }
+    }
+    let conflict = [IdentifierKind::PncId, IdentifierKind::NiNumber]
+        .into_iter()
+        .any(|k| unique_conflict(a, b, k));
+    let identifier = if id_shared {
+        Some(IdentifierLevel::Shared)
+    } else if conflict {
+        Some(IdentifierLevel::Conflict)
+    } else if id_both_kinds {
+        Some(IdentifierLevel::Different)
+    } else {
+        None
+    };
+    let contact = if contact_shared {
+        Some(ContactLevel::Shared)
+    } else if contact_both {
+        Some(ContactLevel::Different)
+    } else {
+        None
+    };
+    (identifier, contact)
+}
+
+/// Both records carry `kind` and no value is shared.
+pub fn unique_conflict(a: &Prepared, b: &Prepared, kind: IdentifierKind) -> bool {
+    a.identifier(kind).next().is_some()
+        && b.identifier(kind).next().is_some()
+        && !a
+            .identifier(kind)
+            .any(|va| b.identifier(kind).any(|vb| vb == va))
+}
+
+#[cfg(test)]
+#[path = "compare_tests.rs"]
+mod tests;

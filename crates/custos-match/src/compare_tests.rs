@@ -1,0 +1,253 @@
+//! Table and property tests for `compare`.
+
+use super::*;
+use crate::record::MatchRecord;
+use custos_core::person::IdentifierKind;
+use proptest::prelude::*;
+
+fn tok(s: &str) -> Token {
+    Token::new(&crate::normalise::fold_token(s))
+}
+
+#[test]
+fn token_levels() {
+    use NameLevel::*;
+    let table = [
+        ("smith", "smith", Exact),
+        ("william", "bill", Variant),
+        ("mohammed", "muhammad", Variant),
+        ("jonathon", "jonathan", JaroWinklerHigh),
+        ("phillips", "fillips", Phonetic),
+        ("smith", "smyth", Phonetic),
+        ("martin", "marlon", JaroWinklerMid),
+        ("j", "john", Initial),
+        ("john", "j", Initial),
+        ("j", "j", Initial),
+        ("k", "john", Different),
+        ("smith", "jones", Different),
+    ];
+    for (a, b, want) in table {
+        assert_eq!(token_level(&tok(a), &tok(b)), want, "{a} vs {b}");
+    }
+}
+
+#[test]
+fn dob_levels() {
+    use DobLevel::*;
+    let d = |y, m, dd| BirthDate::new(y, m, dd).unwrap();
+    let table = [
+        (d(1980, 3, 12), d(1980, 3, 12), Exact),
+        (d(1980, 3, 12), d(1980, 12, 3), DayMonthSwapped),
+        (d(1980, 3, 12), d(1979, 3, 12), YearOffByOne),
+        (d(1980, 3, 12), d(1980, 3, 13), OneDigit),
+        (d(1980, 3, 12), d(1990, 3, 12), OneDigit),
+        (d(1980, 3, 12), d(1981, 4, 12), Different),
+        (d(1980, 3, 12), d(2001, 7, 30), Different),
+    ];
+    for (a, b, want) in table {
+        assert_eq!(dob_level(a, b), want, "{a:?} vs {b:?}");
+    }
+}
+
+fn rec(f: &str, s: &str) -> MatchRecord {
+    MatchRecord::builder().name(f, s).build()
+}
+
+/// Compares two records, returning the vector and the exact-matched surname.
+fn cmp(a: &MatchRecord, b: &MatchRecord) -> (ComparisonVector, Option<String>) {
+    let (pa, pb) = (Prepared::new(a), Prepared::new(b));
+    let c = compare(&pa, &pb);
+    (c.vector, c.surname_value.map(str::to_owned))
+}
+
+#[test]
+fn names_use_the_best_of_all_names_and_detect_swaps() {
+    let a = Prepared::new(
+        &MatchRecord::builder()
+            .name("Anna", "Smith-Jones")
+            .name("Anna", "Jones")
+            .build(),
+    );
+    let b = Prepared::new(&rec("Anna", "Jones"));
+    let c = compare(&a, &b);
+    assert_eq!(c.vector.surname, Some(NameLevel::Exact));
+    assert_eq!(c.surname_value, Some("jones"));
+    let married = Prepared::new(&rec("Anna", "Smith"));
+    assert_eq!(
+        compare(&a, &married).vector.surname,
+        Some(NameLevel::Exact),
+        "part of a double-barrelled name"
+    );
+
+    let (swapped, value) = cmp(&rec("Smith", "John"), &rec("John", "Smith"));
+    assert_eq!(swapped.forename, Some(NameLevel::Swapped));
+    assert_eq!(swapped.surname, Some(NameLevel::Swapped));
+    assert_eq!(value, None);
+
+    let (middle, _) = cmp(&rec("John Paul", "Smith"), &rec("Paul", "Smith"));
+    assert_eq!(
+        middle.forename,
+        Some(NameLevel::Exact),
+        "a middle name in use"
+    );
+
+    let (no_forename, _) = cmp(&rec("", "Smith"), &rec("John", "Smith"));
+    assert_eq!(no_forename.forename, None);
+    let (nobody, _) = cmp(&MatchRecord::default(), &rec("John", "Smith"));
+    assert_eq!(
+        nobody,
+        ComparisonVector {
+            forename: None,
+            surname: None,
+            date_of_birth: None,
+            postcode: None,
+            gender: None,
+            identifier: None,
+            contact: None,
+            household: None,
+        }
+    );
+}
+
+#[test]
+fn postcodes_gender_and_identifiers() {
+    let base = MatchRecord::builder()
+        .name("John", "Smith")
+        .gender("m")
+        .postcode("SW1A 1AA")
+        .identifier(IdentifierKind::PncId, "08/56560Z")
+        .identifier(IdentifierKind::Phone, "07700 900123")
+        .build();
+    let a = Prepared::new(&base);
+    let cases = [
+        ("SW1A 1AA", PostcodeLevel::Full),
+        ("SW1A 1ZZ", PostcodeLevel::Sector),
+        ("SW1A 2AA", PostcodeLevel::District),
+        ("M1 1AE", PostcodeLevel::Different),
+    ];
+    for (pc, want) in cases {
+        let b = Prepared::new(&MatchRecord::builder().postcode(pc).build());
+        assert_eq!(compare(&a, &b).vector.postcode, Some(want), "{pc}");
+    }
+    let other = |pnc: &str, phone: &str, gender: &str| {
+        Prepared::new(
+            &MatchRecord::builder()
+                .gender(gender)
+                .identifier(IdentifierKind::PncId, pnc)
+                .identifier(IdentifierKind::Phone, phone)
+                .build(),
+        )
+    };
+    let same = compare(&a, &other("2008/0056560Z", "07700900123", "M")).vector;
+    assert_eq!(same.identifier, Some(IdentifierLevel::Shared));
+    assert_eq!(same.contact, Some(ContactLevel::Shared));
+    assert_eq!(same.gender, Some(GenderLevel::Same));
+    let clash = compare(&a, &other("2010/0012345X", "07700900999", "F")).vector;
+    assert_eq!(clash.identifier, Some(IdentifierLevel::Conflict));
+    assert_eq!(clash.contact, Some(ContactLevel::Different));
+    assert_eq!(clash.gender, Some(GenderLevel::Different));
+    let passport = |n: &str| {
+        Prepared::new(
+            &MatchRecord::builder()
+                .identifier(IdentifierKind::Passport, n)
+                .build(),
+        )
+    };
+    assert_eq!(
+        compare(&passport("123456789"), &passport("987654321"))
+            .vector
+            .identifier,
+        Some(IdentifierLevel::Different)
+    );
+    assert_eq!(
+        compare(&a, &passport("123456789")).vector.identifier,
+        None,
+        "no kind in common"
+    );
+    assert!(unique_conflict(
+        &a,
+        &other("2010/0012345X", "", ""),
+        IdentifierKind::PncId
+    ));
+    assert!(!unique_conflict(&a, &passport("1"), IdentifierKind::PncId));
+}
+
+#[test]
+fn household_patterns() {
+    let p = |f: &str, s: &str, dob: &str| MatchRecord::builder().name(f, s).dob(dob).build();
+    let (twin, _) = cmp(
+        &p("Jack", "Reilly", "2001-05-05"),
+        &p("Thomas", "Reilly", "2001-05-05"),
+    );
+    assert_eq!(twin.household, Some(HouseholdLevel::SiblingPattern));
+    let (father, _) = cmp(
+        &p("John", "Smith Snr", "1960-01-01"),
+        &p("John", "Smith Jr", "1988-02-02"),
+    );
+    assert_eq!(father.household, Some(HouseholdLevel::NamesakePattern));
+    let (same, _) = cmp(
+        &p("John", "Smith", "1960-01-01"),
+        &p("Johnny", "Smith", "1960-01-01"),
+    );
+    assert_eq!(same.household, Some(HouseholdLevel::Neither));
+    let (no_dob, _) = cmp(&p("John", "Smith", ""), &p("Jack", "Smith", ""));
+    assert_eq!(no_dob.household, None);
+}
+
+fn arb_record() -> impl Strategy<Value = MatchRecord> {
+    let name = prop::sample::select(vec![
+        "John", "Jon", "Bill", "William", "Smith", "Smyth", "Ann", "J", "Mohammed", "Muhammad", "",
+    ]);
+    let sur = prop::sample::select(vec![
+        "Smith",
+        "Smyth",
+        "Jones",
+        "Smith-Jones",
+        "O'Brien",
+        "Obrien",
+        "John",
+        "Khan",
+    ]);
+    let dob = prop::sample::select(vec![
+        "1980-03-12",
+        "1980-12-03",
+        "1981-03-12",
+        "1980-03-13",
+        "1975-06-01",
+        "",
+    ]);
+    let pc = prop::sample::select(vec!["SW1A 1AA", "SW1A 1ZZ", "SW1A 2AA", "M1 1AE", ""]);
+    let pnc = prop::sample::select(vec!["", "08/56560Z", "2010/0012345X"]);
+    let g = prop::sample::select(vec!["m", "f", ""]);
+    (name.clone(), sur.clone(), name, sur, dob, pc, pnc, g).prop_map(
+        |(f, s, f2, s2, d, pc, pnc, g)| {
+            MatchRecord::builder()
+                .name(f, s)
+                .name(f2, s2)
+                .dob(d)
+                .postcode(pc)
+                .identifier(IdentifierKind::PncId, pnc)
+                .gender(g)
+                .build()
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn comparison_is_symmetric(a in arb_record(), b in arb_record()) {
+        let (pa, pb) = (Prepared::new(&a), Prepared::new(&b));
+        prop_assert_eq!(compare(&pa, &pb).vector, compare(&pb, &pa).vector);
+    }
+
+    #[test]
+    fn a_record_agrees_with_itself_wherever_it_has_data(a in arb_record()) {
+        let p = Prepared::new(&a);
+        let v = compare(&p, &p).vector;
+        prop_assert!(v.forename.is_none_or(|l| l == NameLevel::Exact || l == NameLevel::Initial));
+        prop_assert!(v.surname.is_none_or(|l| l == NameLevel::Exact));
+        prop_assert!(v.date_of_birth.is_none_or(|l| l == DobLevel::Exact));
+        prop_assert!(v.postcode.is_none_or(|l| l == PostcodeLevel::Full));
+        prop_assert!(v.identifier.is_none_or(|l| l == IdentifierLevel::Shared));
+    }
+}

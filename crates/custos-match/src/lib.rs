@@ -1,0 +1,35 @@
+//! Person matching for the Golden Nominal: finds records that may be the same person despite
+//! typos, nicknames, transliteration, swapped names, day–month swaps, missing fields and moves.
+//!
+//! The method is probabilistic record linkage after Fellegi & Sunter (1969, "A Theory for Record
+//! Linkage", JASA 64:1183–1210), with Winkler's string comparator and EM training (Winkler 1988,
+//! 1990) and term-frequency adjustment as documented by Splink (UK Ministry of Justice,
+//! <https://moj-analytical-services.github.io/splink/>). The pipeline:
+//!
+//! 1. [`record`]: a [`MatchRecord`] from a `Person` or raw legacy strings, then [`Prepared`] once
+//!    ([`normalise`], [`variants`], [`phonetic`] forms precomputed);
+//! 2. [`blocking`]: keys that pick candidate pairs;
+//! 3. [`compare`]: a comparison vector per candidate pair (no allocation);
+//! 4. [`model`]: Fellegi–Sunter weights and probability, trainable, with [`explain`]ed parts;
+//! 5. [`cluster`]: union–find over accepted pairs that never joins different PNC IDs or NI numbers.
+//!
+//! The crate is pure: no I/O, no clock, no randomness except seeded sampling.
+
+pub mod bench;
+pub mod blocking;
+pub mod cluster;
+pub mod compare;
+pub mod explain;
+pub mod model;
+pub mod normalise;
+pub mod phonetic;
+pub mod record;
+pub mod similarity;
+pub mod variants;
+
+pub use blocking::{Rule, blocking_keys};
+pub use cluster::{Clustering, Conflict, ScoredPair, cluster};
+pub use compare::{Comparison, ComparisonVector, Field, compare};
+pub use explain::{Contribution, Explanation};
+pub use model::{EmReport, Model, ModelError, Score, Scorer, TermFrequencies};
+pub use record::{BirthDate, MatchRecord, MatchRecordBuilder, Prepared};
