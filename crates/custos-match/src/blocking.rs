@@ -15,7 +15,10 @@
 //! | `Identifier` | identifier kind + value | everything else wrong, when an identifier is shared |
 //! | `SurnamePrefixInitialDayMonth` | first 3 letters of surname + forename initial + {day, month} as an unordered pair | year errors, day–month swaps |
 //! | `NamePairYear` | the two phonetic codes of forename and surname, sorted + birth year | forename and surname swapped |
-//! | `NameDistrict` | surname Double Metaphone + forename initial + postcode district | missing or wrong date of birth |
+//! | `NameDistrict` | surname Double Metaphone + postcode district | missing or wrong date of birth, with any forename change (nickname, initial) |
+//! | `ForenameDistrict` | forename key (any full forename) + postcode district | missing or wrong date of birth, with a surname typo or change |
+//! | `NameTokenDob` | Double Metaphone of any name token (forename or surname) + full date of birth | forename and surname swapped, with one of them also misspelt |
+//! | `NamePair` | the two phonetic codes of a forename and the surname, sorted | no usable date of birth or postcode at all (moved, missing) |
 //!
 //! Keys of common values ("SM0|1980") make large blocks; the store should cap the block size it
 //! scores and report what it skipped, because recall must be measured, not assumed.
@@ -37,10 +40,13 @@ pub enum Rule {
     SurnamePrefixInitialDayMonth,
     NamePairYear,
     NameDistrict,
+    ForenameDistrict,
+    NameTokenDob,
+    NamePair,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 7] = [
+    pub const ALL: [Rule; 10] = [
         Rule::SurnamePhoneticYear,
         Rule::ForenameDob,
         Rule::DobDistrict,
@@ -48,6 +54,9 @@ impl Rule {
         Rule::SurnamePrefixInitialDayMonth,
         Rule::NamePairYear,
         Rule::NameDistrict,
+        Rule::ForenameDistrict,
+        Rule::NameTokenDob,
+        Rule::NamePair,
     ];
 
     /// A stable name to store in the database.
@@ -60,6 +69,9 @@ impl Rule {
             Rule::SurnamePrefixInitialDayMonth => "surname_prefix_initial_day_month",
             Rule::NamePairYear => "name_pair_year",
             Rule::NameDistrict => "name_district",
+            Rule::ForenameDistrict => "forename_district",
+            Rule::NameTokenDob => "name_token_dob",
+            Rule::NamePair => "name_pair",
         }
     }
 }
@@ -120,10 +132,11 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
                 for y in &years {
                     keys.push((Rule::SurnamePhoneticYear, format!("{code}|{y}")));
                 }
-                if let Some(i) = initial {
-                    for d in &districts {
-                        keys.push((Rule::NameDistrict, format!("{code}|{i}|{d}")));
-                    }
+                for d in &districts {
+                    keys.push((Rule::NameDistrict, format!("{code}|{d}")));
+                }
+                for d in &r.dates_of_birth {
+                    keys.push((Rule::NameTokenDob, format!("{code}|{}", d.iso())));
                 }
             }
             if let Some(i) = initial {
@@ -142,6 +155,14 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
             for d in &r.dates_of_birth {
                 keys.push((Rule::ForenameDob, format!("{fk}|{}", d.iso())));
             }
+            for d in &districts {
+                keys.push((Rule::ForenameDistrict, format!("{fk}|{d}")));
+            }
+            for code in codes(f) {
+                for d in &r.dates_of_birth {
+                    keys.push((Rule::NameTokenDob, format!("{code}|{}", d.iso())));
+                }
+            }
             // Forename and surname codes as an unordered pair: survives a swap of the two.
             if let Some(s) = name.surname.as_ref() {
                 let (a, b) = (f.phonetic.metaphone.as_str(), s.phonetic.metaphone.as_str());
@@ -150,6 +171,7 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
                     for y in &years {
                         keys.push((Rule::NamePairYear, format!("{lo}|{hi}|{y}")));
                     }
+                    keys.push((Rule::NamePair, format!("{lo}|{hi}")));
                 }
             }
         }
@@ -198,7 +220,9 @@ mod tests {
         assert!(has(Rule::SurnamePhoneticYear, "XMT|1980"));
         assert!(has(Rule::DobDistrict, "1980-03-12|SW1A"));
         assert!(has(Rule::SurnamePrefixInitialDayMonth, "smi|w|0312"));
-        assert!(has(Rule::NameDistrict, "SM0|w|SW1A"));
+        assert!(has(Rule::NameDistrict, "SM0|SW1A"));
+        assert!(has(Rule::NameTokenDob, "SM0|1980-03-12"));
+        assert!(has(Rule::NamePair, "ALM|SM0"), "{keys:?}");
         assert!(
             keys.iter()
                 .any(|(r, k)| *r == Rule::ForenameDob && k.ends_with("|1980-03-12"))
@@ -247,6 +271,26 @@ mod tests {
                 "no dob",
                 prep("William", "Smith", "", "SW1A 2AA"),
                 Rule::NameDistrict,
+            ),
+            (
+                "nickname and no dob",
+                prep("Bill", "Smith", "", "SW1A 2AA"),
+                Rule::NameDistrict,
+            ),
+            (
+                "surname typo and no dob",
+                prep("William", "Smiht", "", "SW1A 2AA"),
+                Rule::ForenameDistrict,
+            ),
+            (
+                "swapped and misspelt",
+                prep("Smith", "Wiliamm", "1980-03-12", ""),
+                Rule::NameTokenDob,
+            ),
+            (
+                "moved, no dob",
+                prep("William", "Smith", "", "M1 1AE"),
+                Rule::NamePair,
             ),
             (
                 "new name, same area",

@@ -80,6 +80,13 @@ levels! {
         YearOffByOne = "year_off_by_one",
         /// One digit of YYYYMMDD different.
         OneDigit = "one_digit",
+        /// Two adjacent digits of YYYYMMDD swapped (1947 for 1974): a keying slip.
+        Transposed = "transposed",
+        /// Within a week of each other (30/09 against 01/10 defeats the digit tests).
+        WithinWeek = "within_week",
+        /// Two slips: within 400 days, or the same day and month in either order with the year
+        /// one apart. Too near for a parent and child, so the namesake pattern does not apply.
+        Close = "close",
         Different = "different",
     }
 }
@@ -273,7 +280,12 @@ fn household(
         s,
         NameLevel::Exact | NameLevel::Variant | NameLevel::JaroWinklerHigh
     );
-    let forename_agrees = matches!(f, NameLevel::Exact | NameLevel::Variant);
+    // A misspelt forename still names the same person: a father and son are told apart by
+    // their dates of birth, not by a typo.
+    let forename_agrees = matches!(
+        f,
+        NameLevel::Exact | NameLevel::Variant | NameLevel::JaroWinklerHigh
+    );
     let forename_differs = f == NameLevel::Different
         || (matches!(f, NameLevel::Phonetic | NameLevel::JaroWinklerMid)
             && gender == Some(GenderLevel::Different));
@@ -454,10 +466,41 @@ pub fn dob_level(a: BirthDate, b: BirthDate) -> DobLevel {
         .filter(|(x, y)| **x != *y)
         .count();
     if differing == 1 {
-        DobLevel::OneDigit
+        return DobLevel::OneDigit;
+    }
+    if differing == 2 && adjacent_swap(&a.digits(), &b.digits()) {
+        return DobLevel::Transposed;
+    }
+    let days = (day_number(a) - day_number(b)).abs();
+    if days <= 7 {
+        return DobLevel::WithinWeek;
+    }
+    let day_month_either_way = (a.day == b.day && a.month == b.month) || (a.day == b.month && a.month == b.day);
+    if days <= 400 || ((a.year - b.year).abs() <= 1 && day_month_either_way) {
+        DobLevel::Close
     } else {
         DobLevel::Different
     }
+}
+
+/// Whether `b` is `a` with two adjacent characters swapped (and nothing else changed).
+fn adjacent_swap(a: &[u8], b: &[u8]) -> bool {
+    let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
+        return false;
+    };
+    i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's `days_from_civil`); a legacy
+/// day past the month's end (31/02) simply runs on into the next month.
+fn day_number(d: BirthDate) -> i64 {
+    let (m, day) = (i64::from(d.month), i64::from(d.day));
+    let y = i64::from(d.year) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 fn compare_dobs(a: &[BirthDate], b: &[BirthDate]) -> Option<DobLevel> {

@@ -28,7 +28,7 @@ pub mod similarity;
 pub mod variants;
 
 pub use blocking::{Rule, blocking_keys};
-pub use cluster::{Clustering, Conflict, ScoredPair, cluster};
+pub use cluster::{AUTO_LINK_PROBABILITY, Clustering, Conflict, ScoredPair, cluster};
 pub use compare::{Comparison, ComparisonVector, Field, compare};
 pub use explain::{Contribution, Explanation};
 pub use model::{EmReport, Model, ModelError, Score, Scorer, TermFrequencies};

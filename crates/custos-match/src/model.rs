@@ -12,7 +12,11 @@
 //! Term-frequency adjustment (Splink's documentation, "Term frequency adjustments"; Winkler
 //! 1989, "Frequency-based matching in Fellegi-Sunter model of record linkage"): for an exact match
 //! on forename or surname value v, u is replaced by the frequency of v among records, with a floor,
-//! so a shared rare surname counts for more than a shared "Smith".
+//! so a shared rare surname counts for more than a shared "Smith". Forenames and surnames are not
+//! independent (names run in families and communities: "Paulina" mostly meets "Kowalska", not
+//! "Smith"), so when both agree exactly the pair's joint frequency is used too, and the two
+//! weights together never exceed what the full name's own frequency allows (a two-field
+//! frequency table, as in Winkler 1989 §4 on dependent fields).
 //!
 //! `Model::default()` holds hand-set m and u so the matcher works before any training; the numbers
 //! and their reasons are in [`default_fields`]. A model serialises with serde so a trained one can
@@ -22,7 +26,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{ComparisonVector, FIELD_COUNT, Field, NameLevel, compare};
+use crate::compare::{Comparison, ComparisonVector, FIELD_COUNT, Field, NameLevel, compare};
 use crate::explain::{Contribution, Explanation};
 use crate::record::Prepared;
 
@@ -139,15 +143,20 @@ pub fn default_fields() -> Vec<FieldParams> {
             ],
             false,
         ),
-        // exact, day-month swapped, year ±1, one digit, different
+        // exact, day-month swapped, year ±1, one digit, adjacent digits transposed, within a
+        // week, close, different. u of a near miss is roughly how many dates are that near (a
+        // week either side: 14 of ~20,000 plausible dates; 400 days either side: 800).
         field(
             Field::DateOfBirth,
             &[
-                (0.9, 0.000_05),
+                (0.88, 0.000_05),
                 (0.01, 0.000_05),
                 (0.02, 0.000_5),
-                (0.04, 0.002),
-                (0.03, 0.997_4),
+                (0.03, 0.002),
+                (0.01, 0.000_3),
+                (0.02, 0.000_7),
+                (0.02, 0.04),
+                (0.01, 0.956_4),
             ],
             false,
         ),
@@ -158,10 +167,13 @@ pub fn default_fields() -> Vec<FieldParams> {
             false,
         ),
         field(Field::Gender, &[(0.97, 0.5), (0.03, 0.5)], false),
-        // shared, conflict, different
+        // shared, conflict, different. u is conditional on both records holding a kind in
+        // common, so nearly every random pair that gets a level differs; the same person
+        // usually shows the same number, so a different one is evidence against (a renewed
+        // passport, a licence reissued after marriage: m is not tiny).
         field(
             Field::Identifier,
-            &[(0.9, 0.000_01), (0.005, 0.99), (0.095, 0.01)],
+            &[(0.9, 0.000_01), (0.001, 0.6), (0.099, 0.4)],
             false,
         ),
         field(Field::Contact, &[(0.5, 0.001), (0.5, 0.999)], false),
@@ -425,17 +437,37 @@ impl Scorer<'_> {
                 w += self.weights[k][l];
             }
         }
+        let exact = NameLevel::Exact.index();
+        let (mut wf, mut ws) = (self.weights[0][exact], self.weights[1][exact]);
         if c.vector.forename == Some(NameLevel::Exact)
             && let Some((tw, _)) = self.tf_weight(Field::Forename, c.forename_value)
         {
-            w += tw - self.weights[0][NameLevel::Exact.index()];
+            w += tw - wf;
+            wf = tw;
         }
         if c.vector.surname == Some(NameLevel::Exact)
             && let Some((tw, _)) = self.tf_weight(Field::Surname, c.surname_value)
         {
-            w += tw - self.weights[1][NameLevel::Exact.index()];
+            w += tw - ws;
+            ws = tw;
         }
-        w
+        w + self.full_name_adjustment(&c, wf + ws)
+    }
+
+    /// How much less than `names_weight` (the forename and surname weights added) a pair that
+    /// agrees exactly on both is worth, given how often that full name occurs: never positive.
+    fn full_name_adjustment(&self, c: &Comparison<'_>, names_weight: f64) -> f64 {
+        let both = c.vector.forename == Some(NameLevel::Exact) && c.vector.surname == Some(NameLevel::Exact);
+        let (Some(tf), true, Some(f), Some(s)) = (self.tf, both, c.forename_value, c.surname_value) else {
+            return 0.0;
+        };
+        let Some(u) = tf.full_name_u(f, s) else {
+            return 0.0;
+        };
+        // The floor is squared: a full name is a two-field value, rarer than either part.
+        let u = u.max(self.model.tf_floor * self.model.tf_floor);
+        let joint = (self.forename_m_exact * self.surname_m_exact / u).log2();
+        (joint - names_weight).min(0.0)
     }
 
     /// Weight and probability of a pair.
@@ -480,6 +512,19 @@ impl Scorer<'_> {
                 term_frequency,
             });
         }
+        // The full-name correction is shown on the surname: its weight given the forename.
+        let names_weight: f64 = contributions
+            .iter()
+            .filter(|x| matches!(x.field, Field::Forename | Field::Surname))
+            .map(|x| x.weight)
+            .sum();
+        let adjustment = self.full_name_adjustment(&c, names_weight);
+        if adjustment < 0.0
+            && let Some(surname) = contributions.iter_mut().find(|x| x.field == Field::Surname)
+        {
+            surname.weight += adjustment;
+            total += adjustment;
+        }
         Explanation {
             prior_weight: self.prior_weight,
             contributions,
@@ -496,6 +541,23 @@ pub struct TermFrequencies {
     pub surnames: HashMap<String, u32>,
     pub forename_total: u64,
     pub surname_total: u64,
+    /// Records holding each (forename token, surname token) combination of one name, keyed by
+    /// [`full_name_key`]; `full_name_total` is the number of records counted.
+    #[serde(default)]
+    pub full_names: HashMap<u64, u32>,
+    #[serde(default)]
+    pub full_name_total: u64,
+}
+
+/// A stable 64-bit key of a (forename, surname) pair: FNV-1a over both, separated, so the table
+/// can be stored and reloaded (std's hasher may change between Rust releases).
+pub fn full_name_key(forename: &str, surname: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in forename.bytes().chain([0xff]).chain(surname.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 impl TermFrequencies {
@@ -504,10 +566,17 @@ impl TermFrequencies {
         let mut tf = Self::default();
         let mut seen_f: Vec<&str> = Vec::new();
         let mut seen_s: Vec<&str> = Vec::new();
+        let mut seen_pairs: Vec<u64> = Vec::new();
         for r in records {
             seen_f.clear();
             seen_s.clear();
+            seen_pairs.clear();
             for n in &r.names {
+                for f in &n.forenames {
+                    for s in n.surname.iter().chain(&n.surname_parts) {
+                        seen_pairs.push(full_name_key(&f.text, &s.text));
+                    }
+                }
                 seen_f.extend(n.forenames.iter().map(|t| t.text.as_str()));
                 seen_s.extend(
                     n.surname
@@ -528,8 +597,20 @@ impl TermFrequencies {
                 *tf.surnames.entry((*v).to_owned()).or_default() += 1;
                 tf.surname_total += 1;
             }
+            seen_pairs.sort_unstable();
+            seen_pairs.dedup();
+            for k in &seen_pairs {
+                *tf.full_names.entry(*k).or_default() += 1;
+            }
+            tf.full_name_total += 1;
         }
         tf
+    }
+
+    /// The share of records holding the name `forename` `surname`, if counted.
+    pub fn full_name_u(&self, forename: &str, surname: &str) -> Option<f64> {
+        let n = *self.full_names.get(&full_name_key(forename, surname))?;
+        Some(f64::from(n) / self.full_name_total.max(1) as f64)
     }
 
     /// The relative frequency of a forename, if counted.

@@ -12,6 +12,8 @@
 //! never part of a real name.
 
 use custos_core::search_key::name_key;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// Titles dropped from the front of forenames (lower case, after folding).
 pub const TITLES: &[&str] = &[
@@ -66,10 +68,12 @@ pub struct NormalisedName {
     pub generation: Option<String>,
 }
 
-/// Folds one token: OCR digits to letters, then case, diacritics and punctuation.
+/// Folds one token: OCR digits to letters, then case, diacritics and punctuation. Diacritics are
+/// removed by canonical decomposition first, so letters the search key does not list ("Trần",
+/// with two marks) fold too.
 pub fn fold_token(raw: &str) -> String {
     let mut mapped = String::with_capacity(raw.len());
-    for c in raw.chars() {
+    for c in raw.nfd().filter(|c| !is_combining_mark(*c)) {
         match c {
             '0' => mapped.push('o'),
             '1' => mapped.push('l'),
@@ -179,6 +183,8 @@ mod tests {
             ("Wi11iam", &["william"]),
             ("5MITH", &["smith"]),
             ("Strauß", &["strauss"]),
+            ("Trần Nguyễn", &["tran", "nguyen"]),
+            ("Ștefan", &["stefan"]),
             ("J.", &["j"]),
             ("", &[]),
             ("--", &[]),

@@ -24,11 +24,15 @@ pub struct PhoneticKeys {
 }
 
 impl PhoneticKeys {
-    /// The codes of a folded token; all empty for an empty token.
+    /// The codes of a folded token; all empty for an empty token. Only the ASCII letters are
+    /// encoded: the encoders know only the Latin alphabet (and Double Metaphone slices bytes, so
+    /// it panics on other letters), and a name in another script has no code in them anyway.
     pub fn of(token: &str) -> Self {
-        if token.is_empty() {
+        let ascii: String = token.chars().filter(char::is_ascii_alphabetic).collect();
+        if ascii.is_empty() {
             return Self::default();
         }
+        let token = ascii.as_str();
         let dm = DoubleMetaphone::default().double_metaphone(token);
         Self {
             metaphone: dm.primary(),
@@ -61,6 +65,14 @@ mod tests {
         assert_eq!(PhoneticKeys::of("schmidt").metaphone_alt, "SMT");
         assert!(!PhoneticKeys::of("smith").nysiis.is_empty());
         assert_eq!(PhoneticKeys::of(""), PhoneticKeys::default());
+    }
+
+    #[test]
+    fn letters_outside_ascii_never_panic() {
+        // Double Metaphone slices bytes: "trần" used to panic inside the encoder.
+        assert_eq!(PhoneticKeys::of("trần").metaphone, PhoneticKeys::of("trn").metaphone);
+        assert_eq!(PhoneticKeys::of("иванов"), PhoneticKeys::default());
+        assert!(!PhoneticKeys::of("иванов").sounds_like(&PhoneticKeys::of("петров")));
     }
 
     #[test]

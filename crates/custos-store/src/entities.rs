@@ -175,6 +175,7 @@ impl Store {
         insert_entities(&mut tx, entities, &principal.user, now, reason).await?;
         let people: Vec<_> = entities.iter().map(|e| (e.id, &e.body)).collect();
         crate::search::index_names(&mut tx, &people, false).await?;
+        crate::matching::index_block_keys(&mut tx, &people, false).await?;
         crate::terms::index_terms(&mut tx, &people, false).await?;
         let personal = Personal { reason, ..Personal::default() };
         audit_log::append_with_text(&mut tx, &mut events, &personal).await?;
@@ -282,6 +283,7 @@ impl Store {
         let version = current.version + 1;
         write_version(&mut tx, id, version, change, &principal.user, reason, &body, None).await?;
         crate::search::index_names(&mut tx, &[(id, &body)], true).await?;
+        crate::matching::index_block_keys(&mut tx, &[(id, &body)], true).await?;
         crate::merge::reindex_names_if_primary(&mut tx, id).await?;
         crate::terms::index_terms(&mut tx, &[(id, &body)], true).await?;
         tx.commit().await?;
@@ -381,7 +383,7 @@ impl Store {
     }
 }
 
-async fn insert_entities(
+pub(crate) async fn insert_entities(
     conn: &mut AnyConnection,
     entities: &[NewEntity],
     author: &UserId,

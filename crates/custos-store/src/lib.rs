@@ -9,6 +9,7 @@ pub mod clock;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod matching;
 pub mod merge;
 pub mod migrate;
 mod read_audit;

@@ -201,7 +201,8 @@ async fn reindex_names(conn: &mut AnyConnection, primary: EntityId) -> Result<()
         .bind(primary.as_bytes().to_vec())
         .execute(&mut *conn)
         .await?;
-    crate::search::index_names(conn, &people, false).await
+    crate::search::index_names(conn, &people, false).await?;
+    crate::matching::index_block_keys(conn, &people, true).await
 }
 
 /// After a change of `id`'s body (whose own keys were just rewritten): puts back the keys of the
@@ -343,6 +344,7 @@ impl Store {
             .bind(duplicate.as_bytes().to_vec())
             .execute(&mut *tx)
             .await?;
+        crate::matching::remove_block_keys(&mut tx, duplicate).await?;
         reindex_names(&mut tx, primary).await?;
 
         moved.sort();

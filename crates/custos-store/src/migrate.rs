@@ -28,8 +28,8 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge");
-const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge");
+const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge", 5 => "0005_person_match");
+const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge", 5 => "0005_person_match");
 
 /// The migrations of a backend, in order.
 pub fn migrations(backend: Backend) -> &'static [Migration] {
@@ -104,6 +104,7 @@ pub async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     // Data that a schema migration cannot derive in SQL (search terms come from the record
     // bodies' JSON through Rust rules), filled in once the schema is there.
     crate::terms::backfill(pool, backend).await?;
+    crate::matching::backfill(pool, backend).await?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ mod cookies;
 mod entities;
 pub mod extract;
 mod health;
+mod matching;
 mod merge;
 pub mod metrics;
 pub mod openapi;

@@ -146,6 +146,26 @@ fn describe(op: Op) -> Doc {
         Op::CreateLocation => create("createLocation", "Record a location", "CreateLocation"),
         Op::CreateEvent => create("createEvent", "Record an event", "CreateEvent"),
         Op::CreateLink => create("createLink", "Link two entities", "CreateLink"),
+        Op::MatchPerson => Doc {
+            request: Some("PersonDraft"),
+            ok: (200, Some("PersonMatch")),
+            problems: &[Refused],
+            ..doc(
+                "matchPerson",
+                "Search before create: the readable people who may be this person, most probable first, with why",
+                "search",
+            )
+        },
+        Op::CreatePersonAfterMatch => Doc {
+            request: Some("CreatePersonAfterMatch"),
+            ok: (201, Some("MatchChosen")),
+            problems: &[Conflict, Refused],
+            ..doc(
+                "createPersonAfterMatch",
+                "Record a person after a match search (201), or take one of its candidates instead (200, nothing created)",
+                "entities",
+            )
+        },
         Op::ReadEntity => {
             Doc { ok: (200, Some("Entity")), ..doc("readEntity", "Read an entity's current version", "entities") }
         }
@@ -313,6 +333,12 @@ fn operation(route: &Route) -> Value {
         None => json!({ "description": "Success" }),
     };
     responses.insert(d.ok.0.to_string(), ok);
+    if op == Op::CreatePersonAfterMatch {
+        // The other success: an existing candidate was chosen and nothing was created.
+        let chosen = json!({ "description": "An existing candidate was chosen; nothing was created",
+            "content": { "application/json": { "schema": schema_ref("MatchChosen") } } });
+        responses.insert("200".into(), chosen);
+    }
     for code in problems {
         let status = code.status().as_u16().to_string();
         let entry = responses.entry(status).or_insert_with(|| {

@@ -7,7 +7,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft};
 
-use crate::{AppState, audit_log, entities, health, merge, openapi, related, search, session, tokens};
+use crate::{AppState, audit_log, entities, health, matching, merge, openapi, related, search, session, tokens};
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +65,8 @@ pub enum Op {
     CreateLocation,
     CreateEvent,
     CreateLink,
+    MatchPerson,
+    CreatePersonAfterMatch,
     ReadEntity,
     EntityHistory,
     ChangeEntity,
@@ -108,6 +110,8 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Post, "/api/v1/locations", Op::CreateLocation),
     route(Verb::Post, "/api/v1/events", Op::CreateEvent),
     route(Verb::Post, "/api/v1/links", Op::CreateLink),
+    route(Verb::Post, "/api/v1/persons/match", Op::MatchPerson),
+    route(Verb::Post, "/api/v1/persons", Op::CreatePersonAfterMatch),
     route(Verb::Get, "/api/v1/entities/{id}", Op::ReadEntity),
     route(Verb::Get, "/api/v1/entities/{id}/history", Op::EntityHistory),
     route(Verb::Put, "/api/v1/entities/{id}", Op::ChangeEntity),
@@ -133,7 +137,12 @@ impl Op {
     pub fn needs_justification(self) -> bool {
         matches!(
             self,
-            Self::ReadEntity | Self::EntityHistory | Self::RelatedEntities | Self::SearchPeople | Self::SearchRecords
+            Self::ReadEntity
+                | Self::EntityHistory
+                | Self::RelatedEntities
+                | Self::SearchPeople
+                | Self::SearchRecords
+                | Self::MatchPerson
         )
     }
 
@@ -161,6 +170,8 @@ impl Op {
             Self::CreateLocation => on(filter, entities::create::<LocationDraft>),
             Self::CreateEvent => on(filter, entities::create::<EventDraft>),
             Self::CreateLink => on(filter, entities::create::<LinkDraft>),
+            Self::MatchPerson => on(filter, matching::match_person),
+            Self::CreatePersonAfterMatch => on(filter, matching::create_after_match),
             Self::ReadEntity => on(filter, entities::read),
             Self::EntityHistory => on(filter, entities::history),
             Self::ChangeEntity => on(filter, entities::change),

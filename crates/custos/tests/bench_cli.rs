@@ -1,6 +1,7 @@
 //! `custos bench core` refuses any database that already holds data: it writes thousands of fake
 //! records and signs with a throw-away key, which must never happen to a real log. `custos bench
-//! web` runs briefly here and must report its numbers with no failed request.
+//! web` runs briefly here and must report its numbers with no failed request; `custos bench
+//! match` runs in memory on a small generated force.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
@@ -76,4 +77,48 @@ fn the_web_benchmark_refuses_an_unbounded_run() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--seconds"));
     assert!(!dir.path().join("web.json").exists());
+}
+
+/// A small `bench match` (in memory, no database): the report carries every measurement with sane
+/// values, and a bad size is refused before anything is written.
+#[test]
+fn the_match_benchmark_reports_quality_and_speed() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("match.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_custos"))
+        .args(["bench", "match", "--people", "3000", "--queries", "50", "--out"])
+        .arg(&report)
+        .env_remove("CUSTOS_DATABASE_URL")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("blocking recall") && stdout.contains("F1"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["records"], 3000);
+    let fraction = |f: &str| {
+        let v = json[f].as_f64().unwrap_or_else(|| panic!("{f} missing from {json}"));
+        assert!((0.0..=1.0).contains(&v), "{f} = {v}");
+        v
+    };
+    for f in ["precision", "recall", "f1", "blocking_recall", "recall_at_10"] {
+        // A matcher this far below its targets on its own test data is broken, not tuned.
+        assert!(fraction(f) > 0.8, "{f} too low: {json}");
+    }
+    assert!(json["trained"]["f1"].is_number(), "trained model missing: {json}");
+    assert!(json["true_pairs"].as_u64().unwrap() > 0);
+    assert!(json["candidate_pairs"].as_u64().unwrap() >= json["true_pairs"].as_u64().unwrap());
+    assert!(json["match_p50_ms"].as_f64().unwrap() <= json["match_p99_ms"].as_f64().unwrap());
+    assert!(json["link_wall_s"].as_f64().unwrap() > 0.0);
+    assert!(json["corruptions"].as_object().is_some_and(|c| !c.is_empty()));
+    assert!(json["false_positives_by_hard_negative"].is_object());
+
+    let refused = Command::new(env!("CARGO_BIN_EXE_custos"))
+        .args(["bench", "match", "--people", "1", "--out"])
+        .arg(dir.path().join("none.json"))
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--people"));
+    assert!(!dir.path().join("none.json").exists());
 }

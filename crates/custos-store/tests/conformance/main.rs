@@ -7,6 +7,7 @@ mod audit_log;
 mod auditor;
 mod entities;
 mod fixtures;
+mod matching;
 mod merge;
 mod related;
 mod schema;

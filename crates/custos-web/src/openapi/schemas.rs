@@ -167,6 +167,9 @@ pub fn all() -> Value {
         if let Value::Object(merges) = merges() {
             map.extend(merges);
         }
+        if let Value::Object(matching) = matching() {
+            map.extend(matching);
+        }
     }
     schemas
 }
@@ -191,6 +194,48 @@ fn merges() -> Value {
         "Unmerged": object(&["merge_id", "unmerged"], json!({
             "merge_id": { "type": "string", "format": "uuid" },
             "unmerged": { "type": "boolean" },
+        })),
+    })
+}
+
+/// The request and response bodies of search before create.
+fn matching() -> Value {
+    let uuid = json!({ "type": "string", "format": "uuid" });
+    json!({
+        "PersonMatch": object(&["search_id", "truncated", "candidates"], json!({
+            "search_id": { "type": "string", "format": "uuid", "description": "Name it when creating the person" },
+            "truncated": { "type": "boolean", "description": "Whether some people sharing a key with the probe were not scored" },
+            "candidates": { "type": "array", "items": object(&["id", "probability", "record", "explanation"], json!({
+                "id": uuid,
+                "probability": { "type": "number", "minimum": 0, "maximum": 1 },
+                "record": { "type": "object", "description": "The person, shaped like its draft" },
+                "explanation": { "type": "array", "items": object(&["field", "level", "weight"], json!({
+                    "field": { "type": "string" },
+                    "level": { "type": "string", "description": "How the field compared; null when a side lacked it" },
+                    "weight": { "type": "number", "description": "Match weight in bits" },
+                })) },
+            })) },
+        })),
+        "CreatePersonAfterMatch": object(&["search_id", "choice", "record"], json!({
+            "search_id": uuid,
+            "choice": {
+                "oneOf": [
+                    { "type": "string", "enum": ["none_of_these"] },
+                    object(&["existing"], json!({ "existing": uuid })),
+                ],
+                "description": "none_of_these creates the person; existing names a candidate the search showed",
+            },
+            "record": schema_ref("PersonDraft"),
+            "unit": { "type": ["string", "null"], "description": "The owning unit; defaults to the caller's first unit" },
+            "classification": { "type": ["string", "null"], "enum": ["OFFICIAL", "SECRET", "TOP_SECRET", null] },
+            "sensitive": { "type": ["boolean", "null"] },
+            "acl": { "type": ["array", "null"], "items": schema_ref("AclEntry") },
+            "reason": { "type": ["string", "null"] },
+        })),
+        "MatchChosen": object(&["id", "created"], json!({
+            "id": uuid,
+            "version": { "type": "integer", "description": "1, when created" },
+            "created": { "type": "boolean", "description": "false (status 200) when an existing candidate was chosen" },
         })),
     })
 }

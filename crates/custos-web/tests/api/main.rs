@@ -7,6 +7,7 @@ mod auditor;
 mod entities;
 mod helpers;
 mod logs;
+mod matching;
 mod merge;
 mod metrics;
 mod openapi;

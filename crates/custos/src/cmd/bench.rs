@@ -5,6 +5,7 @@
 //! temporary SQLite data directory; with one, that database must be an empty scratch database
 //! (the benchmarks write thousands of records into it).
 
+mod matching;
 mod web;
 
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ pub enum BenchCommand {
     },
     /// Audited person reads over HTTP at many concurrent connections: requests/s, p50, p99, errors.
     Web(web::WebArgs),
+    /// Person-matching quality and speed on the demo generator's planted duplicates (in memory).
+    Match(matching::MatchArgs),
 }
 
 const UNITS: [&str; 4] = ["CE-BCU", "NW-BCU", "SE-BCU", "SW-BCU"];
@@ -51,6 +54,7 @@ pub async fn run(db: &DbArgs, command: BenchCommand) -> anyhow::Result<ExitCode>
     match command {
         BenchCommand::Core { out, entities, events } => core(db, out, entities, events).await,
         BenchCommand::Web(args) => web::run(db, args).await,
+        BenchCommand::Match(args) => matching::run(args),
     }
 }
 
