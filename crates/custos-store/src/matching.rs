@@ -39,7 +39,7 @@ use crate::clock::{from_micros, now_micros};
 use crate::db::Backend;
 use crate::entities::{EntityRecord, Justification, NewEntity, kind_and_marking, load_resolved, object_ref};
 use crate::error::StoreError;
-use crate::sql::{Placeholders, in_list, multi_row};
+use crate::sql::{Placeholders, in_list, insert_index_rows};
 use crate::{Store, audit_event, audit_log};
 
 /// The most people taken from one block (one rule and key): a larger block is cut there and the
@@ -151,17 +151,8 @@ pub(crate) async fn index_block_keys(
     }
     rows.sort();
     rows.dedup();
-    for chunk in rows.chunks(300) {
-        let mut sql = multi_row(Placeholders::of(conn), "INSERT INTO person_block_key (entity_id, rule, key)", chunk.len(), 3);
-        // A duplicate's keys often repeat its primary's; two openers may both backfill.
-        sql.0.push_str(" ON CONFLICT DO NOTHING");
-        let mut q = sqlx::query(sql);
-        for (id, rule, key) in chunk {
-            q = q.bind(id.as_bytes().to_vec()).bind(*rule).bind(key.clone());
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    // A duplicate's keys often repeat its primary's; two openers may both backfill.
+    insert_index_rows(conn, "INSERT INTO person_block_key (entity_id, rule, key)", &rows).await
 }
 
 /// Removes a person's blocking keys (it is being merged into another record).

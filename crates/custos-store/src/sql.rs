@@ -7,7 +7,10 @@
 
 use std::fmt::Write;
 
+use custos_core::ids::EntityId;
 use sqlx::AnyConnection;
+
+use crate::error::StoreError;
 
 /// The placeholder style of the connection's database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +74,27 @@ pub(crate) fn in_list(style: Placeholders, head: &str, n: usize) -> sqlx::Assert
     }
     sql.push(')');
     sqlx::AssertSqlSafe(sql)
+}
+
+/// Inserts `(entity id, label, key)` rows into a derived index (`head` names the table and its three
+/// columns), in statements of 300 rows, skipping rows already there: an index is rebuilt from the
+/// records, so two processes rebuilding at once, or a duplicate's keys repeating its primary's,
+/// must not fail the write.
+pub(crate) async fn insert_index_rows(
+    conn: &mut AnyConnection,
+    head: &str,
+    rows: &[(EntityId, &str, String)],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(300) {
+        let mut sql = multi_row(Placeholders::of(conn), head, chunk.len(), 3);
+        sql.0.push_str(" ON CONFLICT DO NOTHING");
+        let mut q = sqlx::query(sql);
+        for (id, label, key) in chunk {
+            q = q.bind(id.as_bytes().to_vec()).bind(*label).bind(key.clone());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

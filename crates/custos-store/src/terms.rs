@@ -30,7 +30,7 @@ use sqlx::{AnyConnection, AnyPool, Row};
 
 use crate::db::Backend;
 use crate::error::StoreError;
-use crate::sql::{Placeholders, multi_row};
+use crate::sql::insert_index_rows;
 
 /// Longer terms are not indexed: nobody types them, and they would only bloat the index.
 const MAX_TERM_CHARS: usize = 64;
@@ -202,17 +202,8 @@ pub(crate) async fn index_terms(
         }
         rows.extend(entity_terms(body).into_iter().map(|term| (*id, kind.as_str(), term)));
     }
-    for chunk in rows.chunks(300) {
-        let mut sql = multi_row(Placeholders::of(conn), "INSERT INTO entity_term (entity_id, kind, term)", chunk.len(), 3);
-        // Two processes opening an upgraded database at once may both backfill (see `backfill`).
-        sql.0.push_str(" ON CONFLICT DO NOTHING");
-        let mut q = sqlx::query(sql);
-        for (id, kind, term) in chunk {
-            q = q.bind(id.as_bytes().to_vec()).bind(*kind).bind(term.clone());
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    // Two processes opening an upgraded database at once may both backfill (see `backfill`).
+    insert_index_rows(conn, "INSERT INTO entity_term (entity_id, kind, term)", &rows).await
 }
 
 /// Builds the terms of records created before migration 0003 (which added the table), from their

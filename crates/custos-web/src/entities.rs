@@ -54,16 +54,27 @@ pub struct SubmitRequest {
 }
 
 fn marking<D>(principal: &Principal, request: &CreateRequest<D>) -> Result<SecurityMarking, Problem> {
-    let owning_unit = match (&request.unit, principal.units.first()) {
-        (Some(unit), _) => unit.clone(),
-        (None, Some(unit)) => unit.clone(),
-        (None, None) => return Err(Problem::field("unit", "you belong to no unit, so name the owning unit")),
+    new_marking(principal, request.unit.as_ref(), request.classification, request.sensitive, request.acl.as_deref())
+}
+
+/// The marking of a new record from what the request gave: the owning unit defaults to the
+/// caller's first unit, the classification to OFFICIAL, SENSITIVE to off, the access list to empty.
+/// Every create route (`/people`, `/persons` after a match…) marks records by this one rule.
+pub(crate) fn new_marking(
+    principal: &Principal,
+    unit: Option<&UnitId>,
+    classification: Option<Classification>,
+    sensitive: Option<bool>,
+    acl: Option<&[AclEntry]>,
+) -> Result<SecurityMarking, Problem> {
+    let Some(owning_unit) = unit.or(principal.units.first()).cloned() else {
+        return Err(Problem::field("unit", "you belong to no unit, so name the owning unit"));
     };
     Ok(SecurityMarking {
-        classification: request.classification.unwrap_or(Classification::Official),
-        sensitive: request.sensitive.unwrap_or(false),
+        classification: classification.unwrap_or(Classification::Official),
+        sensitive: sensitive.unwrap_or(false),
         owning_unit,
-        acl: request.acl.clone().unwrap_or_default(),
+        acl: acl.map(<[AclEntry]>::to_vec).unwrap_or_default(),
     })
 }
 

@@ -51,19 +51,15 @@ pub struct CreateAfterMatch {
     reason: Option<String>,
 }
 
-/// The marking of a new person: as for `POST /api/v1/people` (the caller's first unit, OFFICIAL,
-/// not sensitive, no access list, unless given).
+/// The marking of a new person, by the same rule as `POST /api/v1/people`.
 fn marking(principal: &Principal, request: &CreateAfterMatch) -> Result<SecurityMarking, Problem> {
-    let owning_unit = match (&request.unit, principal.units.first()) {
-        (Some(unit), _) | (None, Some(unit)) => unit.clone(),
-        (None, None) => return Err(Problem::field("unit", "you belong to no unit, so name the owning unit")),
-    };
-    Ok(SecurityMarking {
-        classification: request.classification.unwrap_or(Classification::Official),
-        sensitive: request.sensitive.unwrap_or(false),
-        owning_unit,
-        acl: request.acl.clone().unwrap_or_default(),
-    })
+    crate::entities::new_marking(
+        principal,
+        request.unit.as_ref(),
+        request.classification,
+        request.sensitive,
+        request.acl.as_deref(),
+    )
 }
 
 fn candidate_json(candidate: &MatchCandidate) -> Result<Value, Problem> {
