@@ -44,6 +44,11 @@ pub struct Clustering {
 /// the pairs at the very boundary and far fewer overall, since most true pairs score near 1.
 pub const AUTO_LINK_PROBABILITY: f64 = 0.9;
 
+/// The match probability from which a pair that is not linked automatically goes to the
+/// duplicate-review queue for a records manager to link or reject. Below it a pair is taken to be
+/// two people: at 0.5 the evidence for one person at least equals the evidence against.
+pub const REVIEW_PROBABILITY: f64 = 0.5;
+
 const UNIQUE: [IdentifierKind; 2] = [IdentifierKind::PncId, IdentifierKind::NiNumber];
 
 /// Clusters `records` by the pairs in `pairs` with probability ≥ `threshold`. Pairs naming a

@@ -11,7 +11,9 @@
 //! 2. [`blocking`]: keys that pick candidate pairs;
 //! 3. [`compare`]: a comparison vector per candidate pair (no allocation);
 //! 4. [`model`]: Fellegi–Sunter weights and probability, trainable, with [`explain`]ed parts;
-//! 5. [`cluster`]: union–find over accepted pairs that never joins different PNC IDs or NI numbers.
+//! 5. [`cluster`]: union–find over accepted pairs that never joins different PNC IDs or NI numbers;
+//! 6. [`link`]: the whole pipeline over a set of records in memory (blocking index with capped
+//!    blocks counted, parallel scoring, clustering), shared by `bench match` and `custos link`.
 //!
 //! The crate is pure: no I/O, no clock, no randomness except seeded sampling.
 
@@ -20,6 +22,7 @@ pub mod blocking;
 pub mod cluster;
 pub mod compare;
 pub mod explain;
+pub mod link;
 pub mod model;
 pub mod normalise;
 pub mod phonetic;
@@ -31,5 +34,9 @@ pub use blocking::{Rule, blocking_keys};
 pub use cluster::{AUTO_LINK_PROBABILITY, Clustering, Conflict, ScoredPair, cluster};
 pub use compare::{Comparison, ComparisonVector, Field, compare};
 pub use explain::{Contribution, Explanation};
+pub use link::{
+    BlockingIndex, CandidatePairs, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, Linkage, link, pack,
+    par_map, score_pairs, unpack,
+};
 pub use model::{EmReport, Model, ModelError, Score, Scorer, TermFrequencies};
 pub use record::{BirthDate, MatchRecord, MatchRecordBuilder, Prepared};

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use custos_audit::{AuditKind, ObjectRef};
+use custos_audit::{AuditEvent, AuditKind, ObjectRef};
 use custos_authz::{Action, Principal, Resource};
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::{EntityId, UserId};
@@ -16,7 +16,7 @@ use custos_core::text::Text;
 use custos_core::version::{ChangeKind, VersionMeta, check_change};
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::clock::{from_micros, now_micros};
 use crate::error::StoreError;
@@ -153,6 +153,22 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<(), StoreError> {
         check_reason(reason)?;
+        let mut events = self.authorise_creates(principal, entities).await?;
+        let tx = self.begin_write().await?;
+        let mut tx = self.write_created(tx, principal, entities, reason).await?;
+        let personal = Personal { reason, ..Personal::default() };
+        audit_log::append_with_text(&mut tx, &mut events, &personal).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Authorises creating each of `entities` (one decision per distinct marking): the `create`
+    /// audit events to write with them, or `Denied` once the first denial has been recorded.
+    pub(crate) async fn authorise_creates(
+        &self,
+        principal: &Principal,
+        entities: &[NewEntity],
+    ) -> Result<Vec<AuditEvent>, StoreError> {
         let decisions = self.authz.decide_records(
             principal,
             Action::Create,
@@ -167,20 +183,26 @@ impl Store {
             }
             events.push(audit_event(AuditKind::Create, principal, objects, decision));
         }
-        let tx = self.begin_write().await?;
+        Ok(events)
+    }
+
+    /// Checks the new entities' references and writes them with their derived index rows (name
+    /// keys, blocking keys, terms) in `tx`; the caller appends the audit events and commits.
+    pub(crate) async fn write_created(
+        &self,
+        tx: Transaction<'static, Any>,
+        principal: &Principal,
+        entities: &[NewEntity],
+        reason: Option<&str>,
+    ) -> Result<Transaction<'static, Any>, StoreError> {
         let batch: HashMap<EntityId, EntityKind> = entities.iter().map(|e| (e.id, e.body.kind())).collect();
         let bodies: Vec<(EntityId, &EntityBody)> = entities.iter().map(|e| (e.id, &e.body)).collect();
         let mut tx = self.check_refs(tx, principal, &bodies, &batch).await?;
-        let now = now_micros();
-        insert_entities(&mut tx, entities, &principal.user, now, reason).await?;
-        let people: Vec<_> = entities.iter().map(|e| (e.id, &e.body)).collect();
-        crate::search::index_names(&mut tx, &people, false).await?;
-        crate::matching::index_block_keys(&mut tx, &people, false).await?;
-        crate::terms::index_terms(&mut tx, &people, false).await?;
-        let personal = Personal { reason, ..Personal::default() };
-        audit_log::append_with_text(&mut tx, &mut events, &personal).await?;
-        tx.commit().await?;
-        Ok(())
+        insert_entities(&mut tx, entities, &principal.user, now_micros(), reason).await?;
+        crate::search::index_names(&mut tx, &bodies, false).await?;
+        crate::matching::index_block_keys(&mut tx, &bodies, false).await?;
+        crate::terms::index_terms(&mut tx, &bodies, false).await?;
+        Ok(tx)
     }
 
     /// Creates one entity and returns its id.

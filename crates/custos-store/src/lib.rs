@@ -5,6 +5,7 @@
 
 pub mod audit;
 mod audit_log;
+pub mod batch;
 pub mod clock;
 pub mod db;
 pub mod entities;
@@ -15,6 +16,7 @@ pub mod migrate;
 mod read_audit;
 mod references;
 pub mod related;
+pub mod review;
 pub mod search;
 pub mod sessions;
 pub mod signing_key;

@@ -55,11 +55,11 @@ const UNIQUE_IDENTIFIERS: [IdentifierKind; 3] = [IdentifierKind::PncId, Identifi
 pub struct MergeId(EntityId);
 
 impl MergeId {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self(EntityId::new())
     }
 
-    fn as_bytes(&self) -> &[u8; 16] {
+    pub(crate) fn as_bytes(&self) -> &[u8; 16] {
         self.0.as_bytes()
     }
 }
@@ -186,7 +186,7 @@ async fn merged_into(conn: &mut AnyConnection, primary: EntityId) -> Result<Vec<
 
 /// Rebuilds the name keys of `primary`: its own current names and those of every record merged
 /// into it, all under its id (so that a search for a duplicate's name finds the primary).
-async fn reindex_names(conn: &mut AnyConnection, primary: EntityId) -> Result<(), StoreError> {
+pub(crate) async fn reindex_names(conn: &mut AnyConnection, primary: EntityId) -> Result<(), StoreError> {
     let mut bodies = Vec::new();
     for id in std::iter::once(primary).chain(merged_into(conn, primary).await?) {
         if let Some((record, _)) = load_with_alias(conn, id).await? {
@@ -215,8 +215,84 @@ pub(crate) async fn reindex_names_if_primary(conn: &mut AnyConnection, id: Entit
     if any.is_some() { reindex_names(conn, id).await } else { Ok(()) }
 }
 
+/// The writes of one merge, in the caller's transaction, after every check has passed: the merge
+/// row (with the batch linker's probability, or none for a person's decision), the duplicate's
+/// link ends moved to the primary (each move recorded), the duplicate marked, and its name and
+/// blocking keys removed. The primary's keys are rebuilt by the caller (`reindex_names`), once
+/// per primary however many duplicates join it. Returns the links moved, sorted.
+pub(crate) async fn move_into(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    merge_id: MergeId,
+    primary: EntityId,
+    duplicate: EntityId,
+    forced: bool,
+    probability: Option<f64>,
+) -> Result<Vec<EntityId>, StoreError> {
+    let now = now_micros();
+    sqlx::query(
+        "INSERT INTO person_merge (merge_id, primary_id, duplicate_id, forced, merged_at, merged_by, probability) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(merge_id.as_bytes().to_vec())
+    .bind(primary.as_bytes().to_vec())
+    .bind(duplicate.as_bytes().to_vec())
+    .bind(i16::from(forced))
+    .bind(now)
+    .bind(principal.user.as_str().to_owned())
+    .bind(probability)
+    .execute(&mut *conn)
+    .await?;
+    let mut moved: Vec<EntityId> = Vec::new();
+    for end in ["from", "to"] {
+        let (select, update, record) = match end {
+            "from" => (
+                "SELECT id FROM link WHERE from_id = $1 ORDER BY id",
+                "UPDATE link SET from_id = $1 WHERE from_id = $2",
+                "INSERT INTO person_merge_link (merge_id, link_id, link_end, original_id) \
+                 SELECT $1, id, 'from', from_id FROM link WHERE from_id = $2",
+            ),
+            _ => (
+                "SELECT id FROM link WHERE to_id = $1 ORDER BY id",
+                "UPDATE link SET to_id = $1 WHERE to_id = $2",
+                "INSERT INTO person_merge_link (merge_id, link_id, link_end, original_id) \
+                 SELECT $1, id, 'to', to_id FROM link WHERE to_id = $2",
+            ),
+        };
+        for row in sqlx::query(select).bind(duplicate.as_bytes().to_vec()).fetch_all(&mut *conn).await? {
+            moved.push(id_from(row.try_get("id")?)?);
+        }
+        sqlx::query(record)
+            .bind(merge_id.as_bytes().to_vec())
+            .bind(duplicate.as_bytes().to_vec())
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(update)
+            .bind(primary.as_bytes().to_vec())
+            .bind(duplicate.as_bytes().to_vec())
+            .execute(&mut *conn)
+            .await?;
+    }
+    let marked = sqlx::query("UPDATE entity SET merged_into = $1 WHERE id = $2 AND merged_into IS NULL")
+        .bind(primary.as_bytes().to_vec())
+        .bind(duplicate.as_bytes().to_vec())
+        .execute(&mut *conn)
+        .await?;
+    if marked.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
+    sqlx::query("DELETE FROM person_name_key WHERE entity_id = $1")
+        .bind(duplicate.as_bytes().to_vec())
+        .execute(&mut *conn)
+        .await?;
+    crate::matching::remove_block_keys(conn, duplicate).await?;
+    moved.sort();
+    moved.dedup();
+    Ok(moved)
+}
+
 /// The unique identifiers on which two people disagree.
-fn conflicting_identifiers(a: &Person, b: &Person) -> Vec<IdentifierKind> {
+pub(crate) fn conflicting_identifiers(a: &Person, b: &Person) -> Vec<IdentifierKind> {
     UNIQUE_IDENTIFIERS
         .into_iter()
         .filter(|kind| {
@@ -289,66 +365,9 @@ impl Store {
         }
 
         let merge_id = MergeId::new();
-        let now = now_micros();
-        sqlx::query(
-            "INSERT INTO person_merge (merge_id, primary_id, duplicate_id, forced, merged_at, merged_by) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(merge_id.as_bytes().to_vec())
-        .bind(primary.as_bytes().to_vec())
-        .bind(duplicate.as_bytes().to_vec())
-        .bind(i16::from(forced))
-        .bind(now)
-        .bind(principal.user.as_str().to_owned())
-        .execute(&mut *tx)
-        .await?;
-        let mut moved: Vec<EntityId> = Vec::new();
-        for end in ["from", "to"] {
-            let (select, update, record) = match end {
-                "from" => (
-                    "SELECT id FROM link WHERE from_id = $1 ORDER BY id",
-                    "UPDATE link SET from_id = $1 WHERE from_id = $2",
-                    "INSERT INTO person_merge_link (merge_id, link_id, link_end, original_id) \
-                     SELECT $1, id, 'from', from_id FROM link WHERE from_id = $2",
-                ),
-                _ => (
-                    "SELECT id FROM link WHERE to_id = $1 ORDER BY id",
-                    "UPDATE link SET to_id = $1 WHERE to_id = $2",
-                    "INSERT INTO person_merge_link (merge_id, link_id, link_end, original_id) \
-                     SELECT $1, id, 'to', to_id FROM link WHERE to_id = $2",
-                ),
-            };
-            for row in sqlx::query(select).bind(duplicate.as_bytes().to_vec()).fetch_all(&mut *tx).await? {
-                moved.push(id_from(row.try_get("id")?)?);
-            }
-            sqlx::query(record)
-                .bind(merge_id.as_bytes().to_vec())
-                .bind(duplicate.as_bytes().to_vec())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(update)
-                .bind(primary.as_bytes().to_vec())
-                .bind(duplicate.as_bytes().to_vec())
-                .execute(&mut *tx)
-                .await?;
-        }
-        let marked = sqlx::query("UPDATE entity SET merged_into = $1 WHERE id = $2 AND merged_into IS NULL")
-            .bind(primary.as_bytes().to_vec())
-            .bind(duplicate.as_bytes().to_vec())
-            .execute(&mut *tx)
-            .await?;
-        if marked.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        sqlx::query("DELETE FROM person_name_key WHERE entity_id = $1")
-            .bind(duplicate.as_bytes().to_vec())
-            .execute(&mut *tx)
-            .await?;
-        crate::matching::remove_block_keys(&mut tx, duplicate).await?;
+        let moved = move_into(&mut tx, principal, merge_id, primary, duplicate, forced, None).await?;
         reindex_names(&mut tx, primary).await?;
 
-        moved.sort();
-        moved.dedup();
         let mut objects = vec![
             ObjectRef { kind: "merge".into(), id: merge_id.to_string() },
             object_ref(EntityKind::Person, primary),
@@ -484,7 +503,7 @@ struct Pair {
 /// On PostgreSQL, locks the rows of `ids` (in id order, so two merges cannot deadlock) so that
 /// concurrent merges of the same records queue; SQLite's `BEGIN IMMEDIATE` already serialises
 /// every writer.
-async fn lock_rows(conn: &mut AnyConnection, backend: Backend, ids: &[EntityId]) -> Result<(), StoreError> {
+pub(crate) async fn lock_rows(conn: &mut AnyConnection, backend: Backend, ids: &[EntityId]) -> Result<(), StoreError> {
     if backend == Backend::Postgres {
         let mut ids = ids.to_vec();
         ids.sort();

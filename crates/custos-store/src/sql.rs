@@ -30,6 +30,13 @@ impl Placeholders {
         }
     }
 
+    /// The `n`th placeholder (from 1) of a statement.
+    pub(crate) fn placeholder(self, n: usize) -> String {
+        let mut sql = String::new();
+        self.push(&mut sql, n);
+        sql
+    }
+
     fn push(self, sql: &mut String, n: usize) {
         match self {
             Self::Anonymous => sql.push('?'),

@@ -57,6 +57,25 @@ pub fn local_administrator() -> Principal {
     }
 }
 
+/// The user id the command line acts under for batch loading and linking.
+pub const LOCAL_BATCH: &str = "local-batch";
+
+/// The principal of the command line's batch jobs (`custos import persons`, `custos link`):
+/// whoever can run `custos` against the database can load legacy records into it and link them,
+/// as they can administer it. It creates records owned by `unit` (an investigator's rights there)
+/// and merges and reviews duplicates force-wide (a records manager's); every action is audited
+/// under [`LOCAL_BATCH`].
+#[allow(clippy::expect_used, reason = "a valid literal, checked by local_batch_is_a_valid_user_id")]
+pub fn batch_loader(unit: UnitId) -> Principal {
+    Principal {
+        user: UserId::parse(LOCAL_BATCH).expect("LOCAL_BATCH is a valid user id"),
+        roles: vec![Role::Investigator, Role::RecordsManager],
+        units: vec![unit],
+        clearance: Classification::Official,
+        scopes: None,
+    }
+}
+
 impl Store {
     /// Creates a user. Requires the `administer` permission; audited.
     pub async fn create_user(&self, principal: &Principal, new: NewUser) -> Result<(), StoreError> {
@@ -213,6 +232,13 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_batch_is_a_valid_user_id() {
+        let unit = UnitId::parse("legacy-import").unwrap();
+        assert_eq!(batch_loader(unit.clone()).user.as_str(), LOCAL_BATCH);
+        assert_eq!(batch_loader(unit.clone()).units, vec![unit]);
+    }
 
     #[test]
     fn local_admin_is_a_valid_user_id() {

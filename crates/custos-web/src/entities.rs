@@ -1,4 +1,5 @@
-//! POLE entities: create (one route per kind), read, history, change and submit. Each handler
+//! POLE entities: create (one route per kind, people excepted: a person is created only after a
+//! match search, see `matching`), read, history, change and submit. Each handler
 //! only translates: the store authorises the caller's principal and audits in the same
 //! transaction, so a handler has nothing to check by hand. A missing record and a forbidden one
 //! both come back `403 denied` (the store makes them indistinguishable, and so does the API).
@@ -21,7 +22,7 @@ use crate::extract::{IdParam, JsonBody, Justify};
 use crate::problem::Problem;
 use crate::wire::{Draft, RecordBody, body_from_json, entity_json, version_json};
 
-/// `POST /api/v1/{people|objects|locations|events|links}`: the record and its marking. The
+/// `POST /api/v1/{objects|locations|events|links}`: the record and its marking. The
 /// owning unit defaults to the caller's first unit, the classification to OFFICIAL, SENSITIVE to
 /// off and the access list to empty.
 #[derive(Deserialize)]
@@ -78,7 +79,9 @@ pub(crate) fn new_marking(
     })
 }
 
-/// Creates one entity of the draft's kind → `201 {id, version}` with `Location`.
+/// Creates one entity of the draft's kind → `201 {id, version}` with `Location`. A person is
+/// refused (`422 match_search_required`) whatever route it came by: people are created only
+/// after a match search, through `matching::create_after_match`.
 pub async fn create<D: Draft>(
     State(state): State<AppState>,
     caller: Caller,
@@ -86,6 +89,9 @@ pub async fn create<D: Draft>(
 ) -> Result<Response, Problem> {
     let marking = marking(&caller.principal, &request)?;
     let body = request.record.into_body().map_err(Problem::fields)?;
+    if body.kind() == EntityKind::Person {
+        return Err(crate::matching::match_search_required());
+    }
     let id = state.store.create_entity(&caller.principal, body, marking, request.reason.as_deref()).await?;
     let mut response = (StatusCode::CREATED, Json(json!({ "id": id.to_string(), "version": 1 }))).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/entities/{id}")) {

@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod problem;
 mod related;
+mod reviews;
 pub mod routes;
 mod search;
 pub mod server;

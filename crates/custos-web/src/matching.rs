@@ -8,6 +8,10 @@
 //! returns that candidate without creating anything (`200 {id, created: false}`). The store checks
 //! that the search is the caller's own, fresh and unused, and that an existing choice was shown,
 //! refusing otherwise (`422 refused`, nothing written); it audits the search and the choice.
+//!
+//! `POST /api/v1/people` is the same operation under its older name: there is no way to create a
+//! person over HTTP without a match search. A create that names no search or no choice (an older
+//! client's `{record}`) is answered `422 match_search_required`, pointing at the match route.
 
 use axum::Json;
 use axum::extract::State;
@@ -26,8 +30,8 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::caller::Caller;
 use crate::extract::{JsonBody, Justify};
-use crate::problem::Problem;
-use crate::wire::{RecordBody, body_json};
+use crate::problem::{Code, Problem};
+use crate::wire::{RecordBody, body_json, explanation_json};
 
 /// What the caller decided after looking at the candidates.
 #[derive(Deserialize)]
@@ -37,12 +41,14 @@ pub enum Choice {
     Existing(String),
 }
 
-/// `POST /api/v1/persons`: the match search, the choice, and the person as a create takes it.
+/// `POST /api/v1/persons` (and `/api/v1/people`): the match search, the choice, and the person as
+/// a create takes it. The search and the choice are optional only so that their absence gets its
+/// own problem ([`match_search_required`]) rather than a generic missing-field error.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAfterMatch {
-    search_id: String,
-    choice: Choice,
+    search_id: Option<String>,
+    choice: Option<Choice>,
     record: PersonDraft,
     unit: Option<UnitId>,
     classification: Option<Classification>,
@@ -63,17 +69,11 @@ fn marking(principal: &Principal, request: &CreateAfterMatch) -> Result<Security
 }
 
 fn candidate_json(candidate: &MatchCandidate) -> Result<Value, Problem> {
-    let explanation: Vec<Value> = candidate
-        .explanation
-        .contributions
-        .iter()
-        .map(|c| json!({ "field": c.field.name(), "level": c.level, "weight": c.weight }))
-        .collect();
     Ok(json!({
         "id": candidate.record.id.to_string(),
         "probability": candidate.probability,
         "record": body_json(&candidate.record.body)?,
-        "explanation": explanation,
+        "explanation": explanation_json(&candidate.explanation),
     }))
 }
 
@@ -94,15 +94,27 @@ pub async fn match_person(
     })))
 }
 
-/// `POST /api/v1/persons`: create the person after a match search, or take a shown candidate.
+/// The problem of a person create that names no match search (or no choice after one).
+pub fn match_search_required() -> Problem {
+    Problem::new(Code::MatchSearchRequired).detail(
+        "run POST /api/v1/persons/match with the person first, look at the candidates, then send its search_id \
+         with choice \"none_of_these\" (to create the person) or {\"existing\": id} (to take a candidate)",
+    )
+}
+
+/// `POST /api/v1/persons` and `POST /api/v1/people`: create the person after a match search, or
+/// take a shown candidate.
 pub async fn create_after_match(
     State(state): State<AppState>,
     caller: Caller,
     RecordBody(request): RecordBody<CreateAfterMatch>,
 ) -> Result<Response, Problem> {
+    let (Some(search_id), Some(choice)) = (&request.search_id, &request.choice) else {
+        return Err(match_search_required());
+    };
     let search_id: MatchSearchId =
-        request.search_id.trim().parse().map_err(|_| Problem::field("search_id", "is not a match search id"))?;
-    let choice = match &request.choice {
+        search_id.trim().parse().map_err(|_| Problem::field("search_id", "is not a match search id"))?;
+    let choice = match choice {
         Choice::NoneOfThese => MatchChoice::NoneOfThese,
         Choice::Existing(id) => MatchChoice::Existing(
             id.trim().parse::<EntityId>().map_err(|_| Problem::field("choice.existing", "is not a record id"))?,

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use axum::Json;
 use custos_store::audit::MAX_AUDIT_PAGE;
 use custos_store::related::MAX_RECENT;
+use custos_store::review::MAX_LISTED;
 use custos_store::search::{MAX_HITS, MAX_QUERY_TERMS, MAX_SCAN};
 use serde_json::{Map, Value, json};
 
@@ -18,6 +19,7 @@ use crate::caller::CSRF_HEADER;
 use crate::extract::{JUSTIFICATION_HEADER, JUSTIFICATION_PARAM};
 use crate::problem::Code;
 use crate::related::DEFAULT_RECENT;
+use crate::reviews::DEFAULT_LIMIT as DEFAULT_REVIEWS;
 use crate::search::{DEFAULT_LIMIT as DEFAULT_PAGE, MAX_QUERY_CHARS, SEARCHABLE};
 use crate::routes::{Op, ROUTES, Route, Verb};
 
@@ -98,7 +100,7 @@ const fn doc(id: &'static str, summary: &'static str, tag: &'static str) -> Doc 
 }
 
 fn describe(op: Op) -> Doc {
-    use Code::{Conflict, NotFound, Refused, SignInFailed, Throttled, Unavailable};
+    use Code::{Conflict, MatchSearchRequired, NotFound, Refused, SignInFailed, Throttled, Unavailable};
     let create = |id, summary, schema| Doc {
         request: Some(schema),
         ok: (201, Some("Created")),
@@ -141,7 +143,17 @@ fn describe(op: Op) -> Doc {
             problems: &[NotFound],
             ..doc("revokeToken", "Revoke one of one's API tokens", "session")
         },
-        Op::CreatePerson => create("createPerson", "Record a person", "CreatePerson"),
+        Op::CreatePerson => Doc {
+            request: Some("CreatePersonAfterMatch"),
+            ok: (201, Some("MatchChosen")),
+            problems: &[Conflict, Refused, MatchSearchRequired],
+            ..doc(
+                "createPerson",
+                "Record a person after a match search (the same operation as POST /api/v1/persons); \
+                 without search_id and choice it is refused with match_search_required",
+                "entities",
+            )
+        },
         Op::CreateObject => create("createObject", "Record an object", "CreateObject"),
         Op::CreateLocation => create("createLocation", "Record a location", "CreateLocation"),
         Op::CreateEvent => create("createEvent", "Record an event", "CreateEvent"),
@@ -159,7 +171,7 @@ fn describe(op: Op) -> Doc {
         Op::CreatePersonAfterMatch => Doc {
             request: Some("CreatePersonAfterMatch"),
             ok: (201, Some("MatchChosen")),
-            problems: &[Conflict, Refused],
+            problems: &[Conflict, Refused, MatchSearchRequired],
             ..doc(
                 "createPersonAfterMatch",
                 "Record a person after a match search (201), or take one of its candidates instead (200, nothing created)",
@@ -203,6 +215,26 @@ fn describe(op: Op) -> Doc {
             ok: (200, Some("Unmerged")),
             problems: &[Conflict, Refused],
             ..doc("unmerge", "Undo a merge exactly, including links made to the duplicate since", "entities")
+        },
+        Op::ReviewQueue => Doc {
+            ok: (200, Some("ReviewQueue")),
+            ..doc(
+                "reviewQueue",
+                "The duplicate-review queue: open pairs of people, most probable first, with both records and why \
+                 (needs the right to merge; audited as a read of every record shown)",
+                "entities",
+            )
+        },
+        Op::DecideReview => Doc {
+            request: Some("ReviewDecision"),
+            ok: (200, Some("ReviewOutcome")),
+            problems: &[Conflict, Refused],
+            ..doc(
+                "decideReview",
+                "Decide a queued pair: link merges them (the newer into the older), reject records two people; \
+                 refused without a reason or when already decided",
+                "entities",
+            )
         },
         Op::SearchPeople => Doc {
             ok: (200, Some("SearchResult")),
@@ -287,6 +319,18 @@ fn operation(route: &Route) -> Value {
             "description": format!("The most hits returned; outside 1..={MAX_HITS} is invalid_input, not capped."),
         }));
     }
+    if op == Op::ReviewQueue {
+        parameters.push(json!({
+            "name": "offset", "in": "query", "required": false,
+            "schema": { "type": "integer", "minimum": 0, "default": 0 },
+            "description": "How many queued pairs to skip: the previous page's next_offset.",
+        }));
+        parameters.push(json!({
+            "name": "limit", "in": "query", "required": false,
+            "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LISTED, "default": DEFAULT_REVIEWS },
+            "description": format!("The most pairs returned; outside 1..={MAX_LISTED} is invalid_input, not capped."),
+        }));
+    }
     if op == Op::RecentWork {
         parameters.push(json!({
             "name": "limit", "in": "query", "required": false,
@@ -333,7 +377,7 @@ fn operation(route: &Route) -> Value {
         None => json!({ "description": "Success" }),
     };
     responses.insert(d.ok.0.to_string(), ok);
-    if op == Op::CreatePersonAfterMatch {
+    if matches!(op, Op::CreatePersonAfterMatch | Op::CreatePerson) {
         // The other success: an existing candidate was chosen and nothing was created.
         let chosen = json!({ "description": "An existing candidate was chosen; nothing was created",
             "content": { "application/json": { "schema": schema_ref("MatchChosen") } } });

@@ -44,6 +44,9 @@ pub enum Code {
     Refused,
     /// Too many failed sign-ins; see `Retry-After`.
     Throttled,
+    /// A person create without a match search: run `POST /api/v1/persons/match` first and name
+    /// its `search_id` and the `choice` made (DESIGN.md invariant 6, search before create).
+    MatchSearchRequired,
     /// Something failed inside; the cause is in the server log.
     Internal,
     /// The database cannot be reached.
@@ -51,7 +54,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 16] = [
         Self::InvalidInput,
         Self::JustificationRequired,
         Self::NotSignedIn,
@@ -65,6 +68,7 @@ impl Code {
         Self::UnsupportedMediaType,
         Self::Refused,
         Self::Throttled,
+        Self::MatchSearchRequired,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -84,6 +88,7 @@ impl Code {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Refused => "refused",
             Self::Throttled => "throttled",
+            Self::MatchSearchRequired => "match_search_required",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
         }
@@ -99,7 +104,7 @@ impl Code {
             Self::Conflict => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Refused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Refused | Self::MatchSearchRequired => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Throttled => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -122,6 +127,7 @@ impl Code {
             Self::UnsupportedMediaType => "The request body must be application/json",
             Self::Refused => "The change was refused",
             Self::Throttled => "Too many failed attempts; wait before trying again",
+            Self::MatchSearchRequired => "A person is created only after a match search: run POST /api/v1/persons/match first",
             Self::Internal => "Something went wrong on our side",
             Self::Unavailable => "The service is not available",
         }
@@ -278,6 +284,8 @@ mod tests {
         assert_eq!(Code::for_status(StatusCode::PAYLOAD_TOO_LARGE), Code::PayloadTooLarge);
         assert_eq!(Code::for_status(StatusCode::BAD_GATEWAY), Code::Internal);
         assert_eq!(Code::for_status(StatusCode::IM_A_TEAPOT), Code::InvalidInput);
+        // Two codes share 422; a bare 422 is the general one.
+        assert_eq!(Code::for_status(StatusCode::UNPROCESSABLE_ENTITY), Code::Refused);
     }
 
     #[test]

@@ -5,9 +5,9 @@
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
-use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft};
+use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft};
 
-use crate::{AppState, audit_log, entities, health, matching, merge, openapi, related, search, session, tokens};
+use crate::{AppState, audit_log, entities, health, matching, merge, openapi, related, reviews, search, session, tokens};
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +74,8 @@ pub enum Op {
     RelatedEntities,
     MergePeople,
     Unmerge,
+    ReviewQueue,
+    DecideReview,
     SearchPeople,
     SearchRecords,
     RecentWork,
@@ -119,6 +121,8 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Get, "/api/v1/entities/{id}/related", Op::RelatedEntities),
     route(Verb::Post, "/api/v1/people/{id}/merge", Op::MergePeople),
     route(Verb::Post, "/api/v1/merges/{merge_id}/unmerge", Op::Unmerge),
+    route(Verb::Get, "/api/v1/reviews", Op::ReviewQueue),
+    route(Verb::Post, "/api/v1/reviews/{id}/decision", Op::DecideReview),
     route(Verb::Get, "/api/v1/people/search", Op::SearchPeople),
     route(Verb::Get, "/api/v1/search", Op::SearchRecords),
     route(Verb::Get, "/api/v1/me/recent", Op::RecentWork),
@@ -143,6 +147,7 @@ impl Op {
                 | Self::SearchPeople
                 | Self::SearchRecords
                 | Self::MatchPerson
+                | Self::ReviewQueue
         )
     }
 
@@ -165,7 +170,9 @@ impl Op {
             Self::ChangePassword => on(filter, session::change_password),
             Self::IssueToken => on(filter, tokens::issue),
             Self::RevokeToken => on(filter, tokens::revoke),
-            Self::CreatePerson => on(filter, entities::create::<PersonDraft>),
+            // Search before create (DESIGN.md invariant 6): the older route takes the same body as
+            // `/persons`, so no route creates a person without a match search.
+            Self::CreatePerson => on(filter, matching::create_after_match),
             Self::CreateObject => on(filter, entities::create::<ObjectDraft>),
             Self::CreateLocation => on(filter, entities::create::<LocationDraft>),
             Self::CreateEvent => on(filter, entities::create::<EventDraft>),
@@ -179,6 +186,8 @@ impl Op {
             Self::RelatedEntities => on(filter, related::related),
             Self::MergePeople => on(filter, merge::merge),
             Self::Unmerge => on(filter, merge::unmerge),
+            Self::ReviewQueue => on(filter, reviews::queue),
+            Self::DecideReview => on(filter, reviews::decide),
             Self::SearchPeople => on(filter, search::people),
             Self::SearchRecords => on(filter, search::records),
             Self::RecentWork => on(filter, related::recent),

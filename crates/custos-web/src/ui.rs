@@ -14,13 +14,16 @@
 mod account;
 mod audit;
 mod auth;
+mod compare;
 mod error;
 mod form;
 mod home;
 mod layout;
 mod new_record;
 mod person_form;
+mod person_match;
 mod record;
+mod reviews;
 mod search;
 mod widgets;
 
@@ -34,27 +37,34 @@ use crate::AppState;
 /// The stylesheet, served at [`STYLESHEET`] (one small file, cached by the browser).
 const STYLE: &str = include_str!("ui/style.css");
 /// Where the stylesheet is served; the name carries a version so a change is fetched at once.
-pub const STYLESHEET: &str = "/ui/style-1.css";
+pub const STYLESHEET: &str = "/ui/style-2.css";
+/// Earlier names of the stylesheet, still served (the current content) for pages rendered before
+/// the last change and still open in a browser.
+const OLD_STYLESHEETS: &[&str] = &["/ui/style-1.css"];
 
 /// The pages. They are not part of the JSON API, so they are not in [`crate::routes::ROUTES`]
 /// (nor in the OpenAPI document).
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let router = Router::new()
         .route("/", get(home::page_handler))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", axum::routing::post(auth::sign_out))
         .route("/search", get(search::page_handler))
         .route("/people/new", get(person_form::new_page).post(person_form::create))
+        .route(person_match::CHOOSE_PATH, axum::routing::post(person_match::choose))
         .route("/new/{kind}", get(new_record::form_handler).post(new_record::create))
         .route("/records/{id}", get(record::page_handler))
         .route("/records/{id}/history", get(record::history))
         .route("/records/{id}/edit", get(person_form::edit_page).post(person_form::change))
+        .route(reviews::PATH, get(reviews::page_handler))
+        .route("/reviews/{id}", axum::routing::post(reviews::decide))
         .route("/account", get(account::page_handler))
         .route("/account/password", axum::routing::post(account::change_password))
         .route("/account/sign-out-everywhere", axum::routing::post(account::sign_out_everywhere))
         .route("/audit", get(audit::page_handler))
         .route("/audit/verify", axum::routing::post(audit::verify))
-        .route(STYLESHEET, get(stylesheet))
+        .route(STYLESHEET, get(stylesheet));
+    OLD_STYLESHEETS.iter().fold(router, |router, old| router.route(old, get(stylesheet)))
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -14,6 +14,7 @@ use custos_core::link::Link;
 use custos_core::location::Location;
 use custos_core::object::Object;
 use custos_core::person::Person;
+use custos_match::Explanation;
 use custos_store::entities::{EntityRecord, VersionRecord};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -106,6 +107,17 @@ pub fn entity_json(record: &EntityRecord) -> Result<Value, Problem> {
         "record": body_json(&record.body)?,
         "resolved_from": record.resolved_from.map(|id| id.to_string()),
     }))
+}
+
+/// A match explanation as the API shows it: each compared field, how it compared (the level
+/// name of `custos_match`) and its match weight in bits, positive for the same person.
+pub fn explanation_json(explanation: &Explanation) -> Value {
+    let fields: Vec<Value> = explanation
+        .contributions
+        .iter()
+        .map(|c| json!({ "field": c.field.name(), "level": c.level, "weight": c.weight }))
+        .collect();
+    Value::Array(fields)
 }
 
 /// One version of an entity's history.

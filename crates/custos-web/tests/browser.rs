@@ -1,7 +1,8 @@
 //! The user interface in a real browser: Debian's headless Chromium, driven over WebDriver by
 //! chromedriver, at a phone's viewport (360 × 780 CSS pixels). An officer signs in, searches,
-//! creates a person (first with mistakes, to see the field errors), sees the warning markers
-//! first, edits and reads the history; an auditor sees the verified log; a denied page is
+//! creates a person (first with mistakes, to see the field errors; then through the candidates
+//! page of search before create, where a similar person is shown beside the one entered), sees
+//! the warning markers first, edits and reads the history; an auditor sees the verified log; a denied page is
 //! audited. Screenshots of each step are saved under `target/browser-screenshots/` as artefacts.
 //!
 //! `scripts/test.sh` installs `chromium` and `chromium-driver` when absent; this test fails
@@ -13,9 +14,14 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+use custos_core::draft::PersonDraft;
+use custos_core::entity::EntityBody;
 use custos_core::ids::{UnitId, UserId};
-use custos_core::marking::Classification;
+use custos_core::marking::{Classification, SecurityMarking};
+use custos_core::person::Person;
 use custos_core::role::Role;
+use custos_store::entities::Justification;
+use custos_store::matching::{MatchChoice, MatchOutcome};
 use custos_store::testing;
 use custos_store::users::{NewUser, local_administrator};
 use custos_web::{Metrics, WebConfig};
@@ -168,6 +174,7 @@ async fn an_officer_works_through_the_pages_on_a_phone() {
     let store = db.store.clone();
     add_user(&store, "PC1234", Role::Investigator).await;
     add_user(&store, "AUD1", Role::Auditor).await;
+    add_user(&store, "PC9999", Role::Investigator).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -226,15 +233,56 @@ async fn an_officer_works_through_the_pages_on_a_phone() {
     client.execute("document.getElementById('dates_of_birth[0]').scrollIntoView({block: 'center'}); return true;", vec![]).await.unwrap();
     shot(&client, "04-field-errors").await;
 
-    // Corrected: created, and the person's page shows the warning marker before the identity.
+    // Meanwhile a colleague records someone similar (through search before create too).
+    let colleague = custos_authz::Principal {
+        user: UserId::parse("PC9999").unwrap(),
+        roles: vec![Role::Investigator],
+        units: vec![UnitId::parse("BORO-NORTH").unwrap()],
+        clearance: Classification::Official,
+        scopes: None,
+    };
+    let draft: PersonDraft = serde_json::from_value(json!({
+        "names": [{ "kind": "primary", "forenames": ["Chidiebere"], "surname": "Okonkwo" }],
+        "dates_of_birth": ["1990-02-28"],
+        "gender": "male",
+    }))
+    .unwrap();
+    let similar = Person::try_from(draft).unwrap();
+    let why = Justification::parse("recording a person for CAD 4411").unwrap();
+    let search = store.match_person(&colleague, &similar, &why).await.unwrap();
+    let marking = SecurityMarking::official(UnitId::parse("BORO-NORTH").unwrap());
+    let outcome = store
+        .create_person_after_match(&colleague, search.search_id, MatchChoice::NoneOfThese, EntityBody::Person(similar), marking, None)
+        .await
+        .unwrap();
+    let MatchOutcome::Created(similar_id) = outcome else { panic!("{outcome:?}") };
+
+    // Corrected: not created yet, but the candidates page shows the similar person beside the
+    // one entered, the differences marked in words.
     fill(&client, "dates_of_birth[0]", "1990-02-28").await;
     fill(&client, "identifiers[0].value", "").await;
     follow(&client, "main form button[type=submit]").await;
+    assert_eq!(text_of(&client, "h1").await, "Is this person already known?");
+    let candidate = text_of(&client, "section.candidate").await;
+    assert!(candidate.contains("Chidiebere OKONKWO") && candidate.contains("Chidi OKONKWO"), "{candidate}");
+    assert!(candidate.contains("differs") && candidate.contains("match probability"), "{candidate}");
+    assert!(client.find(Locator::Css(&format!("button[value='existing:{similar_id}']"))).await.is_ok());
+    let overflow = client
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(overflow.as_i64(), Some(0), "the candidates page scrolls sideways at 360 px");
+    shot(&client, "05-candidates").await;
+    client.execute("document.querySelector('.choices').scrollIntoView({block: 'end'}); return true;", vec![]).await.unwrap();
+    shot(&client, "05b-candidates-choices").await;
+
+    // None of these: created, and the person's page shows the warning marker before the identity.
+    follow(&client, "button[value=none_of_these]").await;
     assert_eq!(text_of(&client, "h1").await, "Chidi OKONKWO");
     let first_section = text_of(&client, "main section").await;
     assert!(first_section.starts_with("Warning markers"), "{first_section}");
     assert!(first_section.contains("Violent"));
-    shot(&client, "05-person").await;
+    shot(&client, "06-person").await;
 
     // Edit (add an alias), then the history shows both versions and what changed.
     follow(&client, "a[href*='/edit']").await;
@@ -246,7 +294,7 @@ async fn an_officer_works_through_the_pages_on_a_phone() {
     let history = text_of(&client, "ol.history").await;
     assert!(history.contains("Version 2: Edited") && history.contains("Version 1: Created"), "{history}");
     assert!(history.contains("Okonkwo-Smith"), "{history}");
-    shot(&client, "06-history").await;
+    shot(&client, "07-history").await;
 
     // The person is found now, with the marker in the result list.
     client.goto(&format!("{base}/search")).await.unwrap();
@@ -255,13 +303,13 @@ async fn an_officer_works_through_the_pages_on_a_phone() {
     follow(&client, "form.search button").await;
     let results = text_of(&client, "ol.records").await;
     assert!(results.contains("Chidi OKONKWO") && results.contains("Violent"), "{results}");
-    shot(&client, "07-search-found").await;
+    shot(&client, "08-search-found").await;
 
     // The audit page is not for an investigator: a clear denied page.
     client.goto(&format!("{base}/audit")).await.unwrap();
     assert_eq!(text_of(&client, "h1").await, "Access denied");
     assert!(text_of(&client, "main").await.contains("recorded"));
-    shot(&client, "08-denied").await;
+    shot(&client, "09-denied").await;
 
     // Back home, sign out; the auditor signs in and sees the log verified.
     follow(&client, "main a[href='/']").await;
@@ -274,7 +322,7 @@ async fn an_officer_works_through_the_pages_on_a_phone() {
     assert!(text_of(&client, "[role=status]").await.starts_with("Verified."));
     let events = text_of(&client, "table").await;
     assert!(events.contains("access_denied") || events.contains("deny"), "the denial is in the log: {events}");
-    shot(&client, "09-audit-log").await;
+    shot(&client, "10-audit-log").await;
 
     // Nothing is wider than the phone's screen.
     let overflow = client

@@ -44,8 +44,12 @@ pub enum Command {
     /// Build a realistic synthetic force (people, objects, locations, events, links) for trying
     /// Custos out and for measuring it; planted duplicates' ground truth goes to a file.
     Demo(cmd::demo::DemoArgs),
-    /// Load POLE records from a JSON-lines file as a user; all or nothing, every error reported.
-    Import(cmd::import::ImportArgs),
+    /// Load records: legacy person exports (CSV) or POLE records (JSON lines).
+    #[command(subcommand)]
+    Import(cmd::import::ImportCommand),
+    /// Link the store's people into Golden Nominals: merge sure duplicates, queue the doubtful
+    /// pairs for review, and report which nominal each imported row belongs to.
+    Link(cmd::link::LinkArgs),
     /// Administration: users.
     #[command(subcommand)]
     Admin(cmd::admin::AdminCommand),
@@ -75,7 +79,8 @@ pub fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo(args) => cmd::demo::run(&cli.db, args).await,
-        Command::Import(args) => cmd::import::run(&cli.db, args).await,
+        Command::Import(command) => cmd::import::run(&cli.db, command).await,
+        Command::Link(args) => cmd::link::run(&cli.db, args).await,
         Command::Admin(command) => cmd::admin::run(&cli.db, command).await,
         Command::Audit(command) => cmd::audit::run(&cli.db, command).await,
         Command::Serve(args) => cmd::serve::run(&cli.db, args).await,

@@ -5,4 +5,6 @@ pub mod audit;
 pub mod bench;
 pub mod demo;
 pub mod import;
+pub mod import_persons;
+pub mod link;
 pub mod serve;

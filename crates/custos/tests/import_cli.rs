@@ -61,7 +61,7 @@ fn good_records_load_as_the_user() {
     let dir = setup();
     let file = dir.path().join("good.jsonl");
     std::fs::write(&file, GOOD).unwrap();
-    let out = custos(dir.path(), &["import", file.to_str().unwrap(), "--as", "MP000001"], "");
+    let out = custos(dir.path(), &["import", "records", file.to_str().unwrap(), "--as", "MP000001"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("imported 4 records"));
     assert_eq!(count(dir.path(), "entity"), 4);
@@ -86,7 +86,7 @@ fn malformed_identifiers_are_named_and_nothing_is_stored() {
     let file = dir.path().join("bad.jsonl");
     std::fs::write(&file, bad).unwrap();
     let before = (count(dir.path(), "entity"), count(dir.path(), "audit_bundle"), count(dir.path(), "audit_pending"));
-    let out = custos(dir.path(), &["import", file.to_str().unwrap(), "--as", "MP000001"], "");
+    let out = custos(dir.path(), &["import", "records", file.to_str().unwrap(), "--as", "MP000001"], "");
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(stderr.contains("nothing was imported"), "{stderr}");
@@ -110,7 +110,7 @@ fn an_unknown_user_cannot_import() {
     let dir = setup();
     let file = dir.path().join("good.jsonl");
     std::fs::write(&file, GOOD).unwrap();
-    let out = custos(dir.path(), &["import", file.to_str().unwrap(), "--as", "MP999999"], "");
+    let out = custos(dir.path(), &["import", "records", file.to_str().unwrap(), "--as", "MP999999"], "");
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no such user"), "{}", text(&out.stderr));
     assert_eq!(count(dir.path(), "entity"), 0);

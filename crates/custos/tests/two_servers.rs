@@ -99,12 +99,27 @@ async fn body(db: TestDb) {
         let a = Server::start(&dir, &url_for_servers);
         let b = Server::start(&dir, &url_for_servers);
         let (cookie, csrf) = a.sign_in();
-        let person = r#"{"record":{"names":[{"forenames":["Grace"],"surname":"Hopper"}],"dates_of_birth":["1906-12-09"]}}"#;
+        // Search before create: a match search, then the create naming it.
+        let record = r#"{"names":[{"forenames":["Grace"],"surname":"Hopper"}],"dates_of_birth":["1906-12-09"]}"#;
+        let (status, _, matched) = a.request(
+            "POST",
+            "/api/v1/persons/match",
+            &[
+                ("Content-Type", "application/json"),
+                ("Cookie", &cookie),
+                ("X-CSRF-Token", &csrf),
+                ("X-Justification", "recording a person: is she already known?"),
+            ],
+            record,
+        );
+        assert!(status.contains("200"), "{status} {matched}");
+        let search_id = serde_json::from_str::<serde_json::Value>(&matched).unwrap()["search_id"].as_str().unwrap().to_owned();
+        let person = format!(r#"{{"record":{record},"search_id":"{search_id}","choice":"none_of_these"}}"#);
         let (status, _, created) = a.request(
             "POST",
             "/api/v1/people",
             &[("Content-Type", "application/json"), ("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
-            person,
+            &person,
         );
         assert!(status.contains("201"), "{status} {created}");
         let id = serde_json::from_str::<serde_json::Value>(&created).unwrap()["id"].as_str().unwrap().to_owned();

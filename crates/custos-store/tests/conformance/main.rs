@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod audit_log;
+mod batch;
 mod auditor;
 mod entities;
 mod fixtures;

@@ -160,7 +160,8 @@ pub fn all() -> Value {
         map.insert("LocationDraft".into(), draft(&LocationDraft::default(), &[]));
         map.insert("EventDraft".into(), draft(&EventDraft::default(), &[]));
         map.insert("LinkDraft".into(), draft(&LinkDraft::default(), &[]));
-        for kind in ["Person", "Object", "Location", "Event", "Link"] {
+        // A person has no plain create: it is created after a match search (CreatePersonAfterMatch).
+        for kind in ["Object", "Location", "Event", "Link"] {
             map.insert(format!("Create{kind}"), create(&format!("{kind}Draft")));
         }
         // Apart from the one literal above, whose size is at `json!`'s recursion limit.
@@ -169,6 +170,9 @@ pub fn all() -> Value {
         }
         if let Value::Object(matching) = matching() {
             map.extend(matching);
+        }
+        if let Value::Object(reviews) = reviews() {
+            map.extend(reviews);
         }
     }
     schemas
@@ -198,6 +202,48 @@ fn merges() -> Value {
     })
 }
 
+/// The request and response bodies of the duplicate-review queue.
+fn reviews() -> Value {
+    let uuid = json!({ "type": "string", "format": "uuid" });
+    json!({
+        "ReviewQueue": object(&["items", "next_offset"], json!({
+            "items": { "type": "array", "items": object(
+                &["id", "a", "b", "probability", "cause", "queued_at", "explanation"],
+                json!({
+                    "id": uuid,
+                    "a": schema_ref("Entity"),
+                    "b": schema_ref("Entity"),
+                    "probability": { "type": "number", "minimum": 0, "maximum": 1, "description": "When queued" },
+                    "cause": {
+                        "type": "string",
+                        "description": "review_band (the probability is in the band a person decides), or \
+                            conflicting_<identifier kind> (conflicting_pnc_id, conflicting_cro_number, conflicting_ni_number)",
+                    },
+                    "queued_at": { "type": "string", "format": "date-time" },
+                    "explanation": schema_ref("Explanation"),
+                }),
+            ) },
+            "next_offset": {
+                "type": ["integer", "null"], "minimum": 0,
+                "description": "The offset of the next page; null when this page was not full",
+            },
+        })),
+        "Explanation": { "type": "array", "items": object(&["field", "level", "weight"], json!({
+            "field": { "type": "string" },
+            "level": { "type": "string", "description": "How the field compared; null when a side lacked it" },
+            "weight": { "type": "number", "description": "Match weight in bits" },
+        })) },
+        "ReviewDecision": object(&["decision", "reason"], json!({
+            "decision": { "type": "string", "enum": ["link", "reject"], "description": "link: one person (merged); reject: two people" },
+            "reason": { "type": "string", "minLength": 3, "description": "Why (kept, erasably, in the audit log)" },
+        })),
+        "ReviewOutcome": object(&["outcome"], json!({
+            "outcome": { "type": "string", "enum": ["linked", "rejected"] },
+            "merge_id": { "type": "string", "format": "uuid", "description": "When linked: undo with POST /api/v1/merges/{merge_id}/unmerge" },
+        })),
+    })
+}
+
 /// The request and response bodies of search before create.
 fn matching() -> Value {
     let uuid = json!({ "type": "string", "format": "uuid" });
@@ -209,15 +255,15 @@ fn matching() -> Value {
                 "id": uuid,
                 "probability": { "type": "number", "minimum": 0, "maximum": 1 },
                 "record": { "type": "object", "description": "The person, shaped like its draft" },
-                "explanation": { "type": "array", "items": object(&["field", "level", "weight"], json!({
-                    "field": { "type": "string" },
-                    "level": { "type": "string", "description": "How the field compared; null when a side lacked it" },
-                    "weight": { "type": "number", "description": "Match weight in bits" },
-                })) },
+                "explanation": schema_ref("Explanation"),
             })) },
         })),
         "CreatePersonAfterMatch": object(&["search_id", "choice", "record"], json!({
-            "search_id": uuid,
+            "search_id": {
+                "type": "string", "format": "uuid",
+                "description": "The search_id of POST /api/v1/persons/match (yours, unused, at most 30 minutes old); \
+                    without it the create is refused with match_search_required",
+            },
             "choice": {
                 "oneOf": [
                     { "type": "string", "enum": ["none_of_these"] },

@@ -58,6 +58,9 @@ pub fn problem_page(problem: &Problem) -> Page {
         Code::CsrfFailed => "The form did not come from your current session (it may have expired). Nothing was saved.",
         Code::NotFound => "There is no page at this address.",
         Code::Throttled => "Too many failed attempts. Wait a while, then try again.",
+        Code::MatchSearchRequired => {
+            "A person is recorded only after checking for people already known, and this choice did not come from a check of yours that is still open. Nothing was saved."
+        }
         Code::Internal | Code::Unavailable => "Nothing was saved. Try again shortly; if it keeps happening, tell the service desk.",
         _ => "Nothing was saved.",
     };
@@ -70,6 +73,7 @@ pub fn problem_page(problem: &Problem) -> Page {
             @if !problem.errors.is_empty() {
                 ul { @for e in &problem.errors { li { (e.field) ": " (e.message) } } }
             }
+            @if problem.code == Code::MatchSearchRequired { p { a href="/people/new" { "Start a new person again" } } }
             p { a href="/" { "Back to the home page" } }
         },
     );

@@ -4,6 +4,7 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use custos_core::role::Role;
 use maud::html;
 
 use super::auth::Officer;
@@ -27,6 +28,9 @@ pub async fn page_handler(State(state): State<AppState>, officer: Officer) -> Re
             a.button href="/new/object" { "New object" }
             a.button href="/new/location" { "New location" }
             a.button href="/new/event" { "New event" }
+            @if officer.principal.roles.contains(&Role::RecordsManager) {
+                a.button href="/reviews" { "Review possible duplicates" }
+            }
         }
         section {
             h2 { "Your recent work" }

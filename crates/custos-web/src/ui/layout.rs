@@ -53,6 +53,9 @@ pub fn page(title: &str, officer: Option<&Officer>, body: Markup) -> Markup {
                         nav aria-label="Main" {
                             a href="/search" { "Search" }
                             a href="/people/new" { "New person" }
+                            @if officer.principal.roles.contains(&Role::RecordsManager) {
+                                a href="/reviews" { "Duplicates" }
+                            }
                             @if officer.principal.roles.contains(&Role::Auditor) {
                                 a href="/audit" { "Audit log" }
                             }

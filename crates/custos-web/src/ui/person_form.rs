@@ -2,7 +2,8 @@
 //! (`names[0].surname`, `identifiers[1].value`), so an error from `custos_core::draft` lands
 //! beside the box it is about; blank rows are skipped when the draft is built, and the errors'
 //! indices are mapped back to the rows the officer typed in. A refused form is shown again with
-//! everything typed kept and nothing saved.
+//! everything typed kept and nothing saved. A valid new person is not created here: the post
+//! runs the match search and shows the candidates (`person_match`), where the officer chooses.
 
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
@@ -19,7 +20,7 @@ use super::error::{PageError, see_other};
 use super::form::{Fields, Posted};
 use super::layout::{Page, alert, csrf_field, human, page};
 use super::widgets::{Errors, marking, marking_controls, select, text_area, text_box};
-use super::record::{ask_justification, carry, justification, query_fields, record_href};
+use super::record::{ask_justification, carry, justification, query_fields};
 use crate::AppState;
 use crate::extract::IdParam;
 use crate::problem::Problem;
@@ -34,7 +35,8 @@ pub async fn new_page(officer: Officer) -> Response {
     form_page(&officer, FormKind::Create, &Fields::default(), &Errors::default(), None).into_response()
 }
 
-/// `POST /people/new`: creates the person and shows it, or shows the form again with its errors.
+/// `POST /people/new`: search before create. A valid draft runs the match search and shows the
+/// candidates page (nothing is created yet); an invalid one shows the form again with its errors.
 pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Response, PageError> {
     let Posted { officer, fields } = posted;
     let (draft, rows) = draft_from(&fields);
@@ -42,15 +44,9 @@ pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Res
         Ok(person) => person,
         Err(errors) => return Ok(refused(&officer, FormKind::Create, &fields, errors.0, &rows)),
     };
-    let marking = marking(&officer, &fields)?;
-    match state.store.create_entity(&officer.principal, EntityBody::Person(person), marking, None).await {
-        Ok(id) => {
-            let why = Justification::parse("viewing the record I have just created")?;
-            Ok(see_other(&record_href(id, Some(&why))))
-        }
-        Err(StoreError::Invalid(errors)) => Ok(refused(&officer, FormKind::Create, &fields, errors.0, &rows)),
-        Err(e) => Err(e.into()),
-    }
+    // Checked now so that a bad marking is not first reported after the officer has chosen.
+    marking(&officer, &fields)?;
+    super::person_match::candidates(&state, &officer, &fields, &person).await
 }
 
 /// `GET /records/{id}/edit?justification=…`: the person's current version in the form.
@@ -114,14 +110,14 @@ pub async fn change(State(state): State<AppState>, IdParam(id): IdParam, posted:
 }
 
 #[derive(Debug, Clone)]
-enum FormKind {
+pub(super) enum FormKind {
     Create,
     Edit { id: String, submitted: bool },
 }
 
 /// The draft's row index → the form's row index, per repeated section.
 #[derive(Debug, Default)]
-struct Rows {
+pub(super) struct Rows {
     names: Vec<usize>,
     identifiers: Vec<usize>,
     dates: Vec<usize>,
@@ -141,7 +137,7 @@ fn rows_in(fields: &Fields, prefix: &str) -> usize {
 }
 
 /// Builds the draft from the posted boxes, skipping blank rows.
-fn draft_from(fields: &Fields) -> (PersonDraft, Rows) {
+pub(super) fn draft_from(fields: &Fields) -> (PersonDraft, Rows) {
     let mut draft = PersonDraft::default();
     let mut rows = Rows::default();
     for i in 0..rows_in(fields, "names").max(1) {
@@ -208,7 +204,7 @@ fn form_field(path: &str, rows: &Rows) -> String {
 }
 
 /// The form again, with its errors, status 422.
-fn refused(officer: &Officer, kind: FormKind, fields: &Fields, errors: Vec<FieldError>, rows: &Rows) -> Response {
+pub(super) fn refused(officer: &Officer, kind: FormKind, fields: &Fields, errors: Vec<FieldError>, rows: &Rows) -> Response {
     let errors = Errors(errors.into_iter().map(|e| FieldError { field: form_field(&e.field, rows), message: e.message }).collect());
     let mut page = form_page(officer, kind, fields, &errors, Some("Nothing was saved: correct the boxes marked below."));
     page.status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -247,7 +243,7 @@ fn fields_from(person: &Person) -> Fields {
     Fields(f)
 }
 
-fn form_page(officer: &Officer, kind: FormKind, fields: &Fields, errors: &Errors, notice: Option<&str>) -> Page {
+pub(super) fn form_page(officer: &Officer, kind: FormKind, fields: &Fields, errors: &Errors, notice: Option<&str>) -> Page {
     let (title, action) = match &kind {
         FormKind::Create => ("New person".to_owned(), "/people/new".to_owned()),
         FormKind::Edit { id, .. } => ("Edit person".to_owned(), format!("/records/{id}/edit")),

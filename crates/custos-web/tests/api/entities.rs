@@ -13,7 +13,7 @@ conformance! {
     async fn create_read_change_submit_and_correct(db: TestDb) {
         let app = TestApp::new(db);
         let s = app.signed_in("MP200001", Role::Investigator, "CE-BCU").await;
-        let reply = app.send(Call::post("/api/v1/people").session(&s).json(json!({ "record": person("Ann", "Lee"), "reason": "arrest CE/1/26" }))).await;
+        let reply = app.match_then_create(&s, json!({ "record": person("Ann", "Lee"), "reason": "arrest CE/1/26" })).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         assert_eq!(reply.body["version"], 1);
         let id = reply.body["id"].as_str().unwrap().to_owned();
@@ -96,7 +96,13 @@ conformance! {
         let mut record = person("Ann", "Lee");
         record["identifiers"][0]["value"] = json!("2008/0056560A");
         record["dates_of_birth"] = json!(["31/02/1980"]);
-        let reply = app.send(Call::post("/api/v1/people").session(&s).json(json!({ "record": record }))).await;
+        let search_id = app.search_id(&s, &person("Ann", "Lee")).await;
+        let create = |mut body: Value| {
+            body["search_id"] = json!(search_id);
+            body["choice"] = json!("none_of_these");
+            Call::post("/api/v1/people").session(&s).json(body)
+        };
+        let reply = app.send(create(json!({ "record": record }))).await;
         reply.assert_problem(StatusCode::BAD_REQUEST, "invalid_input");
         let fields = reply.field_errors();
         assert!(fields.contains(&"identifiers[0].value".to_owned()), "{fields:?}");
@@ -111,7 +117,7 @@ conformance! {
             (json!({ "record": person("Ann", "Lee"), "classification": "RESTRICTED" }), "classification"),
             (json!({ "unit": "CE-BCU" }), "record"),
         ] {
-            let reply = app.send(Call::post("/api/v1/people").session(&s).json(body.clone())).await;
+            let reply = app.send(create(body.clone())).await;
             reply.assert_problem(StatusCode::BAD_REQUEST, "invalid_input");
             assert_eq!(reply.field_errors(), [field], "{body}: {}", reply.text);
         }
@@ -129,7 +135,7 @@ conformance! {
         let s = app.signed_in("MP200004", Role::Investigator, "CE-BCU").await;
         let mut record = person("Ann", "Lee");
         record["descriptions"] = json!(["x".repeat(70 * 1024)]);
-        let body = json!({ "record": record }).to_string().into_bytes();
+        let body = json!({ "record": record, "search_id": "0190a5c4-0000-7000-8000-000000000000", "choice": "none_of_these" }).to_string().into_bytes();
         let len = body.len().to_string();
         let with_length = Call::post("/api/v1/people").session(&s).raw("application/json", body.clone()).header("content-length", &len);
         app.send(with_length).await.assert_problem(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
@@ -181,11 +187,11 @@ conformance! {
         let owner = app.signed_in("MP200007", Role::Investigator, "CE-BCU").await;
         let outsider = app.signed_in("MP200008", Role::Investigator, "NW-BCU").await;
         let reply = app
-            .send(Call::post("/api/v1/people").session(&owner).json(json!({
+            .match_then_create(&owner, json!({
                 "record": person("Ann", "Lee"),
                 "sensitive": true,
                 "acl": [{ "kind": "unit", "id": "CE-BCU" }],
-            })))
+            }))
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         let id = reply.body["id"].as_str().unwrap().to_owned();

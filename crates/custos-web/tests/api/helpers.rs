@@ -89,9 +89,31 @@ impl TestApp {
         self.sign_in(id).await
     }
 
-    /// Creates a person through the API and returns the new id.
+    /// Runs a match search for `record` (search before create, `POST /api/v1/persons/match`).
+    pub async fn match_search(&self, session: &Session, record: &Value) -> Reply {
+        self.send(Call::post("/api/v1/persons/match").session(session).justify().json(record.clone())).await
+    }
+
+    /// The id of a fresh match search for `record`.
+    pub async fn search_id(&self, session: &Session, record: &Value) -> String {
+        let reply = self.match_search(session, record).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.body["search_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Match, then create: runs a match search for `body["record"]`, adds its `search_id` and
+    /// the choice `none_of_these` to `body` (a create request: record, marking, reason) and posts
+    /// it to `POST /api/v1/people`.
+    pub async fn match_then_create(&self, session: &Session, mut body: Value) -> Reply {
+        let search_id = self.search_id(session, &body["record"]).await;
+        body["search_id"] = json!(search_id);
+        body["choice"] = json!("none_of_these");
+        self.send(Call::post("/api/v1/people").session(session).json(body)).await
+    }
+
+    /// Creates a person through the API (match, then create) and returns the new id.
     pub async fn create_person(&self, session: &Session, record: Value) -> String {
-        let reply = self.send(Call::post("/api/v1/people").session(session).json(json!({ "record": record }))).await;
+        let reply = self.match_then_create(session, json!({ "record": record })).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         reply.body["id"].as_str().unwrap().to_owned()
     }

@@ -12,6 +12,7 @@ mod merge;
 mod metrics;
 mod openapi;
 mod related;
+mod reviews;
 mod search;
 mod session;
 mod ui;

@@ -1,7 +1,8 @@
 //! Search before create over HTTP: a nicknamed probe finds the person first with an explanation;
 //! unreadable candidates are not shown; the create names a fresh, unused search of one's own and
 //! either creates the person (201) or takes a shown candidate (200); every failure is a clear
-//! problem and writes nothing; the search and the choice are audited.
+//! problem and writes nothing; the search and the choice are audited. `POST /api/v1/people` is
+//! the same operation: without a search it is refused (`match_search_required`), never a create.
 
 use axum::http::{StatusCode, header};
 use custos_audit::AuditKind;
@@ -153,5 +154,90 @@ conformance! {
         let named = |e: &custos_audit::AuditEvent, what: &str| e.objects.iter().any(|o| format!("{}:{}", o.kind, o.id) == what);
         assert!(events.iter().any(|e| e.kind == AuditKind::Create && named(e, &format!("person:{created}")) && named(e, &format!("match_search:{mine}"))));
         assert!(events.iter().any(|e| named(e, "match_choice:existing") && named(e, &format!("person:{will}")) && named(e, &format!("match_search:{again}"))));
+    }
+
+    async fn people_cannot_be_created_without_a_match_search(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("MP600001", Role::Investigator, "CE-BCU").await;
+        // The old shape of a create, on both routes, and a search without a choice or the reverse.
+        for (path, body) in [
+            ("/api/v1/people", json!({ "record": bill() })),
+            ("/api/v1/persons", json!({ "record": bill() })),
+            ("/api/v1/people", json!({ "record": bill(), "choice": "none_of_these" })),
+            ("/api/v1/people", json!({ "record": bill(), "search_id": "0190a5c4-0000-7000-8000-000000000000" })),
+            ("/api/v1/people", json!({ "record": bill(), "unit": "CE-BCU", "sensitive": true })),
+        ] {
+            let reply = app.send(Call::post(path).session(&s).json(body.clone())).await;
+            reply.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "match_search_required");
+            assert!(reply.body["detail"].as_str().unwrap().contains("/api/v1/persons/match"), "{path} {body}: {}", reply.text);
+        }
+        // A bearer token is held to the same rule.
+        let token = app.send(Call::post("/api/v1/tokens").session(&s).json(json!({ "name": "feed", "scopes": ["search", "read", "create"], "days": 1 }))).await;
+        assert_eq!(token.status, StatusCode::CREATED, "{}", token.text);
+        let token = token.body["token"].as_str().unwrap().to_owned();
+        app.send(Call::post("/api/v1/people").bearer(&token).json(json!({ "record": bill() })))
+            .await
+            .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "match_search_required");
+        assert_eq!(app.count("entity").await, 0, "nothing was stored");
+        assert_eq!(app.count("entity_version").await, 0);
+        assert!(app.audit_events().await.iter().all(|e| e.kind != AuditKind::Create));
+        // The document says so.
+        let doc = app.send(Call::get("/api/openapi.json")).await.body;
+        let op = &doc["paths"]["/api/v1/people"]["post"];
+        assert_eq!(op["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/CreatePersonAfterMatch");
+        assert!(op["responses"]["422"]["description"].as_str().unwrap().contains("match_search_required"), "{op}");
+        assert!(doc["components"]["schemas"]["CreatePerson"].is_null(), "no plain person create is described");
+    }
+
+    async fn the_people_route_takes_a_fresh_search_of_ones_own_and_audits_the_choice(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("MP600001", Role::Investigator, "CE-BCU").await;
+        let other = app.signed_in("MP600002", Role::Investigator, "CE-BCU").await;
+        let will = app.create_person(&s, william()).await;
+        let people = app.count("entity").await;
+        let create = |search_id: &str, choice: Value| {
+            Call::post("/api/v1/people").session(&s).json(json!({ "search_id": search_id, "choice": choice, "record": bill() }))
+        };
+
+        // Someone else's search: refused, nothing written, and it stays theirs to use.
+        let theirs = search_id(&app, &other).await;
+        app.send(create(&theirs, json!("none_of_these"))).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "refused");
+        assert_eq!(app.count("entity").await, people);
+
+        // A candidate chosen: that record, nothing created.
+        let shown = search(&app, &s, bill()).await;
+        assert_eq!(candidate_ids(&shown).first(), Some(&will), "{}", shown.text);
+        let chosen_search = shown.body["search_id"].as_str().unwrap().to_owned();
+        let reply = app.send(create(&chosen_search, json!({ "existing": will }))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        assert_eq!(reply.body, json!({ "id": will, "created": false }));
+        assert_eq!(app.count("entity").await, people, "choosing a candidate creates nothing");
+        // Used once, the search cannot be used again, not even to create.
+        let reused = app.send(create(&chosen_search, json!("none_of_these"))).await;
+        reused.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "refused");
+        assert!(reused.body["detail"].as_str().unwrap().contains("already been used"), "{}", reused.text);
+        assert_eq!(app.count("entity").await, people);
+
+        // None of these: created, and that search is spent too.
+        let fresh = search_id(&app, &s).await;
+        let reply = app.send(create(&fresh, json!("none_of_these"))).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        let created = reply.body["id"].as_str().unwrap().to_owned();
+        app.send(create(&fresh, json!("none_of_these"))).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "refused");
+        assert_eq!(app.count("entity").await, people + 1);
+
+        // The audit log has each search with the candidates it showed, and each choice.
+        let events = app.audit_events().await;
+        let named = |e: &custos_audit::AuditEvent, what: &str| e.objects.iter().any(|o| format!("{}:{}", o.kind, o.id) == what);
+        let search_event = events
+            .iter()
+            .find(|e| e.kind == AuditKind::Search && named(e, &format!("match_search:{chosen_search}")) && !named(e, "match_choice:existing"))
+            .expect("the match search is audited");
+        assert!(named(search_event, &format!("person:{will}")), "with the candidates shown");
+        assert!(events.iter().any(|e| named(e, &format!("match_search:{chosen_search}")) && named(e, "match_choice:existing") && named(e, &format!("person:{will}"))));
+        assert!(events.iter().any(|e| e.kind == AuditKind::Create
+            && named(e, &format!("person:{created}"))
+            && named(e, &format!("match_search:{fresh}"))
+            && named(e, "match_choice:none_of_these")));
     }
 }

@@ -89,7 +89,8 @@ conformance! {
     async fn unsafe_cookie_requests_without_the_csrf_token_are_refused_and_store_nothing(db: TestDb) {
         let app = TestApp::new(db);
         let s = app.signed_in("MP100005", Role::ResponseOfficer, "CE-BCU").await;
-        let create = || Call::post("/api/v1/people").json(json!({ "record": person("Ann", "Lee") }));
+        let search_id = app.search_id(&s, &person("Ann", "Lee")).await;
+        let create = || Call::post("/api/v1/people").json(json!({ "record": person("Ann", "Lee"), "search_id": search_id, "choice": "none_of_these" }));
         app.send(create().cookie_only(&s)).await.assert_problem(StatusCode::FORBIDDEN, "csrf_failed");
         app.send(create().cookie_only(&s).header("x-csrf-token", "forged")).await.assert_problem(StatusCode::FORBIDDEN, "csrf_failed");
         let other = app.signed_in("MP100006", Role::ResponseOfficer, "CE-BCU").await;
@@ -173,7 +174,10 @@ conformance! {
         assert_eq!(read.status, StatusCode::OK, "{}", read.text);
         assert_eq!(read.body["id"], id.as_str());
         // No CSRF token needed with a bearer token, but the scope binds.
-        let create = app.send(Call::post("/api/v1/people").bearer(&token).json(json!({ "record": person("Bo", "Lee") }))).await;
+        // The user's own match search, but the token's scope does not include create.
+        let search_id = app.search_id(&s, &person("Bo", "Lee")).await;
+        let body = json!({ "record": person("Bo", "Lee"), "search_id": search_id, "choice": "none_of_these" });
+        let create = app.send(Call::post("/api/v1/people").bearer(&token).json(body)).await;
         create.assert_problem(StatusCode::FORBIDDEN, "denied");
         assert_eq!(app.count("entity").await, 1, "nothing stored");
         let mint = app.send(Call::post("/api/v1/tokens").bearer(&token).json(json!({ "name": "more", "scopes": ["create"], "days": 1 }))).await;

@@ -1,4 +1,4 @@
-//! `custos import`: loads POLE records from a JSON-lines file, as a named user (authorised and
+//! `custos import records`: loads POLE records from a JSON-lines file, as a named user (authorised and
 //! audited like any other creation). Every line is validated first and every error is reported
 //! with its line and field; if any line is wrong, nothing is stored. Otherwise all records are
 //! created in one transaction.
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::Args;
+use clap::{Args, Subcommand};
 use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft};
 use custos_core::entity::EntityBody;
 use custos_core::ids::{EntityId, UnitId, UserId};
@@ -22,6 +22,22 @@ use custos_store::entities::NewEntity;
 use serde::Deserialize;
 
 use crate::cli::{DbArgs, out};
+
+/// What to import.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A legacy system's person export (CSV): streamed, resumable, rejected rows reported.
+    Persons(crate::cmd::import_persons::PersonsArgs),
+    /// POLE records from a JSON-lines file, as a user; all or nothing, every error reported.
+    Records(ImportArgs),
+}
+
+pub async fn run(db: &DbArgs, command: ImportCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        ImportCommand::Persons(args) => crate::cmd::import_persons::run(db, args).await,
+        ImportCommand::Records(args) => run_records(db, args).await,
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -48,7 +64,7 @@ struct Line {
     sensitive: bool,
 }
 
-pub async fn run(db: &DbArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
+async fn run_records(db: &DbArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let store = db.open().await?;
     let principal = store

@@ -14,10 +14,15 @@
 //!   few explained examples of each kind of miss.
 //!
 //! Only the truth is read from the generator: the matcher sees the records as an import would.
+//! The pipeline itself (blocking index, scoring, clustering) is `custos_match::link`, the code
+//! `custos link` runs, so what is measured here is what runs there.
+//!
+//! `--export-csv DIR` also writes the same person records as a legacy system's export
+//! (`persons.csv`) with the truth (`truth.csv`), so `custos link` can be measured on a file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -25,9 +30,10 @@ use std::time::Instant;
 use anyhow::Context;
 use custos_core::person::IdentifierKind;
 use custos_match::model::SplitMix64;
+use custos_match::link::{BlockingIndex, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, pack, par_map, score_pairs, unpack};
 use custos_match::{
-    AUTO_LINK_PROBABILITY, Clustering, MatchRecord, Model, Prepared, Rule, ScoredPair, Scorer, TermFrequencies,
-    blocking_keys, cluster, compare,
+    AUTO_LINK_PROBABILITY, Clustering, MatchRecord, Model, Prepared, ScoredPair, Scorer, TermFrequencies, cluster,
+    compare,
 };
 use serde_json::{Value, json};
 
@@ -39,8 +45,7 @@ const TARGET_F1: f64 = 0.99;
 const TARGET_BLOCKING_RECALL: f64 = 0.995;
 const TARGET_RECALL_AT_10: f64 = 0.99;
 const TARGET_LINK_1M_S: f64 = 300.0;
-/// Scored pairs below this are dropped before clustering (the sweep never goes lower).
-const KEEP_PROBABILITY: f64 = 0.01;
+/// Thresholds of the sweep; none is below `KEEP_PROBABILITY`, where scored pairs are dropped.
 const SWEEP: [f64; 5] = [0.5, 0.8, 0.9, 0.95, 0.99];
 
 #[derive(Debug, clap::Args)]
@@ -55,7 +60,7 @@ pub struct MatchArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Blocks with more records than this are not expanded into pairs (counted in the report).
-    #[arg(long, default_value_t = 1_000)]
+    #[arg(long, default_value_t = DEFAULT_MAX_BLOCK)]
     max_block: usize,
     /// Searches timed for the latency percentiles.
     #[arg(long, default_value_t = 2_000)]
@@ -69,6 +74,10 @@ pub struct MatchArgs {
     /// Explained examples of each kind of miss written to the report.
     #[arg(long, default_value_t = 15)]
     examples: usize,
+    /// Also write the generated person records to `DIR/persons.csv` and their truth to
+    /// `DIR/truth.csv`, as a legacy export would look (DIR is created).
+    #[arg(long, value_name = "DIR")]
+    export_csv: Option<PathBuf>,
 }
 
 /// Ground truth of one record (global index = position).
@@ -82,6 +91,17 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.people >= 2, "--people must be at least 2");
     anyhow::ensure!(args.max_block >= 2, "--max-block must be at least 2");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    if let Some(dir) = &args.export_csv {
+        // Before the timed work, so it changes no timing; and a bad directory fails at once.
+        let t = Instant::now();
+        let rows = export_csv(dir, args.people, args.seed, threads)?;
+        out(format_args!(
+            "{rows} person records written to {} (persons.csv, truth.csv) in {:.1} s",
+            dir.display(),
+            t.elapsed().as_secs_f64()
+        ))?;
+    }
 
     let t = Instant::now();
     let (records, truth) = generate(args.people, args.seed, threads)?;
@@ -106,20 +126,20 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
     // Linkage with the default model: blocking, scoring, clustering (timed together).
     let link = Instant::now();
     let t = Instant::now();
-    let index = Index::build(&prepared, threads);
+    let index = BlockingIndex::build(&prepared, threads);
     let blocked = index.candidate_pairs(args.max_block);
     let blocking_s = t.elapsed().as_secs_f64();
     let model = Model::default();
     let scorer = model.scorer(Some(&tf))?;
     let t = Instant::now();
-    let scored = score_pairs(&scorer, &prepared, &blocked.pairs, threads);
+    let scored = score_pairs(&scorer, &prepared, &blocked.pairs, threads, KEEP_PROBABILITY);
     let scoring_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let clustering = cluster(&prepared, &scored, AUTO_LINK_PROBABILITY);
     let clustering_s = t.elapsed().as_secs_f64();
     let link_wall_s = link.elapsed().as_secs_f64();
 
-    let in_candidates = |a: usize, b: usize| blocked.pairs.binary_search(&pack(a, b)).is_ok();
+    let in_candidates = |a: usize, b: usize| blocked.contains(a, b);
     let found = true_pairs.iter().filter(|&&p| blocked.pairs.binary_search(&p).is_ok()).count();
     let found_uncapped = true_pairs
         .iter()
@@ -215,7 +235,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         });
         let em = trained.train_em(&vectors, 100, false)?;
         let scorer = trained.scorer(Some(&tf))?;
-        let scored = score_pairs(&scorer, &prepared, &blocked.pairs, threads);
+        let scored = score_pairs(&scorer, &prepared, &blocked.pairs, threads, KEEP_PROBABILITY);
         let q = quality(&cluster(&prepared, &scored, AUTO_LINK_PROBABILITY), &truth, true_pairs.len());
         json!({
             "u_pairs": u_pairs,
@@ -348,14 +368,7 @@ fn generate(people: usize, seed: u64, threads: usize) -> anyhow::Result<(Vec<Mat
 /// One chunk's people as (global index, record, truth).
 fn chunk_records(prelude: &demo::Force, people: usize, seed: u64, c: usize) -> Vec<(usize, MatchRecord, Truth)> {
     let f = demo::generate_chunk(people, seed, c);
-    let postcode = |l: usize| -> Option<&str> {
-        let loc = if l < prelude.locations.len() {
-            prelude.locations.get(l)
-        } else {
-            f.locations.get(l.checked_sub(f.base.location)?)
-        };
-        loc.map(|x| x.postcode.as_str())
-    };
+    let postcode = |l: usize| location(prelude, &f, l).map(|x| x.postcode.as_str());
     let mut addresses: HashMap<usize, Vec<&str>> = HashMap::new();
     for link in &f.links {
         if let (Ref::Person(p), Ref::Location(l), "home" | "previous_address") = (link.from, link.to, link.kind)
@@ -364,7 +377,7 @@ fn chunk_records(prelude: &demo::Force, people: usize, seed: u64, c: usize) -> V
             addresses.entry(p).or_default().push(pc);
         }
     }
-    let truth: HashMap<usize, &demo::DuplicateTruth> = f.truth.iter().map(|t| (t.person_index, t)).collect();
+    let truth = truth_by_person(&f);
     f.people
         .iter()
         .enumerate()
@@ -406,28 +419,123 @@ fn chunk_records(prelude: &demo::Force, people: usize, seed: u64, c: usize) -> V
         .collect()
 }
 
-/// `f` over `items` on `threads` threads, results in order.
-fn par_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
-    let size = items.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|s| {
-        let f = &f;
-        let parts: Vec<_> = items
-            .chunks(size)
-            .enumerate()
-            .map(|(c, part)| s.spawn(move || part.iter().enumerate().map(|(k, x)| f(c * size + k, x)).collect::<Vec<R>>()))
-            .collect();
-        // A panicking worker is a bug in the matcher: re-raise it rather than report half a result.
-        parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
+/// The location at global index `l`: one of the prelude's (shared by every chunk) or the
+/// chunk's own.
+fn location<'a>(prelude: &'a demo::Force, f: &'a demo::Force, l: usize) -> Option<&'a demo::SynthLocation> {
+    if l < prelude.locations.len() {
+        prelude.locations.get(l)
+    } else {
+        f.locations.get(l.checked_sub(f.base.location)?)
+    }
 }
 
-fn pack(a: usize, b: usize) -> u64 {
-    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    ((lo as u64) << 32) | hi as u64
+/// A chunk's truth by global person index (a person without one is not a benchmark record).
+fn truth_by_person(f: &demo::Force) -> HashMap<usize, &demo::DuplicateTruth> {
+    f.truth.iter().map(|t| (t.person_index, t)).collect()
 }
 
-fn unpack(p: u64) -> (usize, usize) {
-    ((p >> 32) as usize, (p & 0xFFFF_FFFF) as usize)
+/// The columns of `persons.csv`: what a legacy person export typically holds, one name and
+/// the current address per record.
+const PERSONS_HEADER: [&str; 12] = [
+    "source_id",
+    "given_name",
+    "middle_name",
+    "surname",
+    "dob",
+    "gender",
+    "address_1",
+    "town",
+    "postcode",
+    "phone",
+    "ni_number",
+    "pnc_id",
+];
+const TRUTH_HEADER: [&str; 2] = ["source_id", "cluster"];
+
+/// Writes `dir/persons.csv` and `dir/truth.csv` (creating `dir`) for the records this benchmark
+/// scores; returns how many person records were written.
+fn export_csv(dir: &Path, people: usize, seed: u64, threads: usize) -> anyhow::Result<usize> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let create = |name: &str| {
+        let path = dir.join(name);
+        std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))
+    };
+    let mut persons = csv::Writer::from_writer(create("persons.csv")?);
+    let mut truth = csv::Writer::from_writer(create("truth.csv")?);
+    let rows = write_legacy_export(people, seed, threads, &mut persons, &mut truth)
+        .with_context(|| format!("cannot write the export to {}", dir.display()))?;
+    persons.flush().and_then(|()| truth.flush()).with_context(|| format!("cannot write the export to {}", dir.display()))?;
+    anyhow::ensure!(rows == people, "the generator gave {rows} person records for {people}");
+    Ok(rows)
+}
+
+/// Streams the legacy export of the force's person records into `persons` and `truth`, headers
+/// first, in the benchmark's record order (global index). Chunks are regenerated from the seed,
+/// `threads` at a time, so memory holds a few chunks rather than a second copy of the force.
+fn write_legacy_export<W: Write>(
+    people: usize,
+    seed: u64,
+    threads: usize,
+    persons: &mut csv::Writer<W>,
+    truth: &mut csv::Writer<W>,
+) -> anyhow::Result<usize> {
+    persons.write_record(PERSONS_HEADER)?;
+    truth.write_record(TRUTH_HEADER)?;
+    let prelude = demo::prelude(seed);
+    let chunks: Vec<usize> = (0..demo::chunk_count(people)).collect();
+    let mut rows = 0;
+    for batch in chunks.chunks(threads.max(1)) {
+        let parts = par_map(batch, threads, |_, &c| legacy_rows(&prelude, &demo::generate_chunk(people, seed, c)));
+        for (person, cluster) in parts.into_iter().flatten() {
+            truth.write_record([person[0].as_str(), cluster.to_string().as_str()])?;
+            persons.write_record(&person)?;
+            rows += 1;
+        }
+    }
+    Ok(rows)
+}
+
+/// One chunk's person records as `persons.csv` rows with their truth cluster, in index order;
+/// the same records, in the same order, that `chunk_records` gives the matcher.
+fn legacy_rows(prelude: &demo::Force, f: &demo::Force) -> Vec<([String; 12], usize)> {
+    let mut homes: HashMap<usize, &demo::SynthLocation> = HashMap::new();
+    for link in &f.links {
+        if let (Ref::Person(p), Ref::Location(l), "home") = (link.from, link.to, link.kind)
+            && let Some(loc) = location(prelude, f, l)
+        {
+            homes.entry(p).or_insert(loc);
+        }
+    }
+    let truth = truth_by_person(f);
+    f.people
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| {
+            let index = f.base.person + k;
+            let cluster = usize::try_from(truth.get(&index)?.cluster).ok()?;
+            let home = homes.get(&index);
+            let address_1 = home.map_or_else(String::new, |h| {
+                let lines: Vec<&str> = h.address_lines.iter().map(String::as_str).filter(|l| *l != h.town).collect();
+                lines.join(", ")
+            });
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            let row = [
+                demo::uuid_string(&p.id),
+                p.forenames.first().cloned().unwrap_or_default(),
+                p.forenames.get(1..).map_or_else(String::new, |rest| rest.join(" ")),
+                p.surname.clone(),
+                p.date_of_birth.map_or_else(String::new, |d| d.to_string()),
+                p.gender.to_owned(),
+                address_1,
+                home.map_or_else(String::new, |h| h.town.clone()),
+                home.map_or_else(String::new, |h| h.postcode.clone()),
+                text(&p.phone),
+                text(&p.ni_number),
+                text(&p.pnc_id),
+            ];
+            Some((row, cluster))
+        })
+        .collect()
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -440,133 +548,6 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     }
     let i = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[i]
-}
-
-/// A blocking key as 64 bits: the rule in the top 4 bits, a hash of the key below.
-fn key_hash(rule: Rule, key: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    key.hash(&mut h);
-    let r = Rule::ALL.iter().position(|x| *x == rule).unwrap_or(15) as u64;
-    (r << 60) | (h.finish() >> 4)
-}
-
-fn rule_of(hash: u64) -> &'static str {
-    Rule::ALL.get((hash >> 60) as usize).map_or("unknown", |r| r.name())
-}
-
-/// The in-memory blocking index: (key, record) sorted by key, and each record's keys.
-struct Index {
-    entries: Vec<(u64, u32)>,
-    keys: Vec<Vec<u64>>,
-}
-
-struct Blocked {
-    /// Packed, sorted, distinct candidate pairs.
-    pairs: Vec<u64>,
-    capped_blocks: usize,
-    capped_pairs: u64,
-    capped_by_rule: BTreeMap<&'static str, usize>,
-}
-
-impl Index {
-    fn build(prepared: &[Prepared], threads: usize) -> Self {
-        let keys: Vec<Vec<u64>> = par_map(prepared, threads, |_, p| record_keys(p));
-        let mut entries: Vec<(u64, u32)> = keys
-            .iter()
-            .enumerate()
-            .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
-            .collect();
-        entries.sort_unstable();
-        Self { entries, keys }
-    }
-
-    fn block(&self, key: u64) -> &[(u64, u32)] {
-        let lo = self.entries.partition_point(|e| e.0 < key);
-        let hi = self.entries.partition_point(|e| e.0 <= key);
-        &self.entries[lo..hi]
-    }
-
-    fn candidate_pairs(&self, max_block: usize) -> Blocked {
-        let mut out = Blocked { pairs: Vec::new(), capped_blocks: 0, capped_pairs: 0, capped_by_rule: BTreeMap::new() };
-        for block in self.entries.chunk_by(|x, y| x.0 == y.0) {
-            let len = block.len();
-            if len > max_block {
-                out.capped_blocks += 1;
-                out.capped_pairs += (len * (len - 1) / 2) as u64;
-                *out.capped_by_rule.entry(rule_of(block[0].0)).or_default() += 1;
-                continue;
-            }
-            for (k, a) in block.iter().enumerate() {
-                for b in &block[k + 1..] {
-                    if a.1 != b.1 {
-                        out.pairs.push(pack(a.1 as usize, b.1 as usize));
-                    }
-                }
-            }
-        }
-        out.pairs.sort_unstable();
-        out.pairs.dedup();
-        out
-    }
-
-    fn share_key(&self, a: usize, b: usize) -> bool {
-        let kb = &self.keys[b];
-        self.keys[a].iter().any(|k| kb.binary_search(k).is_ok())
-    }
-
-    /// Candidates sharing a key with `query` (blocks over `max_block` skipped), scored and
-    /// ranked by weight, strongest first; `exclude` is the query's own index when it is stored.
-    fn search(
-        &self,
-        scorer: &Scorer<'_>,
-        prepared: &[Prepared],
-        query: &Prepared,
-        exclude: Option<usize>,
-        max_block: usize,
-    ) -> Vec<(f64, usize)> {
-        let mut candidates: Vec<u32> = Vec::new();
-        for key in record_keys(query) {
-            let block = self.block(key);
-            if block.len() <= max_block {
-                candidates.extend(block.iter().map(|e| e.1));
-            }
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut ranked: Vec<(f64, usize)> = candidates
-            .into_iter()
-            .map(|c| c as usize)
-            .filter(|&c| Some(c) != exclude)
-            .map(|c| (scorer.weight(query, &prepared[c]), c))
-            .collect();
-        ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        ranked
-    }
-}
-
-fn record_keys(p: &Prepared) -> Vec<u64> {
-    let mut ks: Vec<u64> = blocking_keys(p).iter().map(|(r, k)| key_hash(*r, k)).collect();
-    ks.sort_unstable();
-    ks.dedup();
-    ks
-}
-
-/// Scores every pair; keeps those with probability ≥ `KEEP_PROBABILITY`.
-fn score_pairs(scorer: &Scorer<'_>, prepared: &[Prepared], pairs: &[u64], threads: usize) -> Vec<ScoredPair> {
-    let size = pairs.len().div_ceil(threads.max(1) * 16).max(1);
-    let parts: Vec<&[u64]> = pairs.chunks(size).collect();
-    par_map(&parts, threads, |_, part| {
-        part.iter()
-            .filter_map(|&p| {
-                let (a, b) = unpack(p);
-                let probability = scorer.score(&prepared[a], &prepared[b]).probability;
-                (probability >= KEEP_PROBABILITY).then_some(ScoredPair { a, b, probability })
-            })
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect()
 }
 
 struct Quality {
@@ -668,4 +649,95 @@ fn examples(
         "not_linked": sample(not_linked),
         "wrong_links": sample(wrong),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
+
+    use custos_match::record::normalise_identifier;
+
+    use super::*;
+
+    const PEOPLE: usize = 1_200;
+    const SEED: u64 = 7;
+
+    #[test]
+    fn the_legacy_export_holds_the_benchmark_records_in_order() {
+        let mut persons = csv::Writer::from_writer(Vec::new());
+        let mut truth = csv::Writer::from_writer(Vec::new());
+        assert_eq!(write_legacy_export(PEOPLE, SEED, 3, &mut persons, &mut truth).unwrap(), PEOPLE);
+        let persons = persons.into_inner().unwrap();
+        let truth = truth.into_inner().unwrap();
+        let (records, expected) = generate(PEOPLE, SEED, 2).unwrap();
+
+        // A strict reader (every row as wide as the header) proves the quoting of fields that
+        // hold commas, such as multi-line addresses.
+        let mut reader = csv::Reader::from_reader(persons.as_slice());
+        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), PERSONS_HEADER);
+        let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
+        assert_eq!(rows.len(), PEOPLE);
+        assert!(rows.iter().any(|r| r[6].contains(", ")), "some address has several lines");
+        assert!(rows.iter().any(|r| !r[2].is_empty()), "some record has a middle name");
+        let mut reader = csv::Reader::from_reader(truth.as_slice());
+        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), TRUTH_HEADER);
+        let truth_rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
+        assert_eq!(truth_rows.len(), PEOPLE);
+
+        for (i, (row, record)) in rows.iter().zip(&records).enumerate() {
+            assert_eq!(&truth_rows[i][0], &row[0], "row {i}: both files in one order");
+            assert_eq!(truth_rows[i][1].parse::<usize>().unwrap(), expected[i].cluster, "row {i}");
+            // The row is the record the matcher sees: its primary name, first date of birth,
+            // home postcode (the first of the record's postcodes) and identifiers.
+            let forenames: Vec<&str> = [&row[1], &row[2]].into_iter().filter(|s| !s.is_empty()).collect();
+            assert_eq!(record.names[0].forenames, forenames.join(" "), "row {i}");
+            assert_eq!(record.names[0].surname, &row[3], "row {i}");
+            assert_eq!(record.dates_of_birth.first().map(|d| d.iso()).unwrap_or_default(), &row[4], "row {i}");
+            if !row[8].is_empty() {
+                assert_eq!(record.postcodes.first().map(String::as_str), Some(&row[8]), "row {i}");
+            }
+            let identifiers = [(IdentifierKind::Phone, 9), (IdentifierKind::NiNumber, 10), (IdentifierKind::PncId, 11)];
+            for (kind, column) in identifiers {
+                if !row[column].is_empty() {
+                    let value = normalise_identifier(kind, &row[column]);
+                    assert!(record.identifiers.contains(&(kind, value)), "row {i}: {kind:?}");
+                }
+            }
+        }
+
+        // The first record's home address, field by field.
+        let prelude = demo::prelude(SEED);
+        let chunk = demo::generate_chunk(PEOPLE, SEED, 0);
+        assert_eq!(&rows[0][0], demo::uuid_string(&chunk.people[0].id));
+        let home = chunk
+            .links
+            .iter()
+            .find(|l| l.from == Ref::Person(chunk.base.person) && l.kind == "home")
+            .and_then(|l| match l.to {
+                Ref::Location(x) => location(&prelude, &chunk, x),
+                _ => None,
+            });
+        if let Some(home) = home {
+            assert_eq!(&rows[0][6], home.address_lines.join(", "));
+            assert_eq!(&rows[0][7], home.town);
+            assert_eq!(&rows[0][8], home.postcode);
+        } else {
+            assert!(rows[0][6].is_empty() && rows[0][7].is_empty() && rows[0][8].is_empty());
+        }
+    }
+
+    #[test]
+    fn the_export_refuses_a_directory_it_cannot_create() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("taken");
+        std::fs::write(&file, "not a directory").unwrap();
+        let err = export_csv(&file.join("sub"), 10, SEED, 1).unwrap_err();
+        assert!(err.to_string().contains("cannot create"), "{err:#}");
+
+        let out = dir.path().join("export");
+        assert_eq!(export_csv(&out, 10, SEED, 1).unwrap(), 10);
+        let persons = std::fs::read_to_string(out.join("persons.csv")).unwrap();
+        assert_eq!(persons.lines().next(), Some(PERSONS_HEADER.join(",").as_str()));
+        assert_eq!(std::fs::read_to_string(out.join("truth.csv")).unwrap().lines().count(), 11);
+    }
 }

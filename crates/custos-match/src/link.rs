@@ -1,0 +1,500 @@
+//! Linking a whole set of records in memory: the pipeline `custos bench match` measures and
+//! `custos link` runs over a legacy export. Records are indexed by position in a `&[Prepared]`.
+//!
+//! 1. **Blocking** ([`BlockingIndex`]): every record's [`blocking_keys`] are hashed to 64 bits
+//!    and sorted, so each block (records sharing one rule's key) is a run of entries. Candidate
+//!    pairs are the *union* over all rules and blocks — a pair is scored if any rule admits it
+//!    (see [`crate::blocking`] for why a union keeps recall high).
+//! 2. **Capped blocks**: a block with more than `max_block` records (a very common name and
+//!    birth year, say) would cost a quadratic number of pairs, so it is not expanded; it is
+//!    *counted* in [`CandidatePairs`] (blocks, pairs skipped, per rule) rather than dropped
+//!    silently, because recall must be measured, not assumed. Pairs it held are usually still
+//!    found through another rule's smaller block.
+//! 3. **Scoring** ([`score_pairs`]): every candidate pair is scored by the Fellegi–Sunter
+//!    [`Scorer`]; pairs below [`KEEP_PROBABILITY`] are dropped there, since no threshold anyone
+//!    would cluster at is that low and they would only cost memory.
+//! 4. **Clustering** ([`cluster`]): union–find at [`AUTO_LINK_PROBABILITY`], refusing joins of
+//!    different unique identifiers (returned as conflicts).
+//!
+//! [`link`] runs all four. The work is spread over `threads` scoped std threads ([`par_map`]);
+//! every result is independent of the thread count. The crate stays pure: no I/O, no clock.
+
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::blocking::{Rule, blocking_keys};
+use crate::cluster::{AUTO_LINK_PROBABILITY, Clustering, ScoredPair, cluster};
+use crate::model::Scorer;
+use crate::record::Prepared;
+
+/// Blocks with more records than this are not expanded into pairs unless the caller says
+/// otherwise; on the demo force it keeps blocking recall above 99.5% at a bounded cost.
+pub const DEFAULT_MAX_BLOCK: usize = 1_000;
+
+/// Scored pairs below this probability are dropped before clustering (a threshold sweep never
+/// goes lower, and keeping them would hold most candidate pairs in memory for nothing).
+pub const KEEP_PROBABILITY: f64 = 0.01;
+
+/// `f(index, item)` over `items` on up to `threads` scoped threads; results in the order of
+/// `items`. A panic in `f` is re-raised in the caller (half a result is never returned).
+pub fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
+    let size = items.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let f = &f;
+        let parts: Vec<_> = items
+            .chunks(size)
+            .enumerate()
+            .map(|(c, part)| {
+                s.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(k, x)| f(c * size + k, x))
+                        .collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        // A panicking worker is a bug in the matcher: re-raise it rather than report half a result.
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// An unordered pair of record indices as one `u64` (smaller index in the high 32 bits), so
+/// candidate pairs sort, deduplicate and binary-search cheaply. Indices must fit in 32 bits.
+pub fn pack(a: usize, b: usize) -> u64 {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    ((lo as u64) << 32) | hi as u64
+}
+
+/// The pair [`pack`]ed into `p`, smaller index first.
+pub fn unpack(p: u64) -> (usize, usize) {
+    ((p >> 32) as usize, (p & 0xFFFF_FFFF) as usize)
+}
+
+/// A blocking key as 64 bits: the rule in the top 4 bits (so a capped block can be reported by
+/// rule), a hash of the key below. `DefaultHasher::new()` is fixed-keyed, so hashes are stable
+/// within a build; a collision merely makes one block larger.
+fn key_hash(rule: Rule, key: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    let r = Rule::ALL.iter().position(|x| *x == rule).unwrap_or(15) as u64;
+    (r << 60) | (h.finish() >> 4)
+}
+
+fn rule_of(hash: u64) -> &'static str {
+    Rule::ALL
+        .get((hash >> 60) as usize)
+        .map_or("unknown", |r| r.name())
+}
+
+/// A record's hashed blocking keys, sorted and distinct.
+fn record_keys(p: &Prepared) -> Vec<u64> {
+    let mut ks: Vec<u64> = blocking_keys(p)
+        .iter()
+        .map(|(r, k)| key_hash(*r, k))
+        .collect();
+    ks.sort_unstable();
+    ks.dedup();
+    ks
+}
+
+/// The in-memory blocking index over a set of prepared records: (key, record) sorted by key, and
+/// each record's own keys.
+#[derive(Debug, Clone, Default)]
+pub struct BlockingIndex {
+    entries: Vec<(u64, u32)>,
+    keys: Vec<Vec<u64>>,
+}
+
+/// The candidate pairs of a [`BlockingIndex`] and what the block cap left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CandidatePairs {
+    /// [`pack`]ed pairs, sorted and distinct.
+    pub pairs: Vec<u64>,
+    /// Blocks over `max_block` records that were not expanded.
+    pub capped_blocks: usize,
+    /// The pairs those blocks held (some may still be candidates through another block).
+    pub capped_pairs: u64,
+    /// Capped blocks per rule name ([`Rule::name`]).
+    pub capped_by_rule: BTreeMap<&'static str, usize>,
+}
+
+impl CandidatePairs {
+    /// Whether records `a` and `b` are a candidate pair.
+    pub fn contains(&self, a: usize, b: usize) -> bool {
+        self.pairs.binary_search(&pack(a, b)).is_ok()
+    }
+}
+
+impl BlockingIndex {
+    /// Indexes `prepared` (record `i` is `prepared[i]`), computing keys on `threads` threads.
+    pub fn build(prepared: &[Prepared], threads: usize) -> Self {
+        let keys: Vec<Vec<u64>> = par_map(prepared, threads, |_, p| record_keys(p));
+        let mut entries: Vec<(u64, u32)> = keys
+            .iter()
+            .enumerate()
+            .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
+            .collect();
+        entries.sort_unstable();
+        Self { entries, keys }
+    }
+
+    /// The records indexed.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    fn block(&self, key: u64) -> &[(u64, u32)] {
+        let lo = self.entries.partition_point(|e| e.0 < key);
+        let hi = self.entries.partition_point(|e| e.0 <= key);
+        &self.entries[lo..hi]
+    }
+
+    /// Every pair sharing a block of at most `max_block` records; larger blocks are counted.
+    pub fn candidate_pairs(&self, max_block: usize) -> CandidatePairs {
+        let mut out = CandidatePairs::default();
+        for block in self.entries.chunk_by(|x, y| x.0 == y.0) {
+            let len = block.len();
+            if len > max_block {
+                out.capped_blocks += 1;
+                out.capped_pairs += (len * (len - 1) / 2) as u64;
+                *out.capped_by_rule.entry(rule_of(block[0].0)).or_default() += 1;
+                continue;
+            }
+            for (k, a) in block.iter().enumerate() {
+                for b in &block[k + 1..] {
+                    if a.1 != b.1 {
+                        out.pairs.push(pack(a.1 as usize, b.1 as usize));
+                    }
+                }
+            }
+        }
+        out.pairs.sort_unstable();
+        out.pairs.dedup();
+        out
+    }
+
+    /// Whether records `a` and `b` share any blocking key, whatever the block sizes (false if
+    /// either is not indexed): blocking recall without the cap.
+    pub fn share_key(&self, a: usize, b: usize) -> bool {
+        let (Some(ka), Some(kb)) = (self.keys.get(a), self.keys.get(b)) else {
+            return false;
+        };
+        ka.iter().any(|k| kb.binary_search(k).is_ok())
+    }
+
+    /// Search before create: the indexed records sharing a key with `query` (blocks over
+    /// `max_block` skipped), scored against it and ranked by weight, strongest first (ties by
+    /// index). `prepared` must be the records the index was built from; `exclude` is the query's
+    /// own index when it is one of them.
+    pub fn search(
+        &self,
+        scorer: &Scorer<'_>,
+        prepared: &[Prepared],
+        query: &Prepared,
+        exclude: Option<usize>,
+        max_block: usize,
+    ) -> Vec<(f64, usize)> {
+        let mut candidates: Vec<u32> = Vec::new();
+        for key in record_keys(query) {
+            let block = self.block(key);
+            if block.len() <= max_block {
+                candidates.extend(block.iter().map(|e| e.1));
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut ranked: Vec<(f64, usize)> = candidates
+            .into_iter()
+            .map(|c| c as usize)
+            .filter(|&c| Some(c) != exclude)
+            .filter_map(|c| Some((scorer.weight(query, prepared.get(c)?), c)))
+            .collect();
+        ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        ranked
+    }
+}
+
+/// Scores every [`pack`]ed pair of `prepared` on `threads` threads and keeps those with
+/// probability ≥ `keep_probability`, in the order of `pairs`. Pairs naming a record out of range
+/// are skipped.
+pub fn score_pairs(
+    scorer: &Scorer<'_>,
+    prepared: &[Prepared],
+    pairs: &[u64],
+    threads: usize,
+    keep_probability: f64,
+) -> Vec<ScoredPair> {
+    // More parts than threads: pair costs vary, so small parts even out the threads' work.
+    let size = pairs.len().div_ceil(threads.max(1) * 16).max(1);
+    let parts: Vec<&[u64]> = pairs.chunks(size).collect();
+    par_map(&parts, threads, |_, part| {
+        part.iter()
+            .filter_map(|&p| {
+                let (a, b) = unpack(p);
+                let probability = scorer.score(prepared.get(a)?, prepared.get(b)?).probability;
+                (probability >= keep_probability).then_some(ScoredPair { a, b, probability })
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The result of [`link`]: what blocking proposed, what scored at least [`KEEP_PROBABILITY`],
+/// and the clusters at [`AUTO_LINK_PROBABILITY`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Linkage {
+    pub candidates: CandidatePairs,
+    pub scored: Vec<ScoredPair>,
+    pub clustering: Clustering,
+}
+
+/// The whole pipeline over `prepared`: block (capping blocks over `max_block`), score, keep
+/// pairs ≥ [`KEEP_PROBABILITY`], cluster at [`AUTO_LINK_PROBABILITY`].
+pub fn link(
+    prepared: &[Prepared],
+    scorer: &Scorer<'_>,
+    max_block: usize,
+    threads: usize,
+) -> Linkage {
+    let candidates = BlockingIndex::build(prepared, threads).candidate_pairs(max_block);
+    let scored = score_pairs(
+        scorer,
+        prepared,
+        &candidates.pairs,
+        threads,
+        KEEP_PROBABILITY,
+    );
+    let clustering = cluster(prepared, &scored, AUTO_LINK_PROBABILITY);
+    Linkage {
+        candidates,
+        scored,
+        clustering,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use custos_core::person::IdentifierKind;
+
+    use super::*;
+    use crate::model::{Model, TermFrequencies};
+    use crate::record::{MatchRecord, MatchRecordBuilder};
+
+    fn person(forenames: &str, surname: &str, dob: &str, postcode: &str) -> MatchRecordBuilder {
+        MatchRecord::builder()
+            .name(forenames, surname)
+            .dob(dob)
+            .gender("male")
+            .postcode(postcode)
+    }
+
+    fn prepare(records: &[MatchRecord]) -> Vec<Prepared> {
+        records.iter().map(Prepared::new).collect()
+    }
+
+    #[test]
+    fn pack_round_trips_and_orders_by_smaller_index() {
+        for (a, b) in [
+            (0, 1),
+            (7, 3),
+            (5, 5),
+            (0, u32::MAX as usize),
+            (123_456, 4_000_000),
+        ] {
+            let p = pack(a, b);
+            assert_eq!(p, pack(b, a), "unordered");
+            assert_eq!(unpack(p), (a.min(b), a.max(b)));
+        }
+        // Sorting packed pairs sorts by smaller index, then larger.
+        let mut packed = vec![pack(2, 1), pack(0, 9), pack(1, 3), pack(0, 2)];
+        packed.sort_unstable();
+        let pairs: Vec<_> = packed.into_iter().map(unpack).collect();
+        assert_eq!(pairs, vec![(0, 2), (0, 9), (1, 2), (1, 3)]);
+    }
+
+    #[test]
+    fn par_map_keeps_order_and_indices_whatever_the_thread_count() {
+        let items: Vec<u32> = (0..1_003).collect();
+        let expected: Vec<(usize, u32)> =
+            items.iter().enumerate().map(|(i, &x)| (i, x * 2)).collect();
+        for threads in [0, 1, 3, 8, 2_000] {
+            assert_eq!(
+                par_map(&items, threads, |i, &x| (i, x * 2)),
+                expected,
+                "threads {threads}"
+            );
+        }
+        assert!(par_map(&[] as &[u32], 4, |_, &x| x).is_empty());
+    }
+
+    #[test]
+    fn duplicates_cluster_and_different_people_do_not() {
+        let records = vec![
+            person("John", "Smith", "1980-03-14", "SW1A 1AA")
+                .identifier(IdentifierKind::NiNumber, "AB123456C"),
+            person("Mary", "Jones", "1992-11-02", "M1 1AE"),
+            // A typo in the forename and the same NI number: the same person as record 0.
+            person("Jon", "Smith", "1980-03-14", "SW1A 1AA")
+                .identifier(IdentifierKind::NiNumber, "AB 12 34 56 C"),
+            person("Priya", "Patel", "1975-06-30", "B33 8TH"),
+            // Same name and birth date as record 0 but a different NI number: never joined.
+            person("John", "Smith", "1980-03-14", "SW1A 1AA")
+                .identifier(IdentifierKind::NiNumber, "CE654321B"),
+            person("Ahmed", "Khan", "1968-01-21", "LS1 4AP"),
+        ]
+        .into_iter()
+        .map(|b| b.build())
+        .collect::<Vec<_>>();
+        let prepared = prepare(&records);
+        let tf = TermFrequencies::from_records(&prepared);
+        let model = Model::default();
+        let scorer = model.scorer(Some(&tf)).unwrap();
+        let linkage = link(&prepared, &scorer, DEFAULT_MAX_BLOCK, 2);
+
+        assert!(
+            linkage.candidates.contains(0, 2),
+            "the duplicates share a block"
+        );
+        assert!(
+            !linkage.candidates.contains(1, 3),
+            "unrelated people share no block"
+        );
+        assert_eq!(linkage.candidates.capped_blocks, 0);
+        let of = |i: usize| {
+            linkage
+                .clustering
+                .clusters
+                .iter()
+                .position(|c| c.contains(&i))
+                .unwrap()
+        };
+        assert_eq!(of(0), of(2), "duplicates linked: {linkage:?}");
+        assert_eq!(linkage.clustering.clusters[of(0)], vec![0, 2]);
+        for other in [1, 3, 4, 5] {
+            assert_eq!(
+                linkage.clustering.clusters[of(other)],
+                vec![other],
+                "record {other} stays alone"
+            );
+        }
+        // Every record is in exactly one cluster.
+        let mut all: Vec<usize> = linkage.clustering.clusters.concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..records.len()).collect::<Vec<_>>());
+        // Kept pairs are candidates at or above the keep threshold.
+        for p in &linkage.scored {
+            assert!(p.probability >= KEEP_PROBABILITY && linkage.candidates.contains(p.a, p.b));
+        }
+
+        // Search before create finds the duplicate first and never the query itself.
+        let index = BlockingIndex::build(&prepared, 1);
+        assert_eq!(index.len(), records.len());
+        let ranked = index.search(&scorer, &prepared, &prepared[2], Some(2), DEFAULT_MAX_BLOCK);
+        assert_eq!(ranked.first().map(|r| r.1), Some(0));
+        assert!(ranked.iter().all(|r| r.1 != 2));
+        assert!(
+            ranked.windows(2).all(|w| w[0].0 >= w[1].0),
+            "strongest first"
+        );
+    }
+
+    #[test]
+    fn blocks_over_the_cap_are_counted_and_contribute_no_pairs() {
+        // Three identical records make blocks of three; two others make blocks of two.
+        let mut records = vec![person("John", "Smith", "1980-03-14", "SW1A 1AA").build(); 3];
+        records.push(person("Zofia", "Kowalczyk", "1955-07-19", "CF10 1EP").build());
+        records.push(person("Zofia", "Kowalczyk", "1955-07-19", "CF10 1EP").build());
+        let prepared = prepare(&records);
+        let index = BlockingIndex::build(&prepared, 3);
+
+        let open = index.candidate_pairs(3);
+        assert_eq!(
+            open.pairs,
+            vec![pack(0, 1), pack(0, 2), pack(1, 2), pack(3, 4)]
+        );
+        assert_eq!(open.capped_blocks, 0);
+        assert_eq!(open.capped_pairs, 0);
+
+        let capped = index.candidate_pairs(2);
+        assert_eq!(
+            capped.pairs,
+            vec![pack(3, 4)],
+            "the capped blocks' pairs are not expanded"
+        );
+        let keys_of_john = record_keys(&prepared[0]).len();
+        assert!(keys_of_john > 1);
+        assert_eq!(
+            capped.capped_blocks, keys_of_john,
+            "every block of three is counted"
+        );
+        assert_eq!(capped.capped_pairs, 3 * keys_of_john as u64);
+        assert_eq!(
+            capped.capped_by_rule.values().sum::<usize>(),
+            capped.capped_blocks
+        );
+        assert!(
+            capped
+                .capped_by_rule
+                .keys()
+                .all(|r| Rule::ALL.iter().any(|x| x.name() == *r))
+        );
+        // The cap does not hide that the records share keys.
+        assert!(index.share_key(0, 1));
+        assert!(!index.share_key(0, 3));
+        assert!(
+            !index.share_key(0, 99),
+            "an index out of range shares nothing"
+        );
+
+        // Search skips capped blocks too.
+        let model = Model::default();
+        let scorer = model.scorer(None).unwrap();
+        assert!(
+            index
+                .search(&scorer, &prepared, &prepared[0], Some(0), 2)
+                .is_empty()
+        );
+        assert_eq!(
+            index
+                .search(&scorer, &prepared, &prepared[0], Some(0), 3)
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn score_pairs_keeps_only_likely_pairs_and_skips_unknown_records() {
+        let records = vec![
+            person("John", "Smith", "1980-03-14", "SW1A 1AA").build(),
+            person("John", "Smith", "1980-03-14", "SW1A 1AA").build(),
+            person("Mary", "Jones", "1992-11-02", "M1 1AE").build(),
+        ];
+        let prepared = prepare(&records);
+        let model = Model::default();
+        let scorer = model.scorer(None).unwrap();
+        let pairs = [pack(0, 1), pack(0, 2), pack(1, 7)];
+        let all = score_pairs(&scorer, &prepared, &pairs, 4, 0.0);
+        assert_eq!(
+            all.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(),
+            vec![(0, 1), (0, 2)]
+        );
+        let likely = score_pairs(&scorer, &prepared, &pairs, 4, 0.5);
+        assert_eq!(
+            likely.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(),
+            vec![(0, 1)]
+        );
+    }
+}

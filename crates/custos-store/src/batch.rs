@@ -1,0 +1,594 @@
+//! Batch work on people: loading legacy person records (`custos import persons`) and linking the
+//! whole store into Golden Nominals (`custos link`).
+//!
+//! **Import.** Each imported row becomes a person (with its address as a location and a `home`
+//! link), created like any other record: authorised, versioned, indexed for search and matching,
+//! and audited, one transaction per chunk. The ledger `import_record` maps `(source, source_id)`
+//! to the record it became; a row already in the ledger is skipped, so an import killed part-way
+//! is resumed by running it again, without duplicates. Values that are not what they claim to be
+//! (an invalid NI number, a malformed postcode, an unparseable date) do not cost the person: they
+//! are kept as recorded in `data_quality_issue`, beside the record, and deleted with it.
+//!
+//! **Linking.** [`Store::people_for_linking`] reads every current person (one audited search);
+//! the caller (pure code in `custos_match`) scores and clusters them; [`Store::apply_linkage`]
+//! merges each cluster's members into its primary (each merge audited, with its probability) and
+//! queues the pairs a person must decide (`person_review`). A pair a records manager rejected is
+//! returned by [`Store::rejected_pairs`] so that the linker never joins it again.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use custos_audit::{AuditKind, ObjectRef};
+use custos_authz::{Action, Principal};
+use custos_core::entity::{EntityBody, EntityKind};
+use custos_core::ids::{EntityId, UnitId};
+use custos_core::link::{Link, LinkKind};
+use custos_core::location::Location;
+use custos_core::marking::SecurityMarking;
+use custos_core::person::Person;
+use rand::RngExt;
+use sqlx::{AnyConnection, Row};
+
+use crate::audit_log::Personal;
+use crate::clock::now_micros;
+use crate::entities::{NewEntity, kind_and_marking, object_ref};
+use crate::error::StoreError;
+use crate::merge::{MergeId, conflicting_identifiers, lock_rows, move_into, reindex_names};
+use crate::sql::{Placeholders, in_list, multi_row};
+use crate::{Store, audit_event, audit_log};
+
+/// Rows read per statement when streaming the people and addresses to link.
+const PAGE: i64 = 5_000;
+
+/// The name of a legacy system records are imported from: 1–64 letters, digits, `-`, `_`, `.`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SourceName(String);
+
+impl SourceName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for SourceName {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let ok = (1..=64).contains(&s.chars().count())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(StoreError::Refused(
+                "a source name is 1 to 64 letters, digits, '-', '_' or '.'".into(),
+            ))
+        }
+    }
+}
+
+impl fmt::Display for SourceName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The longest source id kept (an id column longer than this is a rejected row).
+pub const MAX_SOURCE_ID_CHARS: usize = 128;
+
+/// A value kept as recorded because it is not what its column claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QualityIssue {
+    /// The field it was mapped to (`ni_number`, `postcode`, `dob`…).
+    pub field: String,
+    pub recorded: String,
+    pub problem: String,
+}
+
+/// One legacy row, parsed.
+#[derive(Debug, Clone)]
+pub struct ImportedPerson {
+    pub source_id: String,
+    /// The row's line in its file (reported back for rows already imported).
+    pub line: u64,
+    pub person: Person,
+    /// The address, stored as a location linked to the person as `home`.
+    pub address: Option<Location>,
+    pub issues: Vec<QualityIssue>,
+}
+
+/// What became of one row of an import chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// Created now, as this person.
+    Created(EntityId),
+    /// Imported by an earlier run (at that line), as that person: skipped.
+    AlreadyImported { line: u64, person: EntityId },
+}
+
+/// A person as the linker sees them: the current record and the postcodes of its addresses.
+#[derive(Debug, Clone)]
+pub struct LinkablePerson {
+    pub id: EntityId,
+    pub person: Person,
+    pub postcodes: Vec<String>,
+}
+
+/// One cluster to merge: every member joins `primary` (each with its match probability).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedMerge {
+    pub primary: EntityId,
+    pub members: Vec<(EntityId, f64)>,
+}
+
+/// A pair for a person to decide.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewPair {
+    pub a: EntityId,
+    pub b: EntityId,
+    pub probability: f64,
+    /// `review_band`, or `conflicting_<identifier kind>`.
+    pub cause: String,
+}
+
+/// What [`Store::apply_linkage`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinkageApplied {
+    pub merged: usize,
+    /// Members not merged, with why (changed since the plan, a conflicting identifier: queued).
+    pub skipped: Vec<(EntityId, String)>,
+    /// Review pairs newly queued (a pair already queued or decided is left as it is).
+    pub queued: usize,
+}
+
+/// One imported row and the nominal it now belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedNominal {
+    pub source: String,
+    pub source_id: String,
+    pub record: EntityId,
+    /// The record the row's person resolves to (itself unless merged).
+    pub nominal: EntityId,
+    /// The match probability that put it there: the merge's for a merged record, the strongest of
+    /// its members' for a primary, 1 for a record alone.
+    pub probability: f64,
+}
+
+fn id_of(bytes: Vec<u8>) -> Result<EntityId, StoreError> {
+    <[u8; 16]>::try_from(bytes)
+        .map(EntityId::from_bytes)
+        .map_err(|_| StoreError::Refused("a stored id is unreadable".into()))
+}
+
+fn ordered(a: EntityId, b: EntityId) -> (EntityId, EntityId) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+impl Store {
+    /// Imports one chunk of legacy rows from `source` in one transaction: rows already in the
+    /// ledger are skipped, the others created (person, address location, `home` link) under
+    /// `marking` with `reason`, each creation authorised and audited, the ledger and the
+    /// data-quality issues written with them. All or nothing: a failure stores none of the chunk.
+    /// Rows must have distinct source ids (the caller rejects repeats).
+    pub async fn import_people(
+        &self,
+        principal: &Principal,
+        source: &SourceName,
+        marking: &SecurityMarking,
+        rows: &[ImportedPerson],
+        reason: &str,
+    ) -> Result<Vec<ImportOutcome>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let mut existing: HashMap<String, (u64, EntityId)> = HashMap::new();
+        for chunk in rows.chunks(500) {
+            let style = Placeholders::of(&conn);
+            let head = "SELECT source_id, line, entity_id FROM import_record WHERE source_id IN";
+            let mut sql = in_list(style, head, chunk.len());
+            sql.0.push_str(" AND source = ");
+            sql.0.push_str(&style.placeholder(chunk.len() + 1));
+            let mut q = sqlx::query(sql);
+            for row in chunk {
+                q = q.bind(row.source_id.clone());
+            }
+            for found in q.bind(source.as_str().to_owned()).fetch_all(&mut *conn).await? {
+                let line: i64 = found.try_get(1)?;
+                existing.insert(found.try_get(0)?, (u64::try_from(line).unwrap_or(0), id_of(found.try_get(2)?)?));
+            }
+        }
+        drop(conn);
+
+        let mut outcomes = Vec::with_capacity(rows.len());
+        let mut entities: Vec<NewEntity> = Vec::new();
+        let mut ledger: Vec<(&str, u64, EntityId)> = Vec::new();
+        let mut issues: Vec<(EntityId, &QualityIssue)> = Vec::new();
+        for row in rows {
+            if let Some(&(line, person)) = existing.get(&row.source_id) {
+                outcomes.push(ImportOutcome::AlreadyImported { line, person });
+                continue;
+            }
+            let person = NewEntity::new(EntityBody::Person(row.person.clone()), marking.clone());
+            let id = person.id;
+            entities.push(person);
+            if let Some(address) = &row.address {
+                let location = NewEntity::new(EntityBody::Location(address.clone()), marking.clone());
+                let link = Link::new(id, location.id, LinkKind::Home)
+                    .map_err(|e| StoreError::Refused(format!("cannot link the address: {e}")))?;
+                entities.push(location);
+                entities.push(NewEntity::new(EntityBody::Link(link), marking.clone()));
+            }
+            ledger.push((&row.source_id, row.line, id));
+            issues.extend(row.issues.iter().map(|i| (id, i)));
+            outcomes.push(ImportOutcome::Created(id));
+        }
+        if entities.is_empty() {
+            return Ok(outcomes);
+        }
+        let mut events = self.authorise_creates(principal, &entities).await?;
+        let tx = self.begin_write().await?;
+        let mut tx = self.write_created(tx, principal, &entities, Some(reason)).await?;
+        let now = now_micros();
+        for chunk in ledger.chunks(200) {
+            let head = "INSERT INTO import_record (source, source_id, entity_id, line, imported_at)";
+            let mut q = sqlx::query(multi_row(Placeholders::of(&tx), head, chunk.len(), 5));
+            for (source_id, line, id) in chunk {
+                q = q
+                    .bind(source.as_str().to_owned())
+                    .bind((*source_id).to_owned())
+                    .bind(id.as_bytes().to_vec())
+                    .bind(i64::try_from(*line).unwrap_or(i64::MAX))
+                    .bind(now);
+            }
+            // A concurrent import of the same rows fails here on the primary key: nothing is kept.
+            q.execute(&mut *tx).await.map_err(|e| match e {
+                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict,
+                other => other.into(),
+            })?;
+        }
+        for chunk in issues.chunks(200) {
+            let head = "INSERT INTO data_quality_issue (entity_id, field, recorded, problem, found_at)";
+            let mut q = sqlx::query(multi_row(Placeholders::of(&tx), head, chunk.len(), 5));
+            for (id, issue) in chunk {
+                q = q
+                    .bind(id.as_bytes().to_vec())
+                    .bind(issue.field.clone())
+                    .bind(issue.recorded.clone())
+                    .bind(issue.problem.clone())
+                    .bind(now);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let text = format!("{reason} (source {source})");
+        let personal = Personal { reason: Some(&text), ..Personal::default() };
+        audit_log::append_with_text(&mut tx, &mut events, &personal).await?;
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    /// Every current person (merged duplicates are represented by their primaries) that the
+    /// principal may read, with the postcodes of their `home` and `previous_address` locations,
+    /// oldest record first. One `search` audit event, committed before anything is returned, with
+    /// `reason` as its erasable payload.
+    pub async fn people_for_linking(&self, principal: &Principal, reason: &str) -> Result<Vec<LinkablePerson>, StoreError> {
+        let mut tx = self.begin_snapshot().await?;
+        let person = EntityKind::Person.as_str();
+        let mut people: Vec<(i64, LinkablePerson)> = Vec::new();
+        let mut after: Vec<u8> = Vec::new();
+        loop {
+            let rows = sqlx::query(
+                "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, e.created_at, v.body \
+                 FROM entity e JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+                 WHERE e.kind = $1 AND e.merged_into IS NULL AND e.id > $2 ORDER BY e.id LIMIT $3",
+            )
+            .bind(person)
+            .bind(after.clone())
+            .bind(PAGE)
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("id")?;
+            let markings: Vec<(EntityKind, SecurityMarking)> = rows.iter().map(kind_and_marking).collect::<Result<_, _>>()?;
+            let ids: Vec<EntityId> = rows.iter().map(|r| id_of(r.try_get("id")?)).collect::<Result<_, _>>()?;
+            let decisions = self.authz.decide_records(
+                principal,
+                Action::Read,
+                markings.iter().zip(&ids).map(|((kind, marking), id)| (kind.as_str(), id.to_string(), marking)),
+            );
+            for ((row, id), decision) in rows.iter().zip(ids).zip(decisions) {
+                if !decision.allowed {
+                    continue;
+                }
+                let body: String = row.try_get("body")?;
+                let Ok(EntityBody::Person(p)) = serde_json::from_str::<EntityBody>(&body) else {
+                    tracing::error!("a stored person is unreadable; it is left out of linking");
+                    continue;
+                };
+                people.push((row.try_get("created_at")?, LinkablePerson { id, person: p, postcodes: Vec::new() }));
+            }
+        }
+        people.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+        let mut people: Vec<LinkablePerson> = people.into_iter().map(|(_, p)| p).collect();
+        let index: HashMap<EntityId, usize> = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+
+        let mut after: Vec<u8> = Vec::new();
+        loop {
+            let rows = sqlx::query(
+                "SELECT l.id AS link_id, l.from_id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, v.body \
+                 FROM link l JOIN entity e ON e.id = l.to_id \
+                 JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+                 WHERE l.kind IN ('home', 'previous_address') AND l.id > $1 ORDER BY l.id LIMIT $2",
+            )
+            .bind(after.clone())
+            .bind(PAGE)
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("link_id")?;
+            for row in &rows {
+                let Some(&i) = index.get(&id_of(row.try_get("from_id")?)?) else { continue };
+                let (kind, marking) = kind_and_marking(row)?;
+                if kind != EntityKind::Location
+                    || !self.authz.decide_records(principal, Action::Read, [(kind.as_str(), String::new(), &marking)])[0].allowed
+                {
+                    continue;
+                }
+                let body: String = row.try_get("body")?;
+                if let Ok(EntityBody::Location(location)) = serde_json::from_str::<EntityBody>(&body)
+                    && let Some(postcode) = &location.postcode
+                {
+                    people[i].postcodes.push(postcode.as_str().to_owned());
+                }
+            }
+        }
+        drop(tx);
+
+        let decision = custos_authz::Decision { allowed: true, policies: Vec::new(), errors: Vec::new() };
+        let mut event = audit_event(AuditKind::Search, principal, Vec::new(), &decision);
+        let terms = serde_json::json!({ "linking": { "people": people.len() } });
+        let personal = Personal { reason: Some(reason), terms: Some(terms), ..Personal::default() };
+        let mut tx = self.begin_write().await?;
+        audit_log::append_with_text(&mut tx, std::slice::from_mut(&mut event), &personal).await?;
+        tx.commit().await?;
+        Ok(people)
+    }
+
+    /// The pairs of people a person has decided are not the same (the linker never joins them).
+    pub async fn rejected_pairs(&self, principal: &Principal) -> Result<HashSet<(EntityId, EntityId)>, StoreError> {
+        self.require_merge_rights(principal).await?;
+        let rows = sqlx::query("SELECT a_id, b_id FROM person_review WHERE decision = 'rejected'")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(|r| Ok(ordered(id_of(r.try_get(0)?)?, id_of(r.try_get(1)?)?))).collect()
+    }
+
+    /// The right to link people in bulk and read the linkage: merging people; a denial is audited.
+    async fn require_merge_rights(&self, principal: &Principal) -> Result<(), StoreError> {
+        let decision = self.may_merge_people(principal);
+        if decision.allowed {
+            Ok(())
+        } else {
+            let event = audit_event(AuditKind::AccessDenied, principal, Vec::new(), &decision);
+            self.record_denial(event).await
+        }
+    }
+
+    /// Applies one chunk of a linking run in one transaction: merges every member of each
+    /// cluster into its primary (authorised as a merge of both records and audited one merge at a
+    /// time, with its probability; the primary's keys rebuilt once), and queues `reviews`. A member
+    /// that has changed since the plan (merged, gone, no longer a person, or unreadable) is skipped
+    /// and reported; one carrying a different PNC ID, CRO or NI number than its primary is
+    /// skipped and queued for review instead: the linker never merges those.
+    pub async fn apply_linkage(
+        &self,
+        principal: &Principal,
+        merges: &[PlannedMerge],
+        reviews: &[ReviewPair],
+        reason: &str,
+    ) -> Result<LinkageApplied, StoreError> {
+        let mut applied = LinkageApplied::default();
+        let mut reviews: Vec<ReviewPair> = reviews.to_vec();
+        let mut tx = self.begin_write().await?;
+        let mut events = Vec::new();
+        for plan in merges {
+            let mut ids: Vec<EntityId> = plan.members.iter().map(|m| m.0).collect();
+            ids.push(plan.primary);
+            lock_rows(&mut tx, self.backend, &ids).await?;
+            let records = load_people(&mut tx, &ids).await?;
+            let Some((primary_marking, primary_person)) = records.get(&plan.primary) else {
+                applied.skipped.extend(plan.members.iter().map(|m| (m.0, "the primary has changed since linking".to_owned())));
+                continue;
+            };
+            let mut merged_any = false;
+            for &(member, probability) in &plan.members {
+                let Some((marking, person)) = records.get(&member) else {
+                    applied.skipped.push((member, "merged, removed or not a person since linking".into()));
+                    continue;
+                };
+                let decisions = self.authz.decide_records(
+                    principal,
+                    Action::Merge,
+                    [
+                        (EntityKind::Person.as_str(), plan.primary.to_string(), primary_marking),
+                        (EntityKind::Person.as_str(), member.to_string(), marking),
+                    ],
+                );
+                if decisions.iter().any(|d| !d.allowed) {
+                    applied.skipped.push((member, "not allowed to merge".into()));
+                    continue;
+                }
+                if let Some(kind) = conflicting_identifiers(primary_person, person).first() {
+                    let (a, b) = ordered(plan.primary, member);
+                    reviews.push(ReviewPair { a, b, probability, cause: format!("conflicting_{}", kind.as_str()) });
+                    applied.skipped.push((member, format!("a different {} (queued for review)", kind.as_str())));
+                    continue;
+                }
+                let merge_id = MergeId::new();
+                let moved = move_into(&mut tx, principal, merge_id, plan.primary, member, false, Some(probability)).await?;
+                let mut objects = vec![
+                    ObjectRef { kind: "merge".into(), id: merge_id.to_string() },
+                    object_ref(EntityKind::Person, plan.primary),
+                    object_ref(EntityKind::Person, member),
+                ];
+                objects.extend(moved.iter().map(|id| object_ref(EntityKind::Link, *id)));
+                let mut policies: Vec<String> = decisions.into_iter().flat_map(|d| d.policies).collect();
+                policies.sort();
+                policies.dedup();
+                let decision = custos_authz::Decision { allowed: true, policies, errors: Vec::new() };
+                events.push(audit_event(AuditKind::Merge, principal, objects, &decision));
+                applied.merged += 1;
+                merged_any = true;
+            }
+            if merged_any {
+                reindex_names(&mut tx, plan.primary).await?;
+            }
+        }
+        applied.queued = queue_reviews(&mut tx, &reviews).await?;
+        if !events.is_empty() {
+            let personal = Personal { reason: Some(reason), ..Personal::default() };
+            audit_log::append_with_text(&mut tx, &mut events, &personal).await?;
+        }
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    /// Every imported row (of `source`, or of every source), in source and line order, with the
+    /// nominal its person belongs to now. The report is audited as one `export` event.
+    pub async fn imported_nominals(
+        &self,
+        principal: &Principal,
+        source: Option<&SourceName>,
+        reason: &str,
+    ) -> Result<Vec<ImportedNominal>, StoreError> {
+        self.require_merge_rights(principal).await?;
+        let mut tx = self.begin_snapshot().await?;
+        let mut merged_into: HashMap<EntityId, (EntityId, f64)> = HashMap::new();
+        for row in sqlx::query(
+            "SELECT m.duplicate_id, m.primary_id, m.probability FROM person_merge m \
+             JOIN entity e ON e.id = m.duplicate_id AND e.merged_into = m.primary_id WHERE m.unmerged_at IS NULL",
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            let probability: Option<f64> = row.try_get(2)?;
+            merged_into.insert(id_of(row.try_get(0)?)?, (id_of(row.try_get(1)?)?, probability.unwrap_or(1.0)));
+        }
+        let mut strongest: HashMap<EntityId, f64> = HashMap::new();
+        for (primary, p) in merged_into.values() {
+            let e = strongest.entry(*primary).or_insert(0.0);
+            *e = e.max(*p);
+        }
+        let rows = match source {
+            Some(s) => {
+                sqlx::query("SELECT source, source_id, entity_id FROM import_record WHERE source = $1 ORDER BY source, line")
+                    .bind(s.as_str().to_owned())
+                    .fetch_all(&mut *tx)
+                    .await?
+            }
+            None => sqlx::query("SELECT source, source_id, entity_id FROM import_record ORDER BY source, line").fetch_all(&mut *tx).await?,
+        };
+        drop(tx);
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let record = id_of(row.try_get(2)?)?;
+            let (mut nominal, mut steps) = (record, 0);
+            while let Some((up, _)) = merged_into.get(&nominal) {
+                nominal = *up;
+                steps += 1;
+                if steps > crate::merge::MAX_CHAIN {
+                    return Err(StoreError::Refused("the stored merge chain is unreadable".into()));
+                }
+            }
+            let probability = match merged_into.get(&record) {
+                Some((_, p)) => *p,
+                None => strongest.get(&record).copied().unwrap_or(1.0),
+            };
+            out.push(ImportedNominal { source: row.try_get(0)?, source_id: row.try_get(1)?, record, nominal, probability });
+        }
+        let decision = custos_authz::Decision { allowed: true, policies: Vec::new(), errors: Vec::new() };
+        let mut event = audit_event(AuditKind::Export, principal, Vec::new(), &decision);
+        let terms = serde_json::json!({ "linkage_report": { "rows": out.len(), "source": source.map(SourceName::as_str) } });
+        let personal = Personal { reason: Some(reason), terms: Some(terms), ..Personal::default() };
+        let mut tx = self.begin_write().await?;
+        audit_log::append_with_text(&mut tx, std::slice::from_mut(&mut event), &personal).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+/// The current marking and body of those `ids` that are people not merged into another record.
+async fn load_people(
+    conn: &mut AnyConnection,
+    ids: &[EntityId],
+) -> Result<HashMap<EntityId, (SecurityMarking, Person)>, StoreError> {
+    let head = "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, v.body \
+                FROM entity e JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+                WHERE e.merged_into IS NULL AND e.id IN";
+    let mut q = sqlx::query(in_list(Placeholders::of(conn), head, ids.len()));
+    for id in ids {
+        q = q.bind(id.as_bytes().to_vec());
+    }
+    let mut out = HashMap::new();
+    for row in q.fetch_all(&mut *conn).await? {
+        let (kind, marking) = kind_and_marking(&row)?;
+        let body: String = row.try_get("body")?;
+        if kind == EntityKind::Person
+            && let Ok(EntityBody::Person(person)) = serde_json::from_str::<EntityBody>(&body)
+        {
+            out.insert(id_of(row.try_get("id")?)?, (marking, person));
+        }
+    }
+    Ok(out)
+}
+
+/// Queues review pairs not queued before (a pair already queued or decided keeps its state).
+async fn queue_reviews(conn: &mut AnyConnection, reviews: &[ReviewPair]) -> Result<usize, StoreError> {
+    let now = now_micros();
+    let mut queued = 0;
+    for chunk in reviews.chunks(200) {
+        let head = "INSERT INTO person_review (review_id, a_id, b_id, probability, cause, queued_at)";
+        let mut sql = multi_row(Placeholders::of(conn), head, chunk.len(), 6);
+        sql.0.push_str(" ON CONFLICT DO NOTHING");
+        let mut q = sqlx::query(sql);
+        for r in chunk {
+            let (a, b) = ordered(r.a, r.b);
+            let review_id: [u8; 16] = rand::rng().random();
+            q = q
+                .bind(review_id.to_vec())
+                .bind(a.as_bytes().to_vec())
+                .bind(b.as_bytes().to_vec())
+                .bind(r.probability)
+                .bind(r.cause.clone())
+                .bind(now);
+        }
+        queued += usize::try_from(q.execute(&mut *conn).await?.rows_affected()).unwrap_or(0);
+    }
+    Ok(queued)
+}
+
+/// The owning unit of records loaded by the command line when none is given.
+pub fn batch_unit() -> UnitId {
+    #[allow(clippy::expect_used, reason = "a valid literal, checked by batch_unit_is_valid")]
+    UnitId::parse(BATCH_UNIT).expect("BATCH_UNIT is a valid unit id")
+}
+
+/// See [`batch_unit`].
+pub const BATCH_UNIT: &str = "legacy-import";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_unit_is_valid() {
+        assert_eq!(batch_unit().as_str(), BATCH_UNIT);
+    }
+
+    #[test]
+    fn source_names_are_short_plain_words() {
+        for ok in ["niche", "PNC-extract_2024.v2", "a"] {
+            assert!(ok.parse::<SourceName>().is_ok(), "{ok}");
+        }
+        for bad in ["", "two words", "semi;colon", "é", &"x".repeat(65)] {
+            assert!(bad.parse::<SourceName>().is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Batch import and linking: an import chunk creates people with their addresses, ledger rows and
+//! data-quality issues in one transaction and is skipped when run again (resumable without
+//! duplicates); a denied import stores nothing; linking reads people with their postcodes, merges
+//! clusters into their oldest record with the probability, refuses (and queues) a conflicting
+//! identifier, and reports each imported row's nominal; the review queue lists, links and rejects
+//! pairs, a rejected pair is remembered, and only those who may merge can work the queue.
+
+use custos_audit::AuditKind;
+use custos_core::entity::EntityBody;
+use custos_core::ids::EntityId;
+use custos_core::location::Location;
+use custos_core::marking::Classification;
+use custos_core::person::Person;
+use custos_core::role::Role;
+use custos_core::text::Label;
+use custos_store::StoreError;
+use custos_store::batch::{ImportOutcome, ImportedPerson, PlannedMerge, QualityIssue, ReviewPair, SourceName, batch_unit};
+use custos_store::review::{ReviewDecision, ReviewOutcome};
+use custos_store::search::Page;
+use custos_store::testing::TestDb;
+use custos_store::users::batch_loader;
+
+use custos_store::conformance;
+use crate::fixtures::*;
+use crate::search::audit_events;
+
+fn body_person(forename: &str, surname: &str, dob: &str) -> Person {
+    match person(forename, surname, dob) {
+        EntityBody::Person(p) => p,
+        _ => unreachable!(),
+    }
+}
+
+fn row(source_id: &str, line: u64, forename: &str, surname: &str, postcode: &str) -> ImportedPerson {
+    let mut address = Location::new(vec![Label::parse("1 High Street").unwrap()]).unwrap();
+    address.postcode = Some(postcode.parse().unwrap());
+    ImportedPerson {
+        source_id: source_id.into(),
+        line,
+        person: body_person(forename, surname, "1980-01-01"),
+        address: Some(address),
+        issues: vec![QualityIssue { field: "ni_number".into(), recorded: "QQ12".into(), problem: "not an NI number".into() }],
+    }
+}
+
+fn source() -> SourceName {
+    "niche-extract".parse().unwrap()
+}
+
+fn loader() -> custos_authz::Principal {
+    batch_loader(batch_unit())
+}
+
+fn loader_marking() -> custos_core::marking::SecurityMarking {
+    custos_core::marking::SecurityMarking::official(batch_unit())
+}
+
+async fn import(db: &TestDb, rows: &[ImportedPerson]) -> Vec<ImportOutcome> {
+    db.store.import_people(&loader(), &source(), &loader_marking(), rows, "legacy load").await.unwrap()
+}
+
+fn created(outcomes: &[ImportOutcome]) -> Vec<EntityId> {
+    outcomes
+        .iter()
+        .filter_map(|o| match o {
+            ImportOutcome::Created(id) => Some(*id),
+            ImportOutcome::AlreadyImported { .. } => None,
+        })
+        .collect()
+}
+
+conformance! {
+    async fn an_import_chunk_is_stored_whole_and_skipped_when_run_again(db: TestDb) {
+        let rows = [row("A1", 2, "Ann", "Lee", "M1 1AE"), row("A2", 3, "Bob", "Ray", "M2 2AB")];
+        let first = import(&db, &rows).await;
+        assert_eq!(created(&first).len(), 2);
+        let mut conn = db.raw().await;
+        // A person, a location and a home link per row, the ledger and the flagged value.
+        assert_eq!(count(&mut conn, "entity").await, 6);
+        assert_eq!(count(&mut conn, "link").await, 2);
+        assert_eq!(count(&mut conn, "import_record").await, 2);
+        assert_eq!(count(&mut conn, "data_quality_issue").await, 2);
+
+        // Resumed: both rows already there; a new row in the same chunk is created.
+        let again = import(&db, &[rows[0].clone(), rows[1].clone(), row("A3", 4, "Cy", "Oh", "M3 3AB")]).await;
+        assert_eq!(again[0], ImportOutcome::AlreadyImported { line: 2, person: created(&first)[0] });
+        assert_eq!(again[1], ImportOutcome::AlreadyImported { line: 3, person: created(&first)[1] });
+        assert_eq!(created(&again).len(), 1);
+        assert_eq!(count(&mut conn, "entity").await, 9);
+        assert_eq!(count(&mut conn, "import_record").await, 3);
+
+        // Every creation is audited as the batch loader.
+        let creates = audit_events(&db).await.into_iter().filter(|e| e.kind == AuditKind::Create).count();
+        assert_eq!(creates, 9);
+    }
+
+    async fn an_import_the_principal_may_not_make_stores_nothing(db: TestDb) {
+        let officer = principal("MP200002", &[Role::ResponseOfficer], &["NE-BCU"], Classification::Official);
+        // Records owned by a unit the officer does not belong to.
+        let err = db.store.import_people(&officer, &source(), &loader_marking(), &[row("A1", 2, "Ann", "Lee", "M1 1AE")], "load").await;
+        assert!(matches!(err, Err(StoreError::Denied)), "{err:?}");
+        let mut conn = db.raw().await;
+        assert_eq!(count(&mut conn, "entity").await, 0);
+        assert_eq!(count(&mut conn, "import_record").await, 0);
+        assert_eq!(count(&mut conn, "data_quality_issue").await, 0);
+        assert!(audit_events(&db).await.iter().any(|e| e.kind == AuditKind::AccessDenied));
+    }
+
+    async fn linking_merges_clusters_into_the_oldest_record_and_reports_nominals(db: TestDb) {
+        let ids = created(&import(&db, &[row("A1", 2, "Ann", "Lee", "M1 1AE"), row("A2", 3, "Anne", "Lee", "M1 1AE"), row("A3", 4, "Bob", "Ray", "M2 2AB")]).await);
+        let people = db.store.people_for_linking(&loader(), "linking").await.unwrap();
+        assert_eq!(people.len(), 3);
+        assert!(people.iter().all(|p| p.postcodes.len() == 1), "each person has their home postcode");
+        assert!(audit_events(&db).await.iter().any(|e| e.kind == AuditKind::Search));
+
+        let plan = PlannedMerge { primary: ids[0], members: vec![(ids[1], 0.97)] };
+        let applied = db.store.apply_linkage(&loader(), &[plan], &[], "linking").await.unwrap();
+        assert_eq!(applied.merged, 1);
+        assert_eq!(db.store.people_for_linking(&loader(), "linking").await.unwrap().len(), 2, "the duplicate is represented by its nominal");
+
+        let report = db.store.imported_nominals(&loader(), Some(&source()), "report").await.unwrap();
+        let rows: Vec<(&str, EntityId, f64)> = report.iter().map(|r| (r.source_id.as_str(), r.nominal, r.probability)).collect();
+        assert_eq!(rows, vec![("A1", ids[0], 0.97), ("A2", ids[0], 0.97), ("A3", ids[2], 1.0)]);
+        assert!(audit_events(&db).await.iter().any(|e| e.kind == AuditKind::Merge));
+    }
+
+    async fn linking_never_merges_a_conflicting_identifier_and_queues_it(db: TestDb) {
+        let mut other = row("A2", 3, "Ann", "Lee", "M1 1AE");
+        other.person.identifiers = vec![custos_core::person::PersonIdentifier::parse(custos_core::person::IdentifierKind::PncId, "2001/0000001Q").unwrap()];
+        let ids = created(&import(&db, &[row("A1", 2, "Ann", "Lee", "M1 1AE"), other]).await);
+        let plan = PlannedMerge { primary: ids[0], members: vec![(ids[1], 0.99)] };
+        let applied = db.store.apply_linkage(&loader(), &[plan], &[], "linking").await.unwrap();
+        assert_eq!(applied.merged, 0);
+        assert_eq!(applied.queued, 1);
+        assert!(applied.skipped[0].1.contains("pnc_id"), "{:?}", applied.skipped);
+        let queue = db.store.review_queue(&loader(), Page::first(10), &why()).await.unwrap();
+        assert_eq!(queue.len(), 1);
+        assert_eq!(queue[0].cause, "conflicting_pnc_id");
+    }
+
+    async fn the_review_queue_links_and_rejects_and_remembers(db: TestDb) {
+        let ids = created(&import(&db, &[
+            row("A1", 2, "Ann", "Lee", "M1 1AE"),
+            row("A2", 3, "Anna", "Lee", "M1 1AE"),
+            row("A3", 4, "Ann", "Leigh", "M1 1AE"),
+        ]).await);
+        let reviews = [
+            ReviewPair { a: ids[0], b: ids[1], probability: 0.8, cause: "review_band".into() },
+            ReviewPair { a: ids[2], b: ids[0], probability: 0.6, cause: "review_band".into() },
+        ];
+        let applied = db.store.apply_linkage(&loader(), &[], &reviews, "linking").await.unwrap();
+        assert_eq!(applied.queued, 2);
+        // Queued again: nothing new.
+        assert_eq!(db.store.apply_linkage(&loader(), &[], &reviews, "linking").await.unwrap().queued, 0);
+
+        let manager = principal("RM000001", &[Role::RecordsManager], &["DATA-OFFICE"], Classification::Official);
+        let queue = db.store.review_queue(&manager, Page::first(10), &why()).await.unwrap();
+        assert_eq!(queue.len(), 2);
+        assert!(queue[0].probability > queue[1].probability, "most probable first");
+        assert!(!queue[0].explanation.contributions.is_empty());
+
+        let linked = db.store.decide_review(&manager, queue[0].id, ReviewDecision::Link, "same person, checked").await.unwrap();
+        assert!(matches!(linked, ReviewOutcome::Linked(_)));
+        let rejected = db.store.decide_review(&manager, queue[1].id, ReviewDecision::Reject, "twins").await.unwrap();
+        assert_eq!(rejected, ReviewOutcome::Rejected);
+        let again = db.store.decide_review(&manager, queue[1].id, ReviewDecision::Link, "changed my mind").await;
+        assert!(matches!(again, Err(StoreError::Refused(_))), "{again:?}");
+        let no_reason = db.store.decide_review(&manager, queue[1].id, ReviewDecision::Reject, "").await;
+        assert!(matches!(no_reason, Err(StoreError::Refused(_))));
+
+        let remembered = db.store.rejected_pairs(&loader()).await.unwrap();
+        assert_eq!(remembered.len(), 1);
+        assert!(db.store.review_queue(&manager, Page::first(10), &why()).await.unwrap().is_empty());
+
+        // Someone who may not merge cannot see or work the queue; both denials are audited.
+        let officer = principal("MP200002", &[Role::ResponseOfficer], &["NE-BCU"], Classification::Official);
+        assert!(matches!(db.store.review_queue(&officer, Page::first(10), &why()).await, Err(StoreError::Denied)));
+        assert!(matches!(db.store.decide_review(&officer, queue[1].id, ReviewDecision::Link, "let me").await, Err(StoreError::Denied)));
+        let events = audit_events(&db).await;
+        assert!(events.iter().filter(|e| e.kind == AuditKind::AccessDenied).count() >= 2);
+        assert!(events.iter().any(|e| e.kind == AuditKind::Update && e.objects.iter().any(|o| o.kind == "review")));
+    }
+}

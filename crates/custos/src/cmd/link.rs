@@ -1,0 +1,259 @@
+//! `custos link`: links the store's people into Golden Nominals.
+//!
+//! Reads every current person with the postcodes of their addresses (one audited search), then,
+//! in memory and in parallel: blocking (`custos_match::link`), Fellegi–Sunter scoring with term
+//! frequencies from the store itself, and clustering at `AUTO_LINK_PROBABILITY` that never joins
+//! two different PNC IDs or NI numbers. Each cluster's members are merged into its oldest record
+//! (ids stay stable: a merged record resolves to its nominal; every merge is audited with its
+//! probability and can be undone). Pairs in the review band, and joins refused for a conflicting
+//! identifier, go to the duplicate-review queue; a pair a person rejected is never linked again.
+//!
+//! Cluster ids are stable when re-run because they are record ids and merges persist: a re-run
+//! sees only nominals, so it finds nothing new unless new records arrived; a new record joining a
+//! nominal is merged into it, and the nominal keeps its id.
+//!
+//! With `--source`, only pairs involving a record imported from that source are considered (an
+//! import linked to the existing nominals, which are not re-linked among themselves).
+//! `--out` writes `source,source_id,nominal_id,probability`, one row per imported record.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Args;
+use custos_core::ids::EntityId;
+use custos_match::cluster::REVIEW_PROBABILITY;
+use custos_match::record::normalise_postcode;
+use custos_match::{
+    AUTO_LINK_PROBABILITY, BlockingIndex, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, MatchRecord, Model, Prepared, ScoredPair,
+    TermFrequencies, cluster, par_map, score_pairs,
+};
+use custos_store::batch::{PlannedMerge, ReviewPair, SourceName, batch_unit};
+use custos_store::users::batch_loader;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{DbArgs, out};
+
+/// Clusters merged per transaction.
+const CLUSTERS_PER_TRANSACTION: usize = 500;
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// Link only the records imported from this source (to each other and to existing nominals).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Write `source,source_id,nominal_id,probability` for every imported record to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Blocks with more records than this are not expanded into pairs (reported).
+    #[arg(long, default_value_t = DEFAULT_MAX_BLOCK)]
+    pub max_block: usize,
+}
+
+/// λ, the prior probability that two records are one person, for a store of `n` people: about
+/// one true pair per record among the n²/2 pairs, i.e. 1/n (the default model's 1e-5 is this at
+/// 100,000 people), kept within [1e-7, 1e-3] so that a tiny store does not link on a name alone.
+fn prior_for(n: usize) -> f64 {
+    (1.0 / n.max(1) as f64).clamp(1e-7, 1e-3)
+}
+
+fn spinner(message: &'static str) -> anyhow::Result<ProgressBar> {
+    let bar = ProgressBar::new_spinner().with_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").context("progress bar template")?);
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Ok(bar)
+}
+
+pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(args.max_block >= 2, "--max-block must be at least 2");
+    let source: Option<SourceName> = args.source.as_deref().map(str::parse).transpose().map_err(|e| anyhow::anyhow!("--source: {e}"))?;
+    if let Some(path) = &args.out {
+        // Refuse an unwritable report before any work is done.
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let started = Instant::now();
+    let store = db.open().await?;
+    let principal = batch_loader(batch_unit());
+    let reason = "batch linking into golden nominals (custos link)";
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    let bar = spinner("reading people")?;
+    let people = store.people_for_linking(&principal, reason).await?;
+    let in_source: Option<HashSet<EntityId>> = match &source {
+        Some(s) => Some(store.imported_nominals(&principal, Some(s), reason).await?.into_iter().map(|r| r.nominal).collect()),
+        None => None,
+    };
+    let rejected = store.rejected_pairs(&principal).await?;
+    let read_s = started.elapsed().as_secs_f64();
+
+    bar.set_message("preparing records");
+    let n = people.len();
+    let prepared: Vec<Prepared> = par_map(&people, threads, |_, p| {
+        let mut record = MatchRecord::from(&p.person);
+        record.postcodes.extend(p.postcodes.iter().map(|pc| normalise_postcode(pc)));
+        Prepared::new(&record)
+    });
+    let tf = TermFrequencies::from_records(&prepared);
+    let model = Model { prior: prior_for(n), ..Model::default() };
+    let scorer = model.scorer(Some(&tf))?;
+
+    bar.set_message("blocking");
+    let t = Instant::now();
+    let index = BlockingIndex::build(&prepared, threads);
+    let candidates = index.candidate_pairs(args.max_block);
+    drop(index);
+    bar.set_message(format!("scoring {} candidate pairs", candidates.pairs.len()));
+    let mut scored = score_pairs(&scorer, &prepared, &candidates.pairs, threads, KEEP_PROBABILITY);
+    let index_of: HashMap<EntityId, usize> = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    if let Some(keep) = &in_source {
+        scored.retain(|p| keep.contains(&people[p.a].id) || keep.contains(&people[p.b].id));
+    }
+    let rejected: HashSet<(usize, usize)> = rejected
+        .iter()
+        .filter_map(|(a, b)| Some(ordered(*index_of.get(a)?, *index_of.get(b)?)))
+        .collect();
+    scored.retain(|p| !rejected.contains(&ordered(p.a, p.b)));
+    bar.set_message("clustering");
+    let clustering = cluster(&prepared, &scored, AUTO_LINK_PROBABILITY);
+    let link_s = t.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let (merges, reviews) = plan(&people, &scored, &clustering);
+    let to_merge: usize = merges.iter().map(|m| m.members.len()).sum();
+    let bar = ProgressBar::new(to_merge as u64).with_style(
+        ProgressStyle::with_template("{spinner} merging [{bar:40}] {human_pos}/{human_len} records ({per_sec}, {eta} left)")
+            .context("progress bar template")?
+            .progress_chars("=> "),
+    );
+    let t = Instant::now();
+    let (mut merged, mut skipped, mut queued) = (0usize, 0usize, 0usize);
+    let review_chunks = reviews.chunks(CLUSTERS_PER_TRANSACTION);
+    let merge_chunks: Vec<&[PlannedMerge]> = merges.chunks(CLUSTERS_PER_TRANSACTION).collect();
+    let review_chunks: Vec<&[ReviewPair]> = review_chunks.collect();
+    for k in 0..merge_chunks.len().max(review_chunks.len()) {
+        let m = merge_chunks.get(k).copied().unwrap_or(&[]);
+        let r = review_chunks.get(k).copied().unwrap_or(&[]);
+        let applied = store.apply_linkage(&principal, m, r, reason).await?;
+        store.integrate_audit().await?;
+        merged += applied.merged;
+        skipped += applied.skipped.len();
+        queued += applied.queued;
+        bar.inc(m.iter().map(|c| c.members.len() as u64).sum());
+    }
+    bar.finish_and_clear();
+    let merge_s = t.elapsed().as_secs_f64();
+
+    let mut written = 0usize;
+    if let Some(path) = &args.out {
+        let rows = store.imported_nominals(&principal, source.as_ref(), reason).await?;
+        let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+        w.write_record(["source", "source_id", "nominal_id", "probability"])?;
+        for r in &rows {
+            w.write_record([r.source.as_str(), r.source_id.as_str(), &r.nominal.to_string(), &format!("{:.6}", r.probability)])?;
+        }
+        w.flush()?;
+        written = rows.len();
+    }
+    store.integrate_audit().await?;
+    store.close().await;
+
+    out(format_args!(
+        "{n} people; {} candidate pairs ({} blocks over {} skipped); {} clusters of two or more",
+        candidates.pairs.len(),
+        candidates.capped_blocks,
+        args.max_block,
+        merges.len()
+    ))?;
+    out(format_args!(
+        "{merged} records merged into their nominals, {skipped} left for review or changed meanwhile, \
+         {queued} pairs newly queued for review ({} joins refused for a conflicting identifier)",
+        clustering.conflicts.len()
+    ))?;
+    if let Some(path) = &args.out {
+        out(format_args!("{written} imported records reported in {}", path.display()))?;
+    }
+    out(format_args!(
+        "took {:.1} s (reading {read_s:.1}, matching {link_s:.1}, merging {merge_s:.1})",
+        started.elapsed().as_secs_f64()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ordered(a: usize, b: usize) -> (usize, usize) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// The merges (each cluster into its oldest member, which comes first in `people`) and the
+/// review pairs (refused joins, and review-band pairs between different clusters, named by the
+/// clusters' primaries, strongest first).
+fn plan(
+    people: &[custos_store::batch::LinkablePerson],
+    scored: &[ScoredPair],
+    clustering: &custos_match::Clustering,
+) -> (Vec<PlannedMerge>, Vec<ReviewPair>) {
+    let mut cluster_of: Vec<usize> = vec![usize::MAX; people.len()];
+    for (c, members) in clustering.clusters.iter().enumerate() {
+        for &i in members {
+            cluster_of[i] = c;
+        }
+    }
+    let mut best: Vec<f64> = vec![0.0; people.len()];
+    for p in scored {
+        if cluster_of[p.a] == cluster_of[p.b] {
+            best[p.a] = best[p.a].max(p.probability);
+            best[p.b] = best[p.b].max(p.probability);
+        }
+    }
+    let primary_of = |i: usize| clustering.clusters.get(cluster_of[i]).and_then(|m| m.iter().min().copied()).unwrap_or(i);
+    let merges: Vec<PlannedMerge> = clustering
+        .clusters
+        .iter()
+        .filter(|m| m.len() > 1)
+        .filter_map(|m| {
+            let primary = *m.iter().min()?;
+            let members = m.iter().filter(|&&i| i != primary).map(|&i| (people[i].id, best[i])).collect();
+            Some(PlannedMerge { primary: people[primary].id, members })
+        })
+        .collect();
+
+    let mut pairs: HashMap<(usize, usize), (f64, String)> = HashMap::new();
+    let mut offer = |a: usize, b: usize, probability: f64, cause: String| {
+        let key = ordered(primary_of(a), primary_of(b));
+        if key.0 == key.1 {
+            return;
+        }
+        let entry = pairs.entry(key).or_insert((probability, cause.clone()));
+        if probability > entry.0 {
+            *entry = (probability, cause);
+        }
+    };
+    for c in &clustering.conflicts {
+        offer(c.pair.a, c.pair.b, c.pair.probability, format!("conflicting_{}", c.kind.as_str()));
+    }
+    for p in scored {
+        if (REVIEW_PROBABILITY..AUTO_LINK_PROBABILITY).contains(&p.probability) {
+            offer(p.a, p.b, p.probability, "review_band".to_owned());
+        }
+    }
+    let mut reviews: Vec<ReviewPair> = pairs
+        .into_iter()
+        .map(|((a, b), (probability, cause))| ReviewPair { a: people[a].id, b: people[b].id, probability, cause })
+        .collect();
+    reviews.sort_by(|x, y| y.probability.total_cmp(&x.probability).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
+    (merges, reviews)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prior_follows_the_store_size_within_bounds() {
+        assert_eq!(prior_for(100_000), 1e-5);
+        assert_eq!(prior_for(10), 1e-3);
+        assert_eq!(prior_for(0), 1e-3);
+        assert_eq!(prior_for(100_000_000), 1e-7);
+    }
+}
