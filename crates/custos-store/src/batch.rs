@@ -34,7 +34,7 @@ use crate::audit_log::Personal;
 use crate::clock::now_micros;
 use crate::entities::{NewEntity, kind_and_marking, object_ref};
 use crate::error::StoreError;
-use crate::merge::{MergeId, conflicting_identifiers, lock_rows, move_into, reindex_names};
+use crate::merge::{MergeId, conflicting_identifiers};
 use crate::sql::{Placeholders, in_list, multi_row};
 use crate::{Store, audit_event, audit_log};
 
@@ -275,9 +275,9 @@ impl Store {
         let mut after: Vec<u8> = Vec::new();
         loop {
             let rows = sqlx::query(
-                "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, e.created_at, v.body \
-                 FROM entity e JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-                 WHERE e.kind = $1 AND e.merged_into IS NULL AND e.id > $2 ORDER BY e.id LIMIT $3",
+                "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, e.created_at, e.merged_into, \
+                 v.body FROM entity e JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+                 WHERE e.kind = $1 AND e.id > $2 ORDER BY e.id LIMIT $3",
             )
             .bind(person)
             .bind(after.clone())
@@ -294,7 +294,9 @@ impl Store {
                 markings.iter().zip(&ids).map(|((kind, marking), id)| (kind.as_str(), id.to_string(), marking)),
             );
             for ((row, id), decision) in rows.iter().zip(ids).zip(decisions) {
-                if !decision.allowed {
+                // A merged duplicate is represented by its primary (tested here rather than in SQL,
+                // so that the page is a range of the `(kind, id)` index).
+                if !decision.allowed || row.try_get::<Option<Vec<u8>>, _>("merged_into")?.is_some() {
                     continue;
                 }
                 let body: String = row.try_get("body")?;
@@ -372,11 +374,15 @@ impl Store {
     }
 
     /// Applies one chunk of a linking run in one transaction: merges every member of each
-    /// cluster into its primary (authorised as a merge of both records and audited one merge at a
-    /// time, with its probability; the primary's keys rebuilt once), and queues `reviews`. A member
-    /// that has changed since the plan (merged, gone, no longer a person, or unreadable) is skipped
-    /// and reported; one carrying a different PNC ID, CRO or NI number than its primary is
-    /// skipped and queued for review instead: the linker never merges those.
+    /// cluster into its primary (authorised as a merge of both records, one audited merge event
+    /// per member with its probability) and queues `reviews`. A member that has changed since
+    /// the plan (merged, gone, no longer a person, not allowed) is skipped and reported; one
+    /// carrying a different PNC ID, CRO or NI number than its primary is skipped and queued for
+    /// review instead: the linker never merges those.
+    ///
+    /// The writes are those of `merge_people`, made for the whole chunk at once (a few statements
+    /// per chunk rather than per merge): the merge rows, the moved link ends (each recorded), the
+    /// duplicates marked and their keys moved to their primaries.
     pub async fn apply_linkage(
         &self,
         principal: &Principal,
@@ -387,19 +393,43 @@ impl Store {
         let mut applied = LinkageApplied::default();
         let mut reviews: Vec<ReviewPair> = reviews.to_vec();
         let mut tx = self.begin_write().await?;
-        let mut events = Vec::new();
+        let mut ids: Vec<EntityId> = merges.iter().flat_map(|m| std::iter::once(m.primary).chain(m.members.iter().map(|x| x.0))).collect();
+        ids.sort();
+        ids.dedup();
+        if self.backend == crate::db::Backend::Postgres {
+            for chunk in ids.chunks(500) {
+                let head = "SELECT id FROM entity WHERE id IN";
+                let mut sql = in_list(Placeholders::of(&tx), head, chunk.len());
+                sql.0.push_str(" ORDER BY id FOR UPDATE");
+                let mut q = sqlx::query(sql);
+                for id in chunk {
+                    q = q.bind(id.as_bytes().to_vec());
+                }
+                q.fetch_all(&mut *tx).await?;
+            }
+        }
+        let mut records: HashMap<EntityId, (SecurityMarking, Person)> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            records.extend(load_people(&mut tx, chunk).await?);
+        }
+
+        // Decide every member first; then write the accepted merges together.
+        struct Accepted {
+            merge_id: MergeId,
+            primary: EntityId,
+            duplicate: EntityId,
+            probability: f64,
+            decision: custos_authz::Decision,
+        }
+        let mut accepted: Vec<Accepted> = Vec::new();
+        let mut taken: HashSet<EntityId> = HashSet::new();
         for plan in merges {
-            let mut ids: Vec<EntityId> = plan.members.iter().map(|m| m.0).collect();
-            ids.push(plan.primary);
-            lock_rows(&mut tx, self.backend, &ids).await?;
-            let records = load_people(&mut tx, &ids).await?;
             let Some((primary_marking, primary_person)) = records.get(&plan.primary) else {
                 applied.skipped.extend(plan.members.iter().map(|m| (m.0, "the primary has changed since linking".to_owned())));
                 continue;
             };
-            let mut merged_any = false;
             for &(member, probability) in &plan.members {
-                let Some((marking, person)) = records.get(&member) else {
+                let Some((marking, person)) = records.get(&member).filter(|_| member != plan.primary && taken.insert(member)) else {
                     applied.skipped.push((member, "merged, removed or not a person since linking".into()));
                     continue;
                 };
@@ -421,26 +451,97 @@ impl Store {
                     applied.skipped.push((member, format!("a different {} (queued for review)", kind.as_str())));
                     continue;
                 }
-                let merge_id = MergeId::new();
-                let moved = move_into(&mut tx, principal, merge_id, plan.primary, member, false, Some(probability)).await?;
-                let mut objects = vec![
-                    ObjectRef { kind: "merge".into(), id: merge_id.to_string() },
-                    object_ref(EntityKind::Person, plan.primary),
-                    object_ref(EntityKind::Person, member),
-                ];
-                objects.extend(moved.iter().map(|id| object_ref(EntityKind::Link, *id)));
                 let mut policies: Vec<String> = decisions.into_iter().flat_map(|d| d.policies).collect();
                 policies.sort();
                 policies.dedup();
                 let decision = custos_authz::Decision { allowed: true, policies, errors: Vec::new() };
-                events.push(audit_event(AuditKind::Merge, principal, objects, &decision));
-                applied.merged += 1;
-                merged_any = true;
-            }
-            if merged_any {
-                reindex_names(&mut tx, plan.primary).await?;
+                accepted.push(Accepted { merge_id: MergeId::new(), primary: plan.primary, duplicate: member, probability, decision });
             }
         }
+
+        let now = now_micros();
+        let mut moved: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
+        for chunk in accepted.chunks(200) {
+            let head = "INSERT INTO person_merge (merge_id, primary_id, duplicate_id, forced, merged_at, merged_by, probability)";
+            let mut q = sqlx::query(multi_row(Placeholders::of(&tx), head, chunk.len(), 7));
+            for a in chunk {
+                q = q
+                    .bind(a.merge_id.as_bytes().to_vec())
+                    .bind(a.primary.as_bytes().to_vec())
+                    .bind(a.duplicate.as_bytes().to_vec())
+                    .bind(0_i16)
+                    .bind(now)
+                    .bind(principal.user.as_str().to_owned())
+                    .bind(a.probability);
+            }
+            q.execute(&mut *tx).await?;
+            let duplicates: Vec<EntityId> = chunk.iter().map(|a| a.duplicate).collect();
+            // As `merge::move_into`, for every duplicate of the chunk: record each link end, move
+            // it to the primary of the active merge, mark the duplicate, drop its own keys.
+            for end in ["from", "to"] {
+                let (select, record, update) = match end {
+                    "from" => (
+                        "SELECT id, from_id FROM link WHERE from_id IN",
+                        "INSERT INTO person_merge_link (merge_id, link_id, link_end, original_id) \
+                         SELECT m.merge_id, l.id, 'from', l.from_id FROM link l \
+                         JOIN person_merge m ON m.duplicate_id = l.from_id AND m.unmerged_at IS NULL WHERE l.from_id IN",
+                        "UPDATE link SET from_id = (SELECT m.primary_id FROM person_merge m \
+                         WHERE m.duplicate_id = link.from_id AND m.unmerged_at IS NULL) WHERE from_id IN",
+                    ),
+                    _ => (
+                        "SELECT id, to_id FROM link WHERE to_id IN",
+                        "INSERT INTO person_merge_link (merge_id, link_id, link_end, original_id) \
+                         SELECT m.merge_id, l.id, 'to', l.to_id FROM link l \
+                         JOIN person_merge m ON m.duplicate_id = l.to_id AND m.unmerged_at IS NULL WHERE l.to_id IN",
+                        "UPDATE link SET to_id = (SELECT m.primary_id FROM person_merge m \
+                         WHERE m.duplicate_id = link.to_id AND m.unmerged_at IS NULL) WHERE to_id IN",
+                    ),
+                };
+                for row in bind_ids(sqlx::query(in_list(Placeholders::of(&tx), select, duplicates.len())), &duplicates)
+                    .fetch_all(&mut *tx)
+                    .await?
+                {
+                    moved.entry(id_of(row.try_get(1)?)?).or_default().push(id_of(row.try_get(0)?)?);
+                }
+                bind_ids(sqlx::query(in_list(Placeholders::of(&tx), record, duplicates.len())), &duplicates).execute(&mut *tx).await?;
+                bind_ids(sqlx::query(in_list(Placeholders::of(&tx), update, duplicates.len())), &duplicates).execute(&mut *tx).await?;
+            }
+            // Each duplicate was loaded unmerged with the rows locked (SQLite: the write lock;
+            // PostgreSQL: FOR UPDATE), so no `merged_into IS NULL` test here (see `load_people`).
+            let mark = "UPDATE entity SET merged_into = (SELECT m.primary_id FROM person_merge m \
+                        WHERE m.duplicate_id = entity.id AND m.unmerged_at IS NULL) WHERE id IN";
+            let marked = bind_ids(sqlx::query(in_list(Placeholders::of(&tx), mark, duplicates.len())), &duplicates).execute(&mut *tx).await?;
+            if usize::try_from(marked.rows_affected()).ok() != Some(duplicates.len()) {
+                return Err(StoreError::Conflict);
+            }
+            for table in ["DELETE FROM person_name_key WHERE entity_id IN", "DELETE FROM person_block_key WHERE entity_id IN"] {
+                bind_ids(sqlx::query(in_list(Placeholders::of(&tx), table, duplicates.len())), &duplicates).execute(&mut *tx).await?;
+            }
+        }
+        // A primary's keys are the union of its own and its duplicates' (see `merge`): add the
+        // new duplicates' keys under the primary.
+        let bodies: Vec<(EntityId, EntityBody)> = accepted
+            .iter()
+            .filter_map(|a| records.get(&a.duplicate).map(|(_, p)| (a.primary, EntityBody::Person(p.clone()))))
+            .collect();
+        let keyed: Vec<(EntityId, &EntityBody)> = bodies.iter().map(|(id, b)| (*id, b)).collect();
+        crate::search::index_names(&mut tx, &keyed, false).await?;
+        crate::matching::index_block_keys(&mut tx, &keyed, false).await?;
+
+        let mut events = Vec::with_capacity(accepted.len());
+        for a in &accepted {
+            let mut objects = vec![
+                ObjectRef { kind: "merge".into(), id: a.merge_id.to_string() },
+                object_ref(EntityKind::Person, a.primary),
+                object_ref(EntityKind::Person, a.duplicate),
+            ];
+            let mut links = moved.remove(&a.duplicate).unwrap_or_default();
+            links.sort();
+            links.dedup();
+            objects.extend(links.iter().map(|id| object_ref(EntityKind::Link, *id)));
+            events.push(audit_event(AuditKind::Merge, principal, objects, &a.decision));
+        }
+        applied.merged = accepted.len();
         applied.queued = queue_reviews(&mut tx, &reviews).await?;
         if !events.is_empty() {
             let personal = Personal { reason: Some(reason), ..Personal::default() };
@@ -514,14 +615,27 @@ impl Store {
     }
 }
 
+/// Binds each id, in order, to the placeholders of `query`.
+fn bind_ids<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ids: &[EntityId],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for id in ids {
+        query = query.bind(id.as_bytes().to_vec());
+    }
+    query
+}
+
 /// The current marking and body of those `ids` that are people not merged into another record.
 async fn load_people(
     conn: &mut AnyConnection,
     ids: &[EntityId],
 ) -> Result<HashMap<EntityId, (SecurityMarking, Person)>, StoreError> {
-    let head = "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, v.body \
+    // `merged_into` is tested here, not in SQL: given `merged_into IS NULL`, SQLite's planner
+    // scans the (mostly NULL) `entity_merged_into` index instead of looking the ids up.
+    let head = "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, e.merged_into, v.body \
                 FROM entity e JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-                WHERE e.merged_into IS NULL AND e.id IN";
+                WHERE e.id IN";
     let mut q = sqlx::query(in_list(Placeholders::of(conn), head, ids.len()));
     for id in ids {
         q = q.bind(id.as_bytes().to_vec());
@@ -531,6 +645,7 @@ async fn load_people(
         let (kind, marking) = kind_and_marking(&row)?;
         let body: String = row.try_get("body")?;
         if kind == EntityKind::Person
+            && row.try_get::<Option<Vec<u8>>, _>("merged_into")?.is_none()
             && let Ok(EntityBody::Person(person)) = serde_json::from_str::<EntityBody>(&body)
         {
             out.insert(id_of(row.try_get("id")?)?, (marking, person));

@@ -142,13 +142,16 @@ pub(crate) async fn resolve_many(
         }
         let mut found = Vec::new();
         for chunk in frontier.chunks(500) {
-            let head = "SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL AND id IN";
+            // Unmerged rows are skipped below: `merged_into IS NOT NULL` in SQL would lead SQLite's
+            // planner to the `entity_merged_into` index instead of the id lookups.
+            let head = "SELECT id, merged_into FROM entity WHERE id IN";
             let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
             for id in chunk {
                 q = q.bind(id.as_bytes().to_vec());
             }
             for row in q.fetch_all(&mut *conn).await? {
-                let (id, up) = (id_from(row.try_get("id")?)?, id_from(row.try_get("merged_into")?)?);
+                let Some(up) = row.try_get::<Option<Vec<u8>>, _>("merged_into")? else { continue };
+                let (id, up) = (id_from(row.try_get("id")?)?, id_from(up)?);
                 if next.insert(id, up).is_none() {
                     found.push(up);
                 }

@@ -19,9 +19,11 @@ use custos_store::review::{ReviewDecision, ReviewOutcome};
 use custos_store::search::Page;
 use custos_store::testing::TestDb;
 use custos_store::users::batch_loader;
+use sqlx::Row;
 
 use custos_store::conformance;
 use crate::fixtures::*;
+use crate::merge::snapshot;
 use crate::search::audit_events;
 
 fn body_person(forename: &str, surname: &str, dob: &str) -> Person {
@@ -113,7 +115,17 @@ conformance! {
         assert!(people.iter().all(|p| p.postcodes.len() == 1), "each person has their home postcode");
         assert!(audit_events(&db).await.iter().any(|e| e.kind == AuditKind::Search));
 
+        let before = snapshot(&mut db.raw().await).await;
         let plan = PlannedMerge { primary: ids[0], members: vec![(ids[1], 0.97)] };
+        let applied = db.store.apply_linkage(&loader(), &[plan.clone()], &[], "linking").await.unwrap();
+        assert_eq!(applied.merged, 1);
+        // A batch merge is a merge like any other: undone, the store is exactly as before
+        // (the duplicate's home link, name keys and blocking keys back where they were).
+        let merge_id: Vec<u8> = sqlx::query("SELECT merge_id FROM person_merge").fetch_one(&mut db.raw().await).await.unwrap().get(0);
+        let merge_id: custos_store::merge::MergeId = EntityId::from_bytes(merge_id.try_into().unwrap()).to_string().parse().unwrap();
+        db.store.unmerge(&loader(), merge_id, "linked in error").await.unwrap();
+        let after = snapshot(&mut db.raw().await).await;
+        assert_eq!(before, after);
         let applied = db.store.apply_linkage(&loader(), &[plan], &[], "linking").await.unwrap();
         assert_eq!(applied.merged, 1);
         assert_eq!(db.store.people_for_linking(&loader(), "linking").await.unwrap().len(), 2, "the duplicate is represented by its nominal");

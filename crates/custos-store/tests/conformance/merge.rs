@@ -276,7 +276,7 @@ conformance! {
 
 /// Everything a merge may touch, as sorted rows (audit tables excluded; merges kept only while
 /// in force, since an undone merge stays as history).
-async fn snapshot(conn: &mut AnyConnection) -> Vec<Vec<String>> {
+pub async fn snapshot(conn: &mut AnyConnection) -> Vec<Vec<String>> {
     let hex = |b: Option<Vec<u8>>| b.map(|b| b.iter().map(|x| format!("{x:02x}")).collect::<String>()).unwrap_or_default();
     let mut tables = Vec::new();
     let rows = sqlx::query(
