@@ -325,12 +325,16 @@ impl Store {
             .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("link_id")?;
-            for row in &rows {
+            let markings: Vec<(EntityKind, SecurityMarking)> = rows.iter().map(kind_and_marking).collect::<Result<_, _>>()?;
+            // One decision per distinct marking of the page (`decide_records`).
+            let decisions = self.authz.decide_records(
+                principal,
+                Action::Read,
+                markings.iter().map(|(kind, marking)| (kind.as_str(), String::new(), marking)),
+            );
+            for ((row, (kind, _)), decision) in rows.iter().zip(&markings).zip(decisions) {
                 let Some(&i) = index.get(&id_of(row.try_get("from_id")?)?) else { continue };
-                let (kind, marking) = kind_and_marking(row)?;
-                if kind != EntityKind::Location
-                    || !self.authz.decide_records(principal, Action::Read, [(kind.as_str(), String::new(), &marking)])[0].allowed
-                {
+                if *kind != EntityKind::Location || !decision.allowed {
                     continue;
                 }
                 let body: String = row.try_get("body")?;

@@ -37,7 +37,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cli::{DbArgs, out};
 
 /// Clusters merged per transaction.
-const CLUSTERS_PER_TRANSACTION: usize = 500;
+const CLUSTERS_PER_TRANSACTION: usize = 2_000;
 
 #[derive(Debug, Args)]
 pub struct LinkArgs {
