@@ -117,7 +117,7 @@ conformance! {
 
         let before = snapshot(&mut db.raw().await).await;
         let plan = PlannedMerge { primary: ids[0], members: vec![(ids[1], 0.97)] };
-        let applied = db.store.apply_linkage(&loader(), &[plan.clone()], &[], "linking").await.unwrap();
+        let applied = db.store.apply_linkage(&loader(), std::slice::from_ref(&plan), &[], "linking").await.unwrap();
         assert_eq!(applied.merged, 1);
         // A batch merge is a merge like any other: undone, the store is exactly as before
         // (the duplicate's home link, name keys and blocking keys back where they were).

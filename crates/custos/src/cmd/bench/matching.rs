@@ -262,6 +262,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         "capped_blocks": blocked.capped_blocks,
         "capped_pairs_skipped": blocked.capped_pairs,
         "capped_blocks_by_rule": blocked.capped_by_rule,
+        "candidate_pairs_by_rule": blocked.pairs_by_rule,
         "blocking_recall": blocking_recall,
         "blocking_recall_uncapped": ratio(found_uncapped, true_pairs.len()),
         "threshold": AUTO_LINK_PROBABILITY,
