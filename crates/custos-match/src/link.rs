@@ -443,7 +443,7 @@ mod tests {
     #[test]
     fn name_only_blocks_skip_pairs_whose_dates_of_birth_clearly_disagree() {
         // Same name, different districts: only the name-only rule (NamePair) joins them.
-        let records = vec![
+        let records = [
             person("John", "Smith", "1980-03-14", "SW1A 1AA").build(),
             person("John", "Smith", "1951-11-02", "M1 1AE").build(),
             MatchRecord::builder().name("John", "Smith").postcode("LS1 4AP").build(),
