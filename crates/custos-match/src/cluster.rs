@@ -49,15 +49,27 @@ pub const AUTO_LINK_PROBABILITY: f64 = 0.9;
 /// two people: at 0.5 the evidence for one person at least equals the evidence against.
 pub const REVIEW_PROBABILITY: f64 = 0.5;
 
-const UNIQUE: [IdentifierKind; 2] = [IdentifierKind::PncId, IdentifierKind::NiNumber];
+const UNIQUE: [IdentifierKind; 3] = [IdentifierKind::PncId, IdentifierKind::CroNumber, IdentifierKind::NiNumber];
 
 /// Clusters `records` by the pairs in `pairs` with probability ≥ `threshold`. Pairs naming a
 /// record index out of range are ignored.
 pub fn cluster(records: &[Prepared], pairs: &[ScoredPair], threshold: f64) -> Clustering {
+    cluster_with(records, pairs, threshold, &[])
+}
+
+/// As [`cluster`], and never puts the two records of a `cannot_link` pair (a person decided they
+/// are two people) in one cluster, directly or through others: such a join is skipped.
+pub fn cluster_with(records: &[Prepared], pairs: &[ScoredPair], threshold: f64, cannot_link: &[(usize, usize)]) -> Clustering {
     let n = records.len();
     let mut parent: Vec<usize> = (0..n).collect();
+    // Per root: the records its cluster may not be joined with (found through `find`).
+    let mut forbidden: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in cannot_link.iter().filter(|(a, b)| *a < n && *b < n && a != b) {
+        forbidden[a].push(b);
+        forbidden[b].push(a);
+    }
     // The unique identifier values held by each root's cluster, per kind.
-    let mut ids: Vec<[Vec<String>; 2]> = records
+    let mut ids: Vec<[Vec<String>; 3]> = records
         .iter()
         .map(|r| {
             UNIQUE.map(|k| {
@@ -93,7 +105,14 @@ pub fn cluster(records: &[Prepared], pairs: &[ScoredPair], threshold: f64) -> Cl
             });
             continue;
         }
+        let refused = forbidden[ra].clone().into_iter().any(|f| find(&mut parent, f) == rb)
+            || forbidden[rb].clone().into_iter().any(|f| find(&mut parent, f) == ra);
+        if refused {
+            continue;
+        }
         parent[rb] = ra;
+        let moved = std::mem::take(&mut forbidden[rb]);
+        forbidden[ra].extend(moved);
         let moved = std::mem::take(&mut ids[rb]);
         for (k, values) in moved.into_iter().enumerate() {
             ids[ra][k].extend(values);
@@ -171,6 +190,25 @@ mod tests {
         assert_eq!(c.conflicts[0].kind, IdentifierKind::PncId);
         assert_eq!(c.conflicts[0].pair, pair(1, 2, 0.98));
         assert_eq!(c.conflicts[0].a_values, ["2008/0056560Z"]);
+    }
+
+    #[test]
+    fn a_rejected_pair_is_never_joined_even_through_others() {
+        let records: Vec<Prepared> = (0..4).map(|_| rec(None)).collect();
+        let pairs = [pair(0, 1, 0.99), pair(1, 2, 0.98), pair(2, 3, 0.97)];
+        assert_eq!(cluster(&records, &pairs, 0.9).clusters, vec![vec![0, 1, 2, 3]]);
+        let c = cluster_with(&records, &pairs, 0.9, &[(2, 0)]);
+        assert_eq!(c.clusters, vec![vec![0, 1], vec![2, 3]]);
+        assert!(c.conflicts.is_empty());
+    }
+
+    #[test]
+    fn never_joins_different_cro_numbers() {
+        let cro = |v: &str| Prepared::new(&MatchRecord::builder().name("John", "Smith").identifier(IdentifierKind::CroNumber, v).build());
+        let records = vec![cro("000001/12A"), rec(None), cro("000002/12B")];
+        let c = cluster(&records, &[pair(0, 1, 0.99), pair(1, 2, 0.98)], 0.9);
+        assert_eq!(c.clusters, vec![vec![0, 1], vec![2]]);
+        assert_eq!(c.conflicts[0].kind, IdentifierKind::CroNumber);
     }
 
     #[test]

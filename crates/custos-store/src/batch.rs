@@ -200,7 +200,7 @@ impl Store {
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut entities: Vec<NewEntity> = Vec::new();
         let mut ledger: Vec<(&str, u64, EntityId)> = Vec::new();
-        let mut issues: Vec<(EntityId, &QualityIssue)> = Vec::new();
+        let mut issues: Vec<(EntityId, QualityIssue)> = Vec::new();
         for row in rows {
             if let Some(&(line, person)) = existing.get(&row.source_id) {
                 outcomes.push(ImportOutcome::AlreadyImported { line, person });
@@ -217,7 +217,16 @@ impl Store {
                 entities.push(NewEntity::new(EntityBody::Link(link), marking.clone()));
             }
             ledger.push((&row.source_id, row.line, id));
-            issues.extend(row.issues.iter().map(|i| (id, i)));
+            // One issue per field of a record: several problems with one field are joined.
+            for issue in &row.issues {
+                match issues.iter_mut().find(|(i, q)| *i == id && q.field == issue.field) {
+                    Some((_, q)) => {
+                        q.problem.push_str("; ");
+                        q.problem.push_str(&issue.problem);
+                    }
+                    None => issues.push((id, issue.clone())),
+                }
+            }
             outcomes.push(ImportOutcome::Created(id));
         }
         if entities.is_empty() {
@@ -357,13 +366,18 @@ impl Store {
         Ok(people)
     }
 
-    /// The pairs of people a person has decided are not the same (the linker never joins them).
+    /// The pairs of people a person has decided are not the same, each side resolved to the
+    /// nominal it belongs to now (the linker never joins them, directly or through others).
     pub async fn rejected_pairs(&self, principal: &Principal) -> Result<HashSet<(EntityId, EntityId)>, StoreError> {
         self.require_merge_rights(principal).await?;
-        let rows = sqlx::query("SELECT a_id, b_id FROM person_review WHERE decision = 'rejected'")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.into_iter().map(|r| Ok(ordered(id_of(r.try_get(0)?)?, id_of(r.try_get(1)?)?))).collect()
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query("SELECT a_id, b_id FROM person_review WHERE decision = 'rejected'").fetch_all(&mut *conn).await?;
+        let pairs: Vec<(EntityId, EntityId)> =
+            rows.into_iter().map(|r| Ok((id_of(r.try_get(0)?)?, id_of(r.try_get(1)?)?))).collect::<Result<_, StoreError>>()?;
+        let ends: Vec<EntityId> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
+        let nominal = crate::merge::resolve_many(&mut conn, &ends).await?;
+        let resolve = |id: EntityId| nominal.get(&id).copied().unwrap_or(id);
+        Ok(pairs.into_iter().map(|(a, b)| ordered(resolve(a), resolve(b))).filter(|(a, b)| a != b).collect())
     }
 
     /// The right to link people in bulk and read the linkage: merging people; a denial is audited.
@@ -394,6 +408,12 @@ impl Store {
         reviews: &[ReviewPair],
         reason: &str,
     ) -> Result<LinkageApplied, StoreError> {
+        // A plan names each record once: a primary is never also a member (that would make a
+        // merge cycle), and no member joins two primaries.
+        let mut named: HashSet<EntityId> = merges.iter().map(|m| m.primary).collect();
+        if named.len() != merges.len() || merges.iter().flat_map(|m| &m.members).any(|(id, _)| !named.insert(*id)) {
+            return Err(StoreError::Refused("a linkage plan must name each record once".into()));
+        }
         let mut applied = LinkageApplied::default();
         let mut reviews: Vec<ReviewPair> = reviews.to_vec();
         let mut tx = self.begin_write().await?;
@@ -417,6 +437,48 @@ impl Store {
             records.extend(load_people(&mut tx, chunk).await?);
         }
 
+        // Every unique identifier a nominal already holds: its own and those of the records
+        // merged into it (following chains), so that no new member brings a different value.
+        let primaries: Vec<EntityId> = merges.iter().map(|m| m.primary).collect();
+        let mut held: HashMap<EntityId, Vec<Person>> = HashMap::new();
+        let mut frontier: Vec<(EntityId, EntityId)> = primaries.iter().map(|p| (*p, *p)).collect();
+        for _ in 0..crate::merge::MAX_CHAIN {
+            if frontier.is_empty() {
+                break;
+            }
+            let mut next = Vec::new();
+            let root_of: HashMap<EntityId, EntityId> = frontier.iter().map(|(node, root)| (*node, *root)).collect();
+            let nodes: Vec<EntityId> = frontier.iter().map(|(node, _)| *node).collect();
+            for chunk in nodes.chunks(500) {
+                let head = "SELECT e.id, e.merged_into, v.body FROM entity e \
+                            JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+                            WHERE e.merged_into IN";
+                for row in bind_ids(sqlx::query(in_list(Placeholders::of(&tx), head, chunk.len())), chunk).fetch_all(&mut *tx).await? {
+                    let (id, up) = (id_of(row.try_get(0)?)?, id_of(row.try_get(1)?)?);
+                    let Some(&root) = root_of.get(&up) else { continue };
+                    let body: String = row.try_get(2)?;
+                    if let Ok(EntityBody::Person(p)) = serde_json::from_str::<EntityBody>(&body) {
+                        held.entry(root).or_default().push(p);
+                    }
+                    next.push((id, root));
+                }
+            }
+            frontier = next;
+        }
+        // Members that are themselves nominals with duplicates: their primary's keys are rebuilt
+        // over the whole chain after the merge (the bulk key move covers only their own names).
+        let mut rebuild: HashSet<EntityId> = HashSet::new();
+        let members: Vec<EntityId> = merges.iter().flat_map(|m| m.members.iter().map(|x| x.0)).collect();
+        for chunk in members.chunks(500) {
+            let head = "SELECT merged_into FROM entity WHERE merged_into IN";
+            for row in bind_ids(sqlx::query(in_list(Placeholders::of(&tx), head, chunk.len())), chunk).fetch_all(&mut *tx).await? {
+                let member = id_of(row.try_get(0)?)?;
+                if let Some(plan) = merges.iter().find(|m| m.members.iter().any(|x| x.0 == member)) {
+                    rebuild.insert(plan.primary);
+                }
+            }
+        }
+
         // Decide every member first; then write the accepted merges together.
         struct Accepted {
             merge_id: MergeId,
@@ -426,35 +488,43 @@ impl Store {
             decision: custos_authz::Decision,
         }
         let mut accepted: Vec<Accepted> = Vec::new();
-        let mut taken: HashSet<EntityId> = HashSet::new();
+        let mut events = Vec::new();
         for plan in merges {
             let Some((primary_marking, primary_person)) = records.get(&plan.primary) else {
                 applied.skipped.extend(plan.members.iter().map(|m| (m.0, "the primary has changed since linking".to_owned())));
                 continue;
             };
+            let mut nominal: Vec<Person> = held.remove(&plan.primary).unwrap_or_default();
+            nominal.push(primary_person.clone());
             for &(member, probability) in &plan.members {
-                let Some((marking, person)) = records.get(&member).filter(|_| member != plan.primary && taken.insert(member)) else {
+                let Some((marking, person)) = records.get(&member) else {
                     applied.skipped.push((member, "merged, removed or not a person since linking".into()));
                     continue;
                 };
-                let decisions = self.authz.decide_records(
-                    principal,
-                    Action::Merge,
-                    [
-                        (EntityKind::Person.as_str(), plan.primary.to_string(), primary_marking),
-                        (EntityKind::Person.as_str(), member.to_string(), marking),
-                    ],
-                );
-                if decisions.iter().any(|d| !d.allowed) {
+                let both = [
+                    (EntityKind::Person.as_str(), plan.primary.to_string(), primary_marking),
+                    (EntityKind::Person.as_str(), member.to_string(), marking),
+                ];
+                // As `merge_people`: read and merge both records.
+                let decisions: Vec<custos_authz::Decision> = self
+                    .authz
+                    .decide_records(principal, Action::Read, both.clone())
+                    .into_iter()
+                    .chain(self.authz.decide_records(principal, Action::Merge, both))
+                    .collect();
+                if let Some(denial) = decisions.iter().find(|d| !d.allowed) {
+                    let objects = vec![object_ref(EntityKind::Person, plan.primary), object_ref(EntityKind::Person, member)];
+                    events.push(audit_event(AuditKind::AccessDenied, principal, objects, denial));
                     applied.skipped.push((member, "not allowed to merge".into()));
                     continue;
                 }
-                if let Some(kind) = conflicting_identifiers(primary_person, person).first() {
+                if let Some(kind) = nominal.iter().find_map(|held| conflicting_identifiers(held, person).first().copied()) {
                     let (a, b) = ordered(plan.primary, member);
                     reviews.push(ReviewPair { a, b, probability, cause: format!("conflicting_{}", kind.as_str()) });
                     applied.skipped.push((member, format!("a different {} (queued for review)", kind.as_str())));
                     continue;
                 }
+                nominal.push(person.clone());
                 let mut policies: Vec<String> = decisions.into_iter().flat_map(|d| d.policies).collect();
                 policies.sort();
                 policies.dedup();
@@ -532,7 +602,9 @@ impl Store {
         crate::search::index_names(&mut tx, &keyed, false).await?;
         crate::matching::index_block_keys(&mut tx, &keyed, false).await?;
 
-        let mut events = Vec::with_capacity(accepted.len());
+        for primary in &rebuild {
+            crate::merge::reindex_names(&mut tx, *primary).await?;
+        }
         for a in &accepted {
             let mut objects = vec![
                 ObjectRef { kind: "merge".into(), id: a.merge_id.to_string() },

@@ -201,11 +201,33 @@ impl Store {
             return Err(StoreError::Refused("this pair has already been decided".into()));
         }
         let (a, b) = (id_of(row.try_get(0)?)?, id_of(row.try_get(1)?)?);
+        if decision == ReviewDecision::Reject {
+            // A rejection decides about both records: the principal must be able to read and
+            // merge each (as a link would require), or it is denied and audited.
+            let mut conn = self.pool.acquire().await?;
+            let records = [load_resolved(&mut conn, a).await?, load_resolved(&mut conn, b).await?];
+            drop(conn);
+            for record in &records {
+                let allowed = record.as_ref().is_some_and(|r| {
+                    let target = [(r.kind.as_str(), r.id.to_string(), &r.marking)];
+                    self.authz.decide_records(principal, Action::Read, target.clone())[0].allowed
+                        && self.authz.decide_records(principal, Action::Merge, target)[0].allowed
+                });
+                if !allowed {
+                    let objects = vec![ObjectRef { kind: "review".into(), id: review.to_string() }];
+                    let event = audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found());
+                    return self.record_denial(event).await;
+                }
+            }
+        }
         let outcome = match decision {
             ReviewDecision::Link => {
                 let mut conn = self.pool.acquire().await?;
                 let (Some(ra), Some(rb)) = (load_resolved(&mut conn, a).await?, load_resolved(&mut conn, b).await?) else {
-                    return Err(StoreError::Denied);
+                    drop(conn);
+                    let objects = vec![ObjectRef { kind: "review".into(), id: review.to_string() }];
+                    let event = audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found());
+                    return self.record_denial(event).await;
                 };
                 drop(conn);
                 let (primary, duplicate) = if (ra.created_at, ra.id) <= (rb.created_at, rb.id) { (ra.id, rb.id) } else { (rb.id, ra.id) };
@@ -248,9 +270,12 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Whether the principal may merge people force-wide (the right to work the queue).
+    /// Whether the principal may merge people force-wide (the right to work the queue and to
+    /// link in bulk): decided on an OFFICIAL person owned by a unit nobody belongs to, so that a
+    /// unit-scoped merge right (an investigator's) does not pass.
     pub(crate) fn may_merge_people(&self, principal: &Principal) -> custos_authz::Decision {
-        let unit = principal.units.first().cloned().unwrap_or_else(crate::batch::batch_unit);
+        #[allow(clippy::expect_used, reason = "a valid literal")]
+        let unit = custos_core::ids::UnitId::parse("no-unit.force-wide-check").expect("a valid unit id");
         let marking = custos_core::marking::SecurityMarking::official(unit);
         self.authz.decide_records(principal, Action::Merge, [(EntityKind::Person.as_str(), String::new(), &marking)]).remove(0)
     }

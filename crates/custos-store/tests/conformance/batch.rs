@@ -192,4 +192,41 @@ conformance! {
         assert!(events.iter().filter(|e| e.kind == AuditKind::AccessDenied).count() >= 2);
         assert!(events.iter().any(|e| e.kind == AuditKind::Update && e.objects.iter().any(|o| o.kind == "review")));
     }
+
+    async fn a_nominal_keeps_the_identifiers_of_what_was_merged_into_it(db: TestDb) {
+        let with_pnc = |id: &str, line: u64, pnc: &str| {
+            let mut r = row(id, line, "Ann", "Lee", "M1 1AE");
+            r.person.identifiers = vec![custos_core::person::PersonIdentifier::parse(custos_core::person::IdentifierKind::PncId, pnc).unwrap()];
+            r
+        };
+        let ids = created(&import(&db, &[row("A1", 2, "Ann", "Lee", "M1 1AE"), with_pnc("A2", 3, "2001/0000001Q"), with_pnc("A3", 4, "2008/0056560Z")]).await);
+        // A2 (PNC X) joins A1 (no PNC); A3 (PNC Y) must not then join A1, in this call or a later one.
+        let plan = PlannedMerge { primary: ids[0], members: vec![(ids[1], 0.99), (ids[2], 0.98)] };
+        let applied = db.store.apply_linkage(&loader(), &[plan], &[], "linking").await.unwrap();
+        assert_eq!(applied.merged, 1);
+        assert_eq!(applied.queued, 1);
+        let later = PlannedMerge { primary: ids[0], members: vec![(ids[2], 0.98)] };
+        let applied = db.store.apply_linkage(&loader(), &[later], &[], "linking").await.unwrap();
+        assert_eq!(applied.merged, 0, "{applied:?}");
+    }
+
+    async fn a_linkage_plan_names_each_record_once(db: TestDb) {
+        let ids = created(&import(&db, &[row("A1", 2, "Ann", "Lee", "M1 1AE"), row("A2", 3, "Ann", "Lee", "M1 1AE")]).await);
+        let cycle = [
+            PlannedMerge { primary: ids[0], members: vec![(ids[1], 0.99)] },
+            PlannedMerge { primary: ids[1], members: vec![(ids[0], 0.99)] },
+        ];
+        let refused = db.store.apply_linkage(&loader(), &cycle, &[], "linking").await;
+        assert!(matches!(refused, Err(StoreError::Refused(_))), "{refused:?}");
+        let own = [PlannedMerge { primary: ids[0], members: vec![(ids[0], 0.99)] }];
+        assert!(matches!(db.store.apply_linkage(&loader(), &own, &[], "linking").await, Err(StoreError::Refused(_))));
+        assert_eq!(count(&mut db.raw().await, "person_merge").await, 0);
+    }
+
+    async fn only_force_wide_mergers_work_the_queue(db: TestDb) {
+        // An investigator may merge within their own unit, but not work the force's queue.
+        let refused = db.store.review_queue(&investigator(), Page::first(10), &why()).await;
+        assert!(matches!(refused, Err(StoreError::Denied)), "{refused:?}");
+        assert!(matches!(db.store.rejected_pairs(&investigator()).await, Err(StoreError::Denied)));
+    }
 }

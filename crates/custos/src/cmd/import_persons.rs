@@ -360,7 +360,18 @@ impl RowParser {
             location.postcode = postcode;
             Some(location)
         };
-        Ok(ImportedPerson { source_id: source_id.to_owned(), line, person, address, issues })
+        // One issue per field: several problems with one field are joined.
+        let mut merged: Vec<QualityIssue> = Vec::with_capacity(issues.len());
+        for issue in issues {
+            match merged.iter_mut().find(|m| m.field == issue.field) {
+                Some(m) => {
+                    m.problem.push_str("; ");
+                    m.problem.push_str(&issue.problem);
+                }
+                None => merged.push(issue),
+            }
+        }
+        Ok(ImportedPerson { source_id: source_id.to_owned(), line, person, address, issues: merged })
     }
 
     fn date(&self, raw: &str) -> Result<Date, String> {
@@ -449,6 +460,11 @@ pub async fn run(db: &DbArgs, args: PersonsArgs) -> anyhow::Result<ExitCode> {
         let line = reader.position().line();
         let more = match reader.read_record(&mut record) {
             Ok(more) => more,
+            // A failing disk or file is not a bad row: stop (the chunks stored so far stay, and a
+            // re-run resumes after them).
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                return Err(anyhow::anyhow!("cannot read {} at line {line}: {e}", args.file.display()));
+            }
             Err(e) => {
                 read += 1;
                 rejected += 1;
@@ -595,6 +611,15 @@ mod tests {
         assert_eq!(p.person.primary_name().forenames(), ["J", "R"]);
         assert_eq!(p.person.primary_name().surname(), "Smth");
         assert_eq!(p.issues.iter().filter(|i| i.field == "surname").count(), 1);
+    }
+
+    #[test]
+    fn a_field_with_two_problems_is_flagged_once() {
+        let p = parser(None).parse(2, &row(&["A", "Ann", "?", "", "", "", "", "", "", "", ""])).unwrap();
+        assert_eq!(p.person.primary_name().surname(), "Ann");
+        let surname: Vec<&QualityIssue> = p.issues.iter().filter(|i| i.field == "surname").collect();
+        assert_eq!(surname.len(), 1, "{:?}", p.issues);
+        assert!(surname[0].problem.contains("dropped") && surname[0].problem.contains("no surname"), "{:?}", surname[0]);
     }
 
     #[test]

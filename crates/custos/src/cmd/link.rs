@@ -28,7 +28,7 @@ use custos_match::cluster::REVIEW_PROBABILITY;
 use custos_match::record::normalise_postcode;
 use custos_match::{
     AUTO_LINK_PROBABILITY, BlockingIndex, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, MatchRecord, Model, Prepared, ScoredPair,
-    TermFrequencies, cluster, par_map, score_pairs,
+    TermFrequencies, cluster_with, par_map, score_pairs,
 };
 use custos_store::batch::{PlannedMerge, ReviewPair, SourceName, batch_unit};
 use custos_store::users::batch_loader;
@@ -69,8 +69,14 @@ fn spinner(message: &'static str) -> anyhow::Result<ProgressBar> {
 pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.max_block >= 2, "--max-block must be at least 2");
     let source: Option<SourceName> = args.source.as_deref().map(str::parse).transpose().map_err(|e| anyhow::anyhow!("--source: {e}"))?;
-    if let Some(path) = &args.out {
-        // Refuse an unwritable report before any work is done.
+    // The report is written beside its path and renamed into place, so a failed run keeps the
+    // previous report; an unwritable place is refused before any work is done.
+    let partial = args.out.as_ref().map(|path| {
+        let mut p = path.clone().into_os_string();
+        p.push(".partial");
+        PathBuf::from(p)
+    });
+    if let Some(path) = &partial {
         std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let started = Instant::now();
@@ -110,13 +116,14 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     if let Some(keep) = &in_source {
         scored.retain(|p| keep.contains(&people[p.a].id) || keep.contains(&people[p.b].id));
     }
-    let rejected: HashSet<(usize, usize)> = rejected
-        .iter()
-        .filter_map(|(a, b)| Some(ordered(*index_of.get(a)?, *index_of.get(b)?)))
-        .collect();
+    // Pairs a person rejected (resolved to today's nominals) are never joined, even through
+    // a third record.
+    let cannot_link: Vec<(usize, usize)> =
+        rejected.iter().filter_map(|(a, b)| Some(ordered(*index_of.get(a)?, *index_of.get(b)?))).collect();
+    let rejected: HashSet<(usize, usize)> = cannot_link.iter().copied().collect();
     scored.retain(|p| !rejected.contains(&ordered(p.a, p.b)));
     bar.set_message("clustering");
-    let clustering = cluster(&prepared, &scored, AUTO_LINK_PROBABILITY);
+    let clustering = cluster_with(&prepared, &scored, AUTO_LINK_PROBABILITY, &cannot_link);
     let link_s = t.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
@@ -146,14 +153,16 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let merge_s = t.elapsed().as_secs_f64();
 
     let mut written = 0usize;
-    if let Some(path) = &args.out {
+    if let (Some(path), Some(partial)) = (&args.out, &partial) {
         let rows = store.imported_nominals(&principal, source.as_ref(), reason).await?;
-        let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut w = csv::Writer::from_path(partial).with_context(|| format!("cannot write {}", partial.display()))?;
         w.write_record(["source", "source_id", "nominal_id", "probability"])?;
         for r in &rows {
             w.write_record([r.source.as_str(), r.source_id.as_str(), &r.nominal.to_string(), &format!("{:.6}", r.probability)])?;
         }
         w.flush()?;
+        drop(w);
+        std::fs::rename(partial, path).with_context(|| format!("cannot write {}", path.display()))?;
         written = rows.len();
     }
     store.integrate_audit().await?;
