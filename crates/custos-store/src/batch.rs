@@ -178,7 +178,12 @@ impl Store {
         rows: &[ImportedPerson],
         reason: &str,
     ) -> Result<Vec<ImportOutcome>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        // PostgreSQL: a generic plan cached while the ledger was empty would keep scanning it as
+        // it grows during the import (no ANALYZE runs meanwhile); plan this lookup each time.
+        let mut conn = self.pool.begin().await?;
+        if self.backend == crate::db::Backend::Postgres {
+            sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan").execute(&mut *conn).await?;
+        }
         let mut existing: HashMap<String, (u64, EntityId)> = HashMap::new();
         for chunk in rows.chunks(500) {
             let style = Placeholders::of(&conn);
@@ -195,7 +200,7 @@ impl Store {
                 existing.insert(found.try_get(0)?, (u64::try_from(line).unwrap_or(0), id_of(found.try_get(2)?)?));
             }
         }
-        drop(conn);
+        conn.commit().await?;
 
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut entities: Vec<NewEntity> = Vec::new();

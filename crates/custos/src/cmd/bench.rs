@@ -6,6 +6,7 @@
 //! (the benchmarks write thousands of records into it).
 
 mod matching;
+mod search;
 mod web;
 
 use std::path::PathBuf;
@@ -46,6 +47,9 @@ pub enum BenchCommand {
     Web(web::WebArgs),
     /// Person-matching quality and speed on the demo generator's planted duplicates (in memory).
     Match(matching::MatchArgs),
+    /// Search-before-create latency on an existing store (writes searches and audit events:
+    /// use a copy).
+    Search(search::SearchArgs),
 }
 
 const UNITS: [&str; 4] = ["CE-BCU", "NW-BCU", "SE-BCU", "SW-BCU"];
@@ -55,6 +59,7 @@ pub async fn run(db: &DbArgs, command: BenchCommand) -> anyhow::Result<ExitCode>
         BenchCommand::Core { out, entities, events } => core(db, out, entities, events).await,
         BenchCommand::Web(args) => web::run(db, args).await,
         BenchCommand::Match(args) => matching::run(args),
+        BenchCommand::Search(args) => search::run(db, args).await,
     }
 }
 
