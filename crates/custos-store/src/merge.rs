@@ -332,6 +332,21 @@ impl Store {
         reason: &str,
         identifiers: Identifiers,
     ) -> Result<MergeId, StoreError> {
+        self.merge_people_deciding(principal, primary, duplicate, reason, identifiers, None).await
+    }
+
+    /// [`Store::merge_people`], which with `review` also records, in the same transaction, that
+    /// this open duplicate-review pair was decided by linking (refused as `Conflict`, and nothing
+    /// merged, if the pair was decided meanwhile).
+    pub(crate) async fn merge_people_deciding(
+        &self,
+        principal: &Principal,
+        primary: EntityId,
+        duplicate: EntityId,
+        reason: &str,
+        identifiers: Identifiers,
+        review: Option<&[u8]>,
+    ) -> Result<MergeId, StoreError> {
         check_reason(reason)?;
         if primary == duplicate {
             return Err(StoreError::Refused("a record cannot be merged into itself".into()));
@@ -377,8 +392,30 @@ impl Store {
             object_ref(EntityKind::Person, duplicate),
         ];
         objects.extend(moved.iter().map(|id| object_ref(EntityKind::Link, *id)));
-        let event = audit_event(AuditKind::Merge, principal, objects, &decision);
-        audit_log::append_with_text(&mut tx, &mut [event], &personal()).await?;
+        let mut events = vec![audit_event(AuditKind::Merge, principal, objects, &decision)];
+        if let Some(review) = review {
+            let decided = sqlx::query(
+                "UPDATE person_review SET decision = 'linked', decided_by = $1, decided_at = $2, merge_id = $3 \
+                 WHERE review_id = $4 AND decision IS NULL",
+            )
+            .bind(principal.user.as_str().to_owned())
+            .bind(now_micros())
+            .bind(merge_id.as_bytes().to_vec())
+            .bind(review.to_vec())
+            .execute(&mut *tx)
+            .await?;
+            if decided.rows_affected() != 1 {
+                return Err(StoreError::Conflict);
+            }
+            let review_id = <[u8; 16]>::try_from(review).map(EntityId::from_bytes).map_err(|_| StoreError::Conflict)?;
+            let objects = vec![
+                ObjectRef { kind: "review".into(), id: review_id.to_string() },
+                object_ref(EntityKind::Person, primary),
+                object_ref(EntityKind::Person, duplicate),
+            ];
+            events.push(audit_event(AuditKind::Update, principal, objects, &decision));
+        }
+        audit_log::append_with_text(&mut tx, &mut events, &personal()).await?;
         tx.commit().await?;
         Ok(merge_id)
     }

@@ -231,8 +231,11 @@ impl Store {
                 };
                 drop(conn);
                 let (primary, duplicate) = if (ra.created_at, ra.id) <= (rb.created_at, rb.id) { (ra.id, rb.id) } else { (rb.id, ra.id) };
-                let merge = self.merge_people(principal, primary, duplicate, reason, Identifiers::ForceConflicting).await?;
-                ReviewOutcome::Linked(merge)
+                // The merge and the decision commit together (see `merge_people_deciding`).
+                let merge = self
+                    .merge_people_deciding(principal, primary, duplicate, reason, Identifiers::ForceConflicting, Some(review.0.as_bytes()))
+                    .await?;
+                return Ok(ReviewOutcome::Linked(merge));
             }
             ReviewDecision::Reject => ReviewOutcome::Rejected,
         };
