@@ -32,7 +32,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::audit_log::Personal;
 use crate::clock::now_micros;
-use crate::entities::{NewEntity, kind_and_marking, object_ref};
+use crate::entities::{NewEntity, kind_and_marking, kind_and_marking_at, object_ref};
 use crate::error::StoreError;
 use crate::merge::{MergeId, conflicting_identifiers};
 use crate::sql::{Placeholders, in_list, multi_row};
@@ -328,8 +328,10 @@ impl Store {
         let mut after: Vec<u8> = Vec::new();
         loop {
             let rows = sqlx::query(
-                "SELECT l.id AS link_id, l.from_id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, v.body \
-                 FROM link l JOIN entity e ON e.id = l.to_id \
+                "SELECT l.id AS link_id, l.from_id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, v.body, \
+                 k.kind AS link_kind, k.classification AS link_classification, k.sensitive AS link_sensitive, \
+                 k.owning_unit AS link_owning_unit, k.acl AS link_acl \
+                 FROM link l JOIN entity k ON k.id = l.id JOIN entity e ON e.id = l.to_id \
                  JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
                  WHERE l.kind IN ('home', 'previous_address') AND l.id > $1 ORDER BY l.id LIMIT $2",
             )
@@ -340,15 +342,17 @@ impl Store {
             let Some(last) = rows.last() else { break };
             after = last.try_get("link_id")?;
             let markings: Vec<(EntityKind, SecurityMarking)> = rows.iter().map(kind_and_marking).collect::<Result<_, _>>()?;
-            // One decision per distinct marking of the page (`decide_records`).
-            let decisions = self.authz.decide_records(
-                principal,
-                Action::Read,
-                markings.iter().map(|(kind, marking)| (kind.as_str(), String::new(), marking)),
-            );
-            for ((row, (kind, _)), decision) in rows.iter().zip(&markings).zip(decisions) {
+            let link_markings: Vec<(EntityKind, SecurityMarking)> =
+                rows.iter().map(|r| kind_and_marking_at(r, "link_")).collect::<Result<_, _>>()?;
+            // One decision per distinct marking of the page (`decide_records`): the address is
+            // used only if both the location and the link saying the person lives there may be read.
+            let decide = |markings: &[(EntityKind, SecurityMarking)]| {
+                self.authz.decide_records(principal, Action::Read, markings.iter().map(|(kind, marking)| (kind.as_str(), String::new(), marking)))
+            };
+            let (places, links) = (decide(&markings), decide(&link_markings));
+            for (((row, (kind, _)), place), link) in rows.iter().zip(&markings).zip(places).zip(links) {
                 let Some(&i) = index.get(&id_of(row.try_get("from_id")?)?) else { continue };
-                if *kind != EntityKind::Location || !decision.allowed {
+                if *kind != EntityKind::Location || !place.allowed || !link.allowed {
                     continue;
                 }
                 let body: String = row.try_get("body")?;

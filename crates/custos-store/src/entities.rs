@@ -598,17 +598,24 @@ fn record_from_row(id: EntityId, row: &AnyRow) -> Result<EntityRecord, StoreErro
 /// The kind and security marking of an `entity` row (columns kind, classification, sensitive,
 /// owning_unit, acl).
 pub(crate) fn kind_and_marking(row: &AnyRow) -> Result<(EntityKind, SecurityMarking), StoreError> {
-    let kind: String = row.try_get("kind")?;
-    let classification: i64 = row.try_get("classification")?;
-    let acl: String = row.try_get("acl")?;
-    let owning_unit: String = row.try_get("owning_unit")?;
+    kind_and_marking_at(row, "")
+}
+
+/// [`kind_and_marking`] from columns named with `prefix` (`link_kind`, `link_classification`…),
+/// for a statement that reads two entities' markings.
+pub(crate) fn kind_and_marking_at(row: &AnyRow, prefix: &str) -> Result<(EntityKind, SecurityMarking), StoreError> {
+    let column = |name: &str| format!("{prefix}{name}");
+    let kind: String = row.try_get(column("kind").as_str())?;
+    let classification: i64 = row.try_get(column("classification").as_str())?;
+    let acl: String = row.try_get(column("acl").as_str())?;
+    let owning_unit: String = row.try_get(column("owning_unit").as_str())?;
     let classification = Classification::from_level(classification)
         .ok_or_else(|| corrupt("classification"))?;
     Ok((
         kind.parse().map_err(|_| corrupt("entity kind"))?,
         SecurityMarking {
             classification,
-            sensitive: row.try_get::<i16, _>("sensitive")? != 0,
+            sensitive: row.try_get::<i16, _>(column("sensitive").as_str())? != 0,
             owning_unit: owning_unit.parse().map_err(|_| corrupt("owning unit"))?,
             acl: serde_json::from_str::<Vec<AclEntry>>(&acl).map_err(|_| corrupt("access list"))?,
         },

@@ -229,4 +229,16 @@ conformance! {
         assert!(matches!(refused, Err(StoreError::Denied)), "{refused:?}");
         assert!(matches!(db.store.rejected_pairs(&investigator()).await, Err(StoreError::Denied)));
     }
+
+    async fn an_address_behind_a_link_the_linker_may_not_read_is_not_used(db: TestDb) {
+        let ids = created(&import(&db, &[row("A1", 2, "Ann", "Lee", "M1 1AE")]).await);
+        let cleared = principal("MP900009", &[Role::Investigator], &[custos_store::batch::BATCH_UNIT], Classification::Secret);
+        let hidden = db.store.create_entity(&cleared, location("9 Hidden Row", "E1 6AN"), loader_marking(), None).await.unwrap();
+        let secret = custos_core::marking::SecurityMarking { classification: Classification::Secret, ..loader_marking() };
+        db.store.create_entity(&cleared, link(ids[0], hidden, "previous_address"), secret, None).await.unwrap();
+        let people = db.store.people_for_linking(&loader(), "linking").await.unwrap();
+        assert_eq!(people[0].postcodes, vec!["M1 1AE".to_owned()], "the SECRET link's address is left out");
+        let people = db.store.people_for_linking(&cleared, "linking").await.unwrap();
+        assert_eq!(people[0].postcodes.len(), 2, "someone cleared for it sees both");
+    }
 }
