@@ -401,7 +401,13 @@ fn compare_name_pair<'a>(a: &'a PreparedName, b: &PreparedName) -> NamesResult<'
     if !(strong(forename) && strong(surname)) {
         let (cross_f, _) = best(a.forenames.iter(), surname_tokens(b));
         let (cross_s, _) = best(surname_tokens(a), b.forenames.iter());
-        if strong(cross_f) && strong(cross_s) && 2 * strength(Some(NameLevel::Swapped)) > direct {
+        // A swap often comes with a slip in one of the two names (Sullivn Imsni for Imani
+        // Sullivan): one side must agree strongly, the other at least by sound or spelling.
+        let close = |l: Option<NameLevel>| {
+            strong(l) || matches!(l, Some(NameLevel::Phonetic | NameLevel::JaroWinklerMid))
+        };
+        let swapped = (strong(cross_f) && close(cross_s)) || (close(cross_f) && strong(cross_s));
+        if swapped && 2 * strength(Some(NameLevel::Swapped)) > direct {
             result.forename = Some(NameLevel::Swapped);
             result.surname = Some(NameLevel::Swapped);
             result.forename_value = None;

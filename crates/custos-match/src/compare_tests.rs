@@ -95,6 +95,14 @@ fn names_use_the_best_of_all_names_and_detect_swaps() {
     assert_eq!(swapped.forename, Some(NameLevel::Swapped));
     assert_eq!(swapped.surname, Some(NameLevel::Swapped));
     assert_eq!(value, None);
+    // Swapped with a slip in one of the two names (from the demo generator's misses).
+    for (a, b) in [(("Sullivn", "Imsni"), ("Imani", "Sullivan")), (("Facey", "Arron"), ("Aaron", "Facey"))] {
+        let (v, _) = cmp(&rec(a.0, a.1), &rec(b.0, b.1));
+        assert_eq!((v.forename, v.surname), (Some(NameLevel::Swapped), Some(NameLevel::Swapped)), "{a:?} {b:?}");
+    }
+    // Both names differing after the swap is not a swap.
+    let (v, _) = cmp(&rec("Sullivn", "Imsni"), &rec("Imani", "Thompson"));
+    assert_ne!(v.forename, Some(NameLevel::Swapped));
 
     let (middle, _) = cmp(&rec("John Paul", "Smith"), &rec("Paul", "Smith"));
     assert_eq!(
