@@ -63,6 +63,15 @@ pub struct ReviewItem {
     pub explanation: Explanation,
 }
 
+/// One page of the queue, and where the next begins (`None`: this was the last).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewPage {
+    pub items: Vec<ReviewItem>,
+    /// The offset to ask for next: it counts queued rows, including those left out of this page
+    /// (unreadable, or now one record), so paging neither repeats nor skips a pair.
+    pub next_offset: Option<usize>,
+}
+
 /// A records manager's decision on a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewDecision {
@@ -95,7 +104,7 @@ impl Store {
         principal: &Principal,
         page: Page,
         justification: &Justification,
-    ) -> Result<Vec<ReviewItem>, StoreError> {
+    ) -> Result<ReviewPage, StoreError> {
         let merge_right = self.may_merge_people(principal);
         if !merge_right.allowed {
             let event = audit_event(AuditKind::AccessDenied, principal, Vec::new(), &merge_right);
@@ -103,61 +112,73 @@ impl Store {
         }
         let limit = page.limit.clamp(1, MAX_LISTED);
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(
-            "SELECT review_id, a_id, b_id, probability, cause, queued_at FROM person_review \
-             WHERE decision IS NULL ORDER BY probability DESC, review_id LIMIT $1 OFFSET $2",
-        )
-        .bind(i64::try_from(limit * 4).unwrap_or(i64::MAX))
-        .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
-        .fetch_all(&mut *conn)
-        .await?;
         let model = Model::default();
         let scorer = model.scorer(None).map_err(|e| StoreError::Config(format!("the match model is invalid: {e}")))?;
         let mut items = Vec::new();
         let mut objects: Vec<ObjectRef> = Vec::new();
         let mut policies: Vec<String> = Vec::new();
-        for row in rows {
-            if items.len() == limit {
+        // Rows are read a batch at a time from the requested offset until the page is full or
+        // the queue ends; `position` is the offset of the next row not yet looked at.
+        let mut position = page.offset;
+        let mut next_offset = None;
+        'pages: loop {
+            let rows = sqlx::query(
+                "SELECT review_id, a_id, b_id, probability, cause, queued_at FROM person_review \
+                 WHERE decision IS NULL ORDER BY probability DESC, review_id LIMIT $1 OFFSET $2",
+            )
+            .bind(i64::try_from(limit * 2).unwrap_or(i64::MAX))
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .fetch_all(&mut *conn)
+            .await?;
+            let batch = rows.len();
+            for row in rows {
+                if items.len() == limit {
+                    next_offset = Some(position);
+                    break 'pages;
+                }
+                position += 1;
+                let (Some(a), Some(b)) = (
+                    load_resolved(&mut conn, id_of(row.try_get(1)?)?).await?,
+                    load_resolved(&mut conn, id_of(row.try_get(2)?)?).await?,
+                ) else {
+                    continue;
+                };
+                let (EntityBody::Person(pa), EntityBody::Person(pb)) = (&a.body, &b.body) else { continue };
+                if a.id == b.id {
+                    continue;
+                }
+                let decisions = self.authz.decide_records(
+                    principal,
+                    Action::Merge,
+                    [(a.kind.as_str(), a.id.to_string(), &a.marking), (b.kind.as_str(), b.id.to_string(), &b.marking)],
+                );
+                let reads = self.authz.decide_records(
+                    principal,
+                    Action::Read,
+                    [(a.kind.as_str(), a.id.to_string(), &a.marking), (b.kind.as_str(), b.id.to_string(), &b.marking)],
+                );
+                if decisions.iter().chain(&reads).any(|d| !d.allowed) {
+                    continue;
+                }
+                policies.extend(reads.into_iter().flat_map(|d| d.policies));
+                let explanation = scorer.explain(&Prepared::new(&MatchRecord::from(pa)), &Prepared::new(&MatchRecord::from(pb)));
+                let review_bytes: Vec<u8> = row.try_get(0)?;
+                let queued: i64 = row.try_get(5)?;
+                objects.push(object_ref(EntityKind::Person, a.id));
+                objects.push(object_ref(EntityKind::Person, b.id));
+                items.push(ReviewItem {
+                    id: ReviewId(id_of(review_bytes)?),
+                    probability: row.try_get(3)?,
+                    cause: row.try_get(4)?,
+                    queued_at: from_micros(queued),
+                    explanation,
+                    a,
+                    b,
+                });
+            }
+            if batch < limit * 2 {
                 break;
             }
-            let (Some(a), Some(b)) = (
-                load_resolved(&mut conn, id_of(row.try_get(1)?)?).await?,
-                load_resolved(&mut conn, id_of(row.try_get(2)?)?).await?,
-            ) else {
-                continue;
-            };
-            let (EntityBody::Person(pa), EntityBody::Person(pb)) = (&a.body, &b.body) else { continue };
-            if a.id == b.id {
-                continue;
-            }
-            let decisions = self.authz.decide_records(
-                principal,
-                Action::Merge,
-                [(a.kind.as_str(), a.id.to_string(), &a.marking), (b.kind.as_str(), b.id.to_string(), &b.marking)],
-            );
-            let reads = self.authz.decide_records(
-                principal,
-                Action::Read,
-                [(a.kind.as_str(), a.id.to_string(), &a.marking), (b.kind.as_str(), b.id.to_string(), &b.marking)],
-            );
-            if decisions.iter().chain(&reads).any(|d| !d.allowed) {
-                continue;
-            }
-            policies.extend(reads.into_iter().flat_map(|d| d.policies));
-            let explanation = scorer.explain(&Prepared::new(&MatchRecord::from(pa)), &Prepared::new(&MatchRecord::from(pb)));
-            let review_bytes: Vec<u8> = row.try_get(0)?;
-            let queued: i64 = row.try_get(5)?;
-            objects.push(object_ref(EntityKind::Person, a.id));
-            objects.push(object_ref(EntityKind::Person, b.id));
-            items.push(ReviewItem {
-                id: ReviewId(id_of(review_bytes)?),
-                probability: row.try_get(3)?,
-                cause: row.try_get(4)?,
-                queued_at: from_micros(queued),
-                explanation,
-                a,
-                b,
-            });
         }
         drop(conn);
         policies.sort();
@@ -166,7 +187,7 @@ impl Store {
         let event = audit_event(AuditKind::Read, principal, objects, &decision);
         let personal = Personal { justification: Some(justification.as_str()), terms: Some(serde_json::json!({"review_queue": items.len()})), ..Personal::default() };
         self.reads.record(event, &personal).await?;
-        Ok(items)
+        Ok(ReviewPage { items, next_offset })
     }
 
     /// Records a decision on an open pair. *Link* merges the newer record into the older one as

@@ -105,11 +105,11 @@ pub async fn queue(
         return Err(Problem::field("limit", format!("must be between 1 and {MAX_LISTED}")));
     }
     let offset = query.offset.unwrap_or(0);
-    let items = state.store.review_queue(&caller.principal, Page { offset, limit }, &why).await?;
-    // The store pages over queued rows and leaves out pairs the caller may not see or that now
-    // resolve to one record, so a short page is not proof of the end: a full one may have more.
-    let next_offset = (items.len() == limit).then_some(offset + limit);
-    let items = items.iter().map(item_json).collect::<Result<Vec<_>, _>>()?;
+    // The store pages over queued rows, leaving out pairs the caller may not see or that now
+    // resolve to one record, and says where the next page starts.
+    let page = state.store.review_queue(&caller.principal, Page { offset, limit }, &why).await?;
+    let next_offset = page.next_offset;
+    let items = page.items.iter().map(item_json).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(json!({ "items": items, "next_offset": next_offset })))
 }
 

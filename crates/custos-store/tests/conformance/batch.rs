@@ -145,7 +145,7 @@ conformance! {
         assert_eq!(applied.merged, 0);
         assert_eq!(applied.queued, 1);
         assert!(applied.skipped[0].1.contains("pnc_id"), "{:?}", applied.skipped);
-        let queue = db.store.review_queue(&loader(), Page::first(10), &why()).await.unwrap();
+        let queue = db.store.review_queue(&loader(), Page::first(10), &why()).await.unwrap().items;
         assert_eq!(queue.len(), 1);
         assert_eq!(queue[0].cause, "conflicting_pnc_id");
     }
@@ -166,7 +166,9 @@ conformance! {
         assert_eq!(db.store.apply_linkage(&loader(), &[], &reviews, "linking").await.unwrap().queued, 0);
 
         let manager = principal("RM000001", &[Role::RecordsManager], &["DATA-OFFICE"], Classification::Official);
-        let queue = db.store.review_queue(&manager, Page::first(10), &why()).await.unwrap();
+        let page = db.store.review_queue(&manager, Page::first(10), &why()).await.unwrap();
+        assert_eq!(page.next_offset, None, "everything fitted on one page");
+        let queue = page.items;
         assert_eq!(queue.len(), 2);
         assert!(queue[0].probability > queue[1].probability, "most probable first");
         assert!(!queue[0].explanation.contributions.is_empty());
@@ -182,7 +184,7 @@ conformance! {
 
         let remembered = db.store.rejected_pairs(&loader()).await.unwrap();
         assert_eq!(remembered.len(), 1);
-        assert!(db.store.review_queue(&manager, Page::first(10), &why()).await.unwrap().is_empty());
+        assert!(db.store.review_queue(&manager, Page::first(10), &why()).await.unwrap().items.is_empty());
 
         // Someone who may not merge cannot see or work the queue; both denials are audited.
         let officer = principal("MP200002", &[Role::ResponseOfficer], &["NE-BCU"], Classification::Official);
@@ -240,5 +242,32 @@ conformance! {
         assert_eq!(people[0].postcodes, vec!["M1 1AE".to_owned()], "the SECRET link's address is left out");
         let people = db.store.people_for_linking(&cleared, "linking").await.unwrap();
         assert_eq!(people[0].postcodes.len(), 2, "someone cleared for it sees both");
+    }
+
+    async fn the_review_queue_pages_without_repeating_or_skipping(db: TestDb) {
+        let ids = created(&import(&db, &[
+            row("A1", 2, "Ann", "Lee", "M1 1AE"),
+            row("A2", 3, "Anna", "Lee", "M1 1AE"),
+            row("A3", 4, "Ann", "Leigh", "M1 1AE"),
+            row("A4", 5, "Anne", "Lea", "M1 1AE"),
+        ]).await);
+        let pair = |a: usize, b: usize, p: f64| ReviewPair { a: ids[a], b: ids[b], probability: p, cause: "review_band".into() };
+        let reviews = [pair(0, 1, 0.89), pair(0, 2, 0.88), pair(0, 3, 0.87), pair(1, 2, 0.86), pair(2, 3, 0.85)];
+        db.store.apply_linkage(&loader(), &[], &reviews, "linking").await.unwrap();
+        // 0 and 1 become one record: the pair (0, 1) now resolves to one and is left out.
+        let manager = principal("RM000001", &[Role::RecordsManager], &["DATA-OFFICE"], Classification::Official);
+        db.store.merge_people(&manager, ids[0], ids[1], "same person", custos_store::merge::Identifiers::MustAgree).await.unwrap();
+        let mut seen = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = db.store.review_queue(&manager, Page::new(offset, 2), &why()).await.unwrap();
+            assert!(page.items.len() <= 2);
+            seen.extend(page.items.iter().map(|i| i.probability));
+            match page.next_offset {
+                Some(next) => offset = next,
+                None => break,
+            }
+        }
+        assert_eq!(seen, vec![0.88, 0.87, 0.86, 0.85], "every pair once, most probable first");
     }
 }

@@ -103,7 +103,8 @@ async fn queue_page(
     offset: usize,
     notice: Option<Notice<'_>>,
 ) -> Result<Page, PageError> {
-    let items = state.store.review_queue(&officer.principal, QueuePage { offset, limit: PER_PAGE }, why).await?;
+    let queue = state.store.review_queue(&officer.principal, QueuePage { offset, limit: PER_PAGE }, why).await?;
+    let items = queue.items;
     let body = html! {
         @match notice {
             Some(Notice::Done(text)) => p.ok role="status" { (text) },
@@ -117,8 +118,8 @@ async fn queue_page(
             p role="status" { (items.len()) @if items.len() == 1 { " pair" } @else { " pairs, most likely first" } "." }
         }
         @for (i, item) in items.iter().enumerate() { (pair_section(offset + i + 1, officer, why, item)) }
-        @if items.len() == PER_PAGE {
-            p { a href={ (PATH) "?" (carry(why)) "&offset=" (offset + PER_PAGE) } { "More pairs" } }
+        @if let Some(next) = queue.next_offset {
+            p { a href={ (PATH) "?" (carry(why)) "&offset=" (next) } { "More pairs" } }
         }
     };
     Ok(Page::ok(page(TITLE, Some(officer), body)))
