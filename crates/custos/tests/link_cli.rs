@@ -208,3 +208,24 @@ fn files_that_cannot_be_read_as_mapped_are_refused_before_anything_is_written() 
         assert!(!store.join("custos.db").exists(), "{args:?}: nothing may be written");
     }
 }
+
+#[test]
+fn the_model_can_be_trained_on_the_store_or_given_but_not_garbled() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("legacy.csv");
+    std::fs::write(&file, format!("{HEADER}{LEGACY}")).unwrap();
+    let store = dir.path().join("store");
+    assert!(import(&store, &file, &[]).status.success());
+
+    let bad = dir.path().join("model.json");
+    std::fs::write(&bad, r#"{"prior": 2.0}"#).unwrap();
+    let out = custos(&store, &["link", "--model", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("is not a match model"), "{}", text(&out.stderr));
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM person_merge"), 0, "nothing merged with a bad model");
+
+    let out_csv = dir.path().join("clusters.csv");
+    let out = custos(&store, &["link", "--train", "--out", out_csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(clusters(&out_csv).len(), 7);
+}

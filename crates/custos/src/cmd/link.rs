@@ -50,7 +50,19 @@ pub struct LinkArgs {
     /// Blocks with more records than this are not expanded into pairs (reported).
     #[arg(long, default_value_t = DEFAULT_MAX_BLOCK)]
     pub max_block: usize,
+    /// Score with this model (JSON, the form `custos bench match` reports under
+    /// `trained.model`) instead of the built-in one; its prior is kept as given.
+    #[arg(long, conflicts_with = "train")]
+    pub model: Option<PathBuf>,
+    /// Train the model on this store first: u from random pairs, m by expectation–maximisation
+    /// over (a sample of) the candidate pairs. On the demo generator the built-in model does
+    /// better (see `custos bench match`), so this is for data unlike it.
+    #[arg(long)]
+    pub train: bool,
 }
+
+/// Candidate pairs sampled for expectation–maximisation.
+const EM_SAMPLE: usize = 500_000;
 
 /// λ, the prior probability that two records are one person, for a store of `n` people: about
 /// one true pair per record among the n²/2 pairs, i.e. 1/n (the default model's 1e-5 is this at
@@ -102,14 +114,33 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
         Prepared::new(&record)
     });
     let tf = TermFrequencies::from_records(&prepared);
-    let model = Model { prior: prior_for(n), ..Model::default() };
-    let scorer = model.scorer(Some(&tf))?;
+    let mut model = match &args.model {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            serde_json::from_str::<Model>(&text).with_context(|| format!("{} is not a match model", path.display()))?
+        }
+        None => Model { prior: prior_for(n), ..Model::default() },
+    };
 
     bar.set_message("blocking");
     let t = Instant::now();
     let index = BlockingIndex::build(&prepared, threads);
     let candidates = index.candidate_pairs(args.max_block);
     drop(index);
+    if args.train && n >= 2 {
+        bar.set_message("training the model");
+        model.estimate_u(&prepared, (20 * n).min(2_000_000), 1);
+        let step = candidates.pairs.len().div_ceil(EM_SAMPLE).max(1);
+        let sample: Vec<u64> = candidates.pairs.iter().step_by(step).copied().collect();
+        let vectors = par_map(&sample, threads, |_, &p| {
+            let (a, b) = custos_match::unpack(p);
+            custos_match::compare(&prepared[a], &prepared[b]).vector
+        });
+        if !vectors.is_empty() {
+            model.train_em(&vectors, 100, false)?;
+        }
+    }
+    let scorer = model.scorer(Some(&tf)).context("the match model is not usable")?;
     bar.set_message(format!("scoring {} candidate pairs", candidates.pairs.len()));
     let mut scored = score_pairs(&scorer, &prepared, &candidates.pairs, threads, KEEP_PROBABILITY);
     let index_of: HashMap<EntityId, usize> = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
