@@ -54,6 +54,10 @@ pub const MAX_SHOWN: usize = 20;
 /// How long a match search may be used to create a person or choose a candidate.
 pub const SEARCH_VALID_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
+/// How long a match search's row is kept after it was made (its candidates and the choice stay
+/// in the audit log): long past any use, short enough that the table stays small.
+pub const SEARCH_KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
 /// The default model, compiled once (its parameters are constants).
 static MODEL: LazyLock<Model> = LazyLock::new(Model::default);
 
@@ -357,6 +361,15 @@ impl Store {
     /// of each candidate; unreadable ones are dropped silently); audited as one `search` event
     /// naming the match search and the candidates shown, with the probe and the justification in
     /// the erasable payload. The result's `search_id` is what a create must name.
+    /// Deletes match searches made more than [`SEARCH_KEPT_FOR`] ago (housekeeping run by the
+    /// server; expired searches can no longer be used, and what they showed is in the audit
+    /// log). Returns how many were deleted.
+    pub async fn purge_match_searches(&self) -> Result<u64, StoreError> {
+        let cutoff = now_micros() - i64::try_from(SEARCH_KEPT_FOR.as_micros()).unwrap_or(i64::MAX);
+        let done = sqlx::query("DELETE FROM person_match_search WHERE created_at < $1").bind(cutoff).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
     pub async fn match_person(
         &self,
         principal: &Principal,

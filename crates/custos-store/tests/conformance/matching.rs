@@ -244,4 +244,21 @@ conformance! {
         assert_eq!(keys_of(&db, anna).await, merged);
         assert!(keys_of(&db, hanna).await.is_empty());
     }
+
+    async fn old_match_searches_are_purged_and_fresh_ones_kept(db: TestDb) {
+        let old = probe(&db, "Ann", "Lee", "1980-01-01").await;
+        let fresh = probe(&db, "Bob", "Ray", "1970-01-01").await;
+        let day_and_more = i64::try_from(custos_store::matching::SEARCH_KEPT_FOR.as_micros()).unwrap() + 60_000_000;
+        sqlx::query("UPDATE person_match_search SET created_at = created_at - $1 WHERE search_id = $2")
+            .bind(day_and_more)
+            .bind(old.search_id.to_string().parse::<EntityId>().unwrap().as_bytes().to_vec())
+            .execute(&mut db.raw().await)
+            .await
+            .unwrap();
+        assert_eq!(db.store.purge_match_searches().await.unwrap(), 1);
+        assert_eq!(count(&mut db.raw().await, "person_match_search").await, 1);
+        // The fresh one still works.
+        let created = after_match(&db, fresh.search_id, MatchChoice::NoneOfThese).await;
+        assert!(matches!(created, Ok(MatchOutcome::Created(_))), "{created:?}");
+    }
 }

@@ -96,12 +96,22 @@ pub fn config(args: &ServeArgs) -> anyhow::Result<WebConfig> {
 async fn integrate(store: Store, metrics: Metrics, mut stopped: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(INTEGRATE_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut ticks: u64 = 0;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
             _ = stopped.changed() => break,
         }
         integrate_once(&store, &metrics).await;
+        // Housekeeping every ten minutes: match searches past their keeping time.
+        ticks += 1;
+        if ticks % 600 == 1 {
+            match store.purge_match_searches().await {
+                Ok(n) if n > 0 => tracing::debug!(purged = n, "old match searches deleted"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "purging old match searches failed; will retry"),
+            }
+        }
     }
     integrate_once(&store, &metrics).await;
 }
