@@ -11,9 +11,10 @@
 //!
 //! **Linking.** [`Store::people_for_linking`] reads every current person (one audited search);
 //! the caller (pure code in `custos_match`) scores and clusters them; [`Store::apply_linkage`]
-//! merges each cluster's members into its primary (each merge audited, with its probability) and
-//! queues the pairs a person must decide (`person_review`). A pair a records manager rejected is
-//! returned by [`Store::rejected_pairs`] so that the linker never joins it again.
+//! merges each cluster's members into its primary (each merge audited; its probability is kept
+//! on the merge row the event names) and queues the pairs a person must decide
+//! (`person_review`). A pair a records manager rejected is returned by [`Store::rejected_pairs`]
+//! so that the linker never joins it again.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -402,8 +403,9 @@ impl Store {
 
     /// Applies one chunk of a linking run in one transaction: merges every member of each
     /// cluster into its primary (authorised as a merge of both records, one audited merge event
-    /// per member with its probability) and queues `reviews`. A member that has changed since
-    /// the plan (merged, gone, no longer a person, not allowed) is skipped and reported; one
+    /// per member, naming the merge whose row keeps the probability) and queues `reviews`. A
+    /// member that has changed since the plan (merged, gone, no longer a person, not allowed) is
+    /// skipped and reported; one
     /// carrying a different PNC ID, CRO or NI number than its primary is skipped and queued for
     /// review instead: the linker never merges those.
     ///
