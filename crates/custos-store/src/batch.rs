@@ -405,9 +405,9 @@ impl Store {
     /// cluster into its primary (authorised as a merge of both records, one audited merge event
     /// per member, naming the merge whose row keeps the probability) and queues `reviews`. A
     /// member that has changed since the plan (merged, gone, no longer a person, not allowed) is
-    /// skipped and reported; one
-    /// carrying a different PNC ID, CRO or NI number than its primary is skipped and queued for
-    /// review instead: the linker never merges those.
+    /// skipped and reported; one carrying a different PNC ID, CRO or NI number than its nominal
+    /// (the primary and every record merged into it) is skipped and queued for review instead:
+    /// the linker never merges those.
     ///
     /// The writes are those of `merge_people`, made for the whole chunk at once (a few statements
     /// per chunk rather than per merge): the merge rows, the moved link ends (each recorded), the
