@@ -35,7 +35,7 @@ pub use cluster::{AUTO_LINK_PROBABILITY, Clustering, Conflict, ScoredPair, clust
 pub use compare::{Comparison, ComparisonVector, Field, compare};
 pub use explain::{Contribution, Explanation};
 pub use link::{
-    BlockingIndex, CandidatePairs, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, Linkage, link, pack,
+    BlockingIndex, CandidatePairs, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, pack,
     par_map, score_pairs, unpack,
 };
 pub use model::{EmReport, Model, ModelError, Score, Scorer, TermFrequencies};

@@ -13,17 +13,19 @@
 //! 3. **Scoring** ([`score_pairs`]): every candidate pair is scored by the Fellegi–Sunter
 //!    [`Scorer`]; pairs below [`KEEP_PROBABILITY`] are dropped there, since no threshold anyone
 //!    would cluster at is that low and they would only cost memory.
-//! 4. **Clustering** ([`cluster`]): union–find at [`AUTO_LINK_PROBABILITY`], refusing joins of
+//! 4. **Clustering** ([`crate::cluster::cluster_with`]): union–find at
+//!    [`crate::cluster::AUTO_LINK_PROBABILITY`], refusing joins of
 //!    different unique identifiers (returned as conflicts).
 //!
-//! [`link`] runs all four. The work is spread over `threads` scoped std threads ([`par_map`]);
+//! `custos link` runs all four (with its own constraints between scoring and clustering). The
+//! work is spread over `threads` scoped std threads ([`par_map`]);
 //! every result is independent of the thread count. The crate stays pure: no I/O, no clock.
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::blocking::{Rule, blocking_keys};
-use crate::cluster::{AUTO_LINK_PROBABILITY, Clustering, ScoredPair, cluster};
+use crate::cluster::ScoredPair;
 use crate::model::Scorer;
 use crate::compare::{DobLevel, dob_level};
 use crate::record::{BirthDate, Prepared};
@@ -281,44 +283,12 @@ pub fn score_pairs(
     .collect()
 }
 
-/// The result of [`link`]: what blocking proposed, what scored at least [`KEEP_PROBABILITY`],
-/// and the clusters at [`AUTO_LINK_PROBABILITY`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Linkage {
-    pub candidates: CandidatePairs,
-    pub scored: Vec<ScoredPair>,
-    pub clustering: Clustering,
-}
-
-/// The whole pipeline over `prepared`: block (capping blocks over `max_block`), score, keep
-/// pairs ≥ [`KEEP_PROBABILITY`], cluster at [`AUTO_LINK_PROBABILITY`].
-pub fn link(
-    prepared: &[Prepared],
-    scorer: &Scorer<'_>,
-    max_block: usize,
-    threads: usize,
-) -> Linkage {
-    let candidates = BlockingIndex::build(prepared, threads).candidate_pairs(max_block);
-    let scored = score_pairs(
-        scorer,
-        prepared,
-        &candidates.pairs,
-        threads,
-        KEEP_PROBABILITY,
-    );
-    let clustering = cluster(prepared, &scored, AUTO_LINK_PROBABILITY);
-    Linkage {
-        candidates,
-        scored,
-        clustering,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use custos_core::person::IdentifierKind;
 
     use super::*;
+    use crate::cluster::{AUTO_LINK_PROBABILITY, cluster};
     use crate::model::{Model, TermFrequencies};
     use crate::record::{MatchRecord, MatchRecordBuilder};
 
@@ -391,41 +361,42 @@ mod tests {
         let tf = TermFrequencies::from_records(&prepared);
         let model = Model::default();
         let scorer = model.scorer(Some(&tf)).unwrap();
-        let linkage = link(&prepared, &scorer, DEFAULT_MAX_BLOCK, 2);
+        let candidates = BlockingIndex::build(&prepared, 2).candidate_pairs(DEFAULT_MAX_BLOCK);
+        let scored = score_pairs(&scorer, &prepared, &candidates.pairs, 2, KEEP_PROBABILITY);
+        let clustering = cluster(&prepared, &scored, AUTO_LINK_PROBABILITY);
 
         assert!(
-            linkage.candidates.contains(0, 2),
+            candidates.contains(0, 2),
             "the duplicates share a block"
         );
         assert!(
-            !linkage.candidates.contains(1, 3),
+            !candidates.contains(1, 3),
             "unrelated people share no block"
         );
-        assert_eq!(linkage.candidates.capped_blocks, 0);
+        assert_eq!(candidates.capped_blocks, 0);
         let of = |i: usize| {
-            linkage
-                .clustering
+            clustering
                 .clusters
                 .iter()
                 .position(|c| c.contains(&i))
                 .unwrap()
         };
-        assert_eq!(of(0), of(2), "duplicates linked: {linkage:?}");
-        assert_eq!(linkage.clustering.clusters[of(0)], vec![0, 2]);
+        assert_eq!(of(0), of(2), "duplicates linked: {clustering:?}");
+        assert_eq!(clustering.clusters[of(0)], vec![0, 2]);
         for other in [1, 3, 4, 5] {
             assert_eq!(
-                linkage.clustering.clusters[of(other)],
+                clustering.clusters[of(other)],
                 vec![other],
                 "record {other} stays alone"
             );
         }
         // Every record is in exactly one cluster.
-        let mut all: Vec<usize> = linkage.clustering.clusters.concat();
+        let mut all: Vec<usize> = clustering.clusters.concat();
         all.sort_unstable();
         assert_eq!(all, (0..records.len()).collect::<Vec<_>>());
         // Kept pairs are candidates at or above the keep threshold.
-        for p in &linkage.scored {
-            assert!(p.probability >= KEEP_PROBABILITY && linkage.candidates.contains(p.a, p.b));
+        for p in &scored {
+            assert!(p.probability >= KEEP_PROBABILITY && candidates.contains(p.a, p.b));
         }
 
         // Search before create finds the duplicate first and never the query itself.

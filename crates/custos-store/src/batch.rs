@@ -224,8 +224,9 @@ impl Store {
             }
             ledger.push((&row.source_id, row.line, id));
             // One issue per field of a record: several problems with one field are joined.
+            let first = issues.len();
             for issue in &row.issues {
-                match issues.iter_mut().find(|(i, q)| *i == id && q.field == issue.field) {
+                match issues[first..].iter_mut().find(|(_, q)| q.field == issue.field) {
                     Some((_, q)) => {
                         q.problem.push_str("; ");
                         q.problem.push_str(&issue.problem);

@@ -219,23 +219,22 @@ pub(crate) async fn reindex_names_if_primary(conn: &mut AnyConnection, id: Entit
 }
 
 /// The writes of one merge, in the caller's transaction, after every check has passed: the merge
-/// row (with the batch linker's probability, or none for a person's decision), the duplicate's
-/// link ends moved to the primary (each move recorded), the duplicate marked, and its name and
-/// blocking keys removed. The primary's keys are rebuilt by the caller (`reindex_names`), once
-/// per primary however many duplicates join it. Returns the links moved, sorted.
-pub(crate) async fn move_into(
+/// row, the duplicate's link ends moved to the primary (each move recorded), the duplicate
+/// marked, and its name and blocking keys removed; the caller rebuilds the primary's keys
+/// (`reindex_names`). `batch::Store::apply_linkage` makes the same writes for many merges at
+/// once. Returns the links moved, sorted.
+async fn move_into(
     conn: &mut AnyConnection,
     principal: &Principal,
     merge_id: MergeId,
     primary: EntityId,
     duplicate: EntityId,
     forced: bool,
-    probability: Option<f64>,
 ) -> Result<Vec<EntityId>, StoreError> {
     let now = now_micros();
     sqlx::query(
-        "INSERT INTO person_merge (merge_id, primary_id, duplicate_id, forced, merged_at, merged_by, probability) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO person_merge (merge_id, primary_id, duplicate_id, forced, merged_at, merged_by) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(merge_id.as_bytes().to_vec())
     .bind(primary.as_bytes().to_vec())
@@ -243,7 +242,6 @@ pub(crate) async fn move_into(
     .bind(i16::from(forced))
     .bind(now)
     .bind(principal.user.as_str().to_owned())
-    .bind(probability)
     .execute(&mut *conn)
     .await?;
     let mut moved: Vec<EntityId> = Vec::new();
@@ -383,7 +381,7 @@ impl Store {
         }
 
         let merge_id = MergeId::new();
-        let moved = move_into(&mut tx, principal, merge_id, primary, duplicate, forced, None).await?;
+        let moved = move_into(&mut tx, principal, merge_id, primary, duplicate, forced).await?;
         reindex_names(&mut tx, primary).await?;
 
         let mut objects = vec![
@@ -543,7 +541,7 @@ struct Pair {
 /// On PostgreSQL, locks the rows of `ids` (in id order, so two merges cannot deadlock) so that
 /// concurrent merges of the same records queue; SQLite's `BEGIN IMMEDIATE` already serialises
 /// every writer.
-pub(crate) async fn lock_rows(conn: &mut AnyConnection, backend: Backend, ids: &[EntityId]) -> Result<(), StoreError> {
+async fn lock_rows(conn: &mut AnyConnection, backend: Backend, ids: &[EntityId]) -> Result<(), StoreError> {
     if backend == Backend::Postgres {
         let mut ids = ids.to_vec();
         ids.sort();

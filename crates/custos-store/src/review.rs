@@ -222,59 +222,46 @@ impl Store {
             return Err(StoreError::Refused("this pair has already been decided".into()));
         }
         let (a, b) = (id_of(row.try_get(0)?)?, id_of(row.try_get(1)?)?);
-        if decision == ReviewDecision::Reject {
-            // A rejection decides about both records: the principal must be able to read and
-            // merge each (as a link would require), or it is denied and audited.
+        if decision == ReviewDecision::Link {
             let mut conn = self.pool.acquire().await?;
-            let records = [load_resolved(&mut conn, a).await?, load_resolved(&mut conn, b).await?];
+            let (Some(ra), Some(rb)) = (load_resolved(&mut conn, a).await?, load_resolved(&mut conn, b).await?) else {
+                drop(conn);
+                let objects = vec![ObjectRef { kind: "review".into(), id: review.to_string() }];
+                let event = audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found());
+                return self.record_denial(event).await;
+            };
             drop(conn);
-            for record in &records {
-                let allowed = record.as_ref().is_some_and(|r| {
-                    let target = [(r.kind.as_str(), r.id.to_string(), &r.marking)];
-                    self.authz.decide_records(principal, Action::Read, target.clone())[0].allowed
-                        && self.authz.decide_records(principal, Action::Merge, target)[0].allowed
-                });
-                if !allowed {
-                    let objects = vec![ObjectRef { kind: "review".into(), id: review.to_string() }];
-                    let event = audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found());
-                    return self.record_denial(event).await;
-                }
+            let (primary, duplicate) = if (ra.created_at, ra.id) <= (rb.created_at, rb.id) { (ra.id, rb.id) } else { (rb.id, ra.id) };
+            // The merge and the decision commit together (see `merge_people_deciding`).
+            let merge = self
+                .merge_people_deciding(principal, primary, duplicate, reason, Identifiers::ForceConflicting, Some(review.0.as_bytes()))
+                .await?;
+            return Ok(ReviewOutcome::Linked(merge));
+        }
+        // A rejection decides about both records: the principal must be able to read and merge
+        // each (as a link would require), or it is denied and audited.
+        let mut conn = self.pool.acquire().await?;
+        let records = [load_resolved(&mut conn, a).await?, load_resolved(&mut conn, b).await?];
+        drop(conn);
+        for record in &records {
+            let allowed = record.as_ref().is_some_and(|r| {
+                let target = [(r.kind.as_str(), r.id.to_string(), &r.marking)];
+                self.authz.decide_records(principal, Action::Read, target.clone())[0].allowed
+                    && self.authz.decide_records(principal, Action::Merge, target)[0].allowed
+            });
+            if !allowed {
+                let objects = vec![ObjectRef { kind: "review".into(), id: review.to_string() }];
+                let event = audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found());
+                return self.record_denial(event).await;
             }
         }
-        let outcome = match decision {
-            ReviewDecision::Link => {
-                let mut conn = self.pool.acquire().await?;
-                let (Some(ra), Some(rb)) = (load_resolved(&mut conn, a).await?, load_resolved(&mut conn, b).await?) else {
-                    drop(conn);
-                    let objects = vec![ObjectRef { kind: "review".into(), id: review.to_string() }];
-                    let event = audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found());
-                    return self.record_denial(event).await;
-                };
-                drop(conn);
-                let (primary, duplicate) = if (ra.created_at, ra.id) <= (rb.created_at, rb.id) { (ra.id, rb.id) } else { (rb.id, ra.id) };
-                // The merge and the decision commit together (see `merge_people_deciding`).
-                let merge = self
-                    .merge_people_deciding(principal, primary, duplicate, reason, Identifiers::ForceConflicting, Some(review.0.as_bytes()))
-                    .await?;
-                return Ok(ReviewOutcome::Linked(merge));
-            }
-            ReviewDecision::Reject => ReviewOutcome::Rejected,
-        };
-        // The merge (if any) is committed and audited; the decision follows. Were this to fail,
-        // the pair would stay open and resolve to one record, so the queue leaves it out.
         let mut tx = self.begin_write().await?;
-        let (label, merge_id) = match outcome {
-            ReviewOutcome::Linked(m) => ("linked", Some(m.as_bytes().to_vec())),
-            ReviewOutcome::Rejected => ("rejected", None),
-        };
         let updated = sqlx::query(
-            "UPDATE person_review SET decision = $1, decided_by = $2, decided_at = $3, merge_id = $4 \
-             WHERE review_id = $5 AND decision IS NULL",
+            "UPDATE person_review SET decision = 'rejected', decided_by = $1, decided_at = $2 \
+             WHERE review_id = $3 AND decision IS NULL",
         )
-        .bind(label)
         .bind(principal.user.as_str().to_owned())
         .bind(now_micros())
-        .bind(merge_id)
         .bind(review.0.as_bytes().to_vec())
         .execute(&mut *tx)
         .await?;
@@ -287,11 +274,11 @@ impl Store {
             object_ref(EntityKind::Person, b),
         ];
         let event = audit_event(AuditKind::Update, principal, objects, &merge_right);
-        let terms = serde_json::json!({ "review_decision": label });
+        let terms = serde_json::json!({ "review_decision": "rejected" });
         let personal = Personal { reason: Some(reason), terms: Some(terms), ..Personal::default() };
         audit_log::append_with_text(&mut tx, &mut [event], &personal).await?;
         tx.commit().await?;
-        Ok(outcome)
+        Ok(ReviewOutcome::Rejected)
     }
 
     /// Whether the principal may merge people force-wide (the right to work the queue and to

@@ -75,6 +75,7 @@ W1,Again,Repeated,,,,,,,
 T1,Sarah,Connor,1984-01-01,F,9 Elm Way,Hull,HU1 1AA,,2001/0000001Q
 T2,Sarah,Connor,1984-01-01,F,9 Elm Way,Hull,HU1 1AA,,2008/0056560Z
 L1,Ann,Lee,,F,,,,,,,,
+S1,Rita,?,1961-07-07,F,,,,,
 ";
 
 #[test]
@@ -87,7 +88,7 @@ fn a_legacy_export_is_imported_linked_and_reported_stably() {
     let out = import(&store, &file, &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
-    assert!(said.contains("10 rows read: 7 people imported, 0 already imported, 3 rejected"), "{said}");
+    assert!(said.contains("11 rows read: 8 people imported, 0 already imported, 3 rejected"), "{said}");
     let rejects = std::fs::read_to_string(dir.path().join("legacy.csv.rejected.csv")).unwrap();
     assert!(rejects.contains("6,N1,surname,no name"), "{rejects}");
     assert!(rejects.contains("8,W1,source_id,repeats the source id of line 2"), "{rejects}");
@@ -95,12 +96,17 @@ fn a_legacy_export_is_imported_linked_and_reported_stably() {
     assert!(!rejects.contains("Again"), "the report names no personal data: {rejects}");
     // The bad date, postcode and NI number of Q1 are kept as recorded, not lost with the person.
     assert_eq!(count(&store, "SELECT COUNT(*) FROM data_quality_issue WHERE recorded IN ('31/02/1990', 'NOT A PC', 'QQ')"), 3);
+    // S1's surname "?" has two problems (stray characters, so no surname): one issue, both said.
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM data_quality_issue WHERE field = 'surname' AND problem LIKE '%dropped%; no surname%'"),
+        1
+    );
 
     let out_csv = dir.path().join("clusters.csv");
     let out = custos(&store, &["link", "--out", out_csv.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let first = clusters(&out_csv);
-    assert_eq!(first.len(), 7, "one row per imported record");
+    assert_eq!(first.len(), 8, "one row per imported record");
     assert_eq!(first["W1"], first["W2"], "William and Bill Smith are one person");
     assert_eq!(first["K1"], first["K2"], "Mohammed and Muhammad Khan are one person");
     assert_ne!(first["T1"], first["T2"], "two different PNC IDs are never merged by the linker");
@@ -227,5 +233,5 @@ fn the_model_can_be_trained_on_the_store_or_given_but_not_garbled() {
     let out_csv = dir.path().join("clusters.csv");
     let out = custos(&store, &["link", "--train", "--out", out_csv.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(clusters(&out_csv).len(), 7);
+    assert_eq!(clusters(&out_csv).len(), 8);
 }
