@@ -9,7 +9,7 @@
 //!
 //! | rule | key | catches, despite |
 //! |---|---|---|
-//! | `SurnamePhoneticYear` | surname Double Metaphone (both codes) + birth year | surname typos and transliterations, forename changes (nicknames) |
+//! | `SurnameYearInitial` | surname Double Metaphone (both codes) + birth year + a forename's initial or variant group | surname typos and transliterations, nicknames, day and month slips |
 //! | `ForenameDob` | forename variant group (or Double Metaphone) + full date of birth | surname changes (marriage, deed poll), surname typos |
 //! | `DobDistrict` | date of birth + postcode district | any name problem at all, for people at the same address area |
 //! | `Identifier` | identifier kind + value | everything else wrong, when an identifier is shared |
@@ -18,10 +18,17 @@
 //! | `NameDistrict` | surname Double Metaphone + postcode district | missing or wrong date of birth, with any forename change (nickname, initial) |
 //! | `ForenameDistrict` | forename key (any full forename) + postcode district | missing or wrong date of birth, with a surname typo or change |
 //! | `NameTokenDob` | Double Metaphone of any name token (forename or surname) + full date of birth | forename and surname swapped, with one of them also misspelt |
-//! | `NamePair` | the two phonetic codes of a forename and the surname, sorted | no usable date of birth or postcode at all (moved, missing) |
+//! | `NamePair` | the two phonetic codes of a forename and the surname (or a part of it), sorted | no usable date of birth or postcode at all (moved, missing) |
+//! | `PostcodeInitial` | full postcode + the initial of any name (forename or surname) | several name slips at once, swapped names, any date problem, for people recorded at the same address |
+//! | `DobInitial` | date of birth + the initial of any name | several name slips at once, swapped names, a changed surname, when the date of birth is right |
+//! | `ForenameDayMonth` | forename key + {day, month} as an unordered pair | year errors with a surname slip or change, after a move |
+//! | `SurnameDayMonth` | surname Double Metaphone + {day, month} as an unordered pair | year errors with a forename change (initial, nickname, middle name), after a move |
 //!
-//! Keys of common values ("SM0|1980") make large blocks; the store should cap the block size it
-//! scores and report what it skipped, because recall must be measured, not assumed.
+//! Keys of common values make large blocks, and the number of pairs in a block grows with its
+//! square: a key must stay selective at a force's scale (a million records), not only in a test.
+//! Surname sound and birth year alone ("SM0|1980") gave blocks of hundreds at that scale and nine
+//! tenths of all pairs, so that rule also takes a forename's initial. The store caps the block
+//! size it scores and reports what it skipped, because recall must be measured, not assumed.
 
 use std::fmt;
 
@@ -29,11 +36,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::record::{Prepared, Token};
 
+/// The version of the keys [`blocking_keys`] makes. The store keeps the keys and rebuilds them
+/// when this changes, so it must change whenever any record's keys would: a new or changed rule,
+/// normalisation, phonetic code or variant table (the `scheme_is_pinned` test fails until it does).
+pub const SCHEME: &str = "2026-12-04";
+
 /// A blocking rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
-    SurnamePhoneticYear,
+    SurnameYearInitial,
     ForenameDob,
     DobDistrict,
     Identifier,
@@ -43,11 +55,15 @@ pub enum Rule {
     ForenameDistrict,
     NameTokenDob,
     NamePair,
+    PostcodeInitial,
+    DobInitial,
+    ForenameDayMonth,
+    SurnameDayMonth,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
-        Rule::SurnamePhoneticYear,
+    pub const ALL: [Rule; 14] = [
+        Rule::SurnameYearInitial,
         Rule::ForenameDob,
         Rule::DobDistrict,
         Rule::Identifier,
@@ -57,12 +73,16 @@ impl Rule {
         Rule::ForenameDistrict,
         Rule::NameTokenDob,
         Rule::NamePair,
+        Rule::PostcodeInitial,
+        Rule::DobInitial,
+        Rule::ForenameDayMonth,
+        Rule::SurnameDayMonth,
     ];
 
     /// A stable name to store in the database.
     pub fn name(self) -> &'static str {
         match self {
-            Rule::SurnamePhoneticYear => "surname_phonetic_year",
+            Rule::SurnameYearInitial => "surname_year_initial",
             Rule::ForenameDob => "forename_dob",
             Rule::DobDistrict => "dob_district",
             Rule::Identifier => "identifier",
@@ -72,6 +92,10 @@ impl Rule {
             Rule::ForenameDistrict => "forename_district",
             Rule::NameTokenDob => "name_token_dob",
             Rule::NamePair => "name_pair",
+            Rule::PostcodeInitial => "postcode_initial",
+            Rule::DobInitial => "dob_initial",
+            Rule::ForenameDayMonth => "forename_day_month",
+            Rule::SurnameDayMonth => "surname_day_month",
         }
     }
 }
@@ -118,6 +142,31 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
         })
         .filter(|d| !d.is_empty())
         .collect();
+    let day_months: Vec<String> = r
+        .dates_of_birth
+        .iter()
+        .map(|d| {
+            let (lo, hi) = (d.day.min(d.month), d.day.max(d.month));
+            format!("{lo:02}{hi:02}")
+        })
+        .collect();
+    let full_postcodes: Vec<&str> = r.postcodes.iter().map(|p| p.full.as_str()).filter(|p| !p.is_empty()).collect();
+    let mut initials: Vec<char> = r
+        .names
+        .iter()
+        .flat_map(|n| n.forenames.iter().chain(&n.surname).chain(&n.surname_parts))
+        .filter_map(Token::initial)
+        .collect();
+    initials.sort_unstable();
+    initials.dedup();
+    for i in &initials {
+        for p in &full_postcodes {
+            keys.push((Rule::PostcodeInitial, format!("{p}|{i}")));
+        }
+        for d in &r.dates_of_birth {
+            keys.push((Rule::DobInitial, format!("{}|{i}", d.iso())));
+        }
+    }
     for name in &r.names {
         let surnames: Vec<&Token> = name.surname.iter().chain(&name.surname_parts).collect();
         // Only full forenames key the forename rules: an initial would make huge blocks.
@@ -127,13 +176,26 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
             .filter(|t| t.chars.len() > 1)
             .collect();
         let initial = name.forenames.first().and_then(Token::initial);
+        // Every forename's initial and variant groups (Bill and William share a group, not an
+        // initial; a first name written as an initial, or left off for the middle one, shares
+        // the initial).
+        let mut forename_marks: Vec<String> = Vec::new();
+        for t in &name.forenames {
+            forename_marks.extend(t.initial().map(String::from));
+            forename_marks.extend(t.groups.iter().map(|g| format!("g{g}")));
+        }
         for s in &surnames {
             for code in codes(s) {
                 for y in &years {
-                    keys.push((Rule::SurnamePhoneticYear, format!("{code}|{y}")));
+                    for mark in &forename_marks {
+                        keys.push((Rule::SurnameYearInitial, format!("{code}|{y}|{mark}")));
+                    }
                 }
                 for d in &districts {
                     keys.push((Rule::NameDistrict, format!("{code}|{d}")));
+                }
+                for dm in &day_months {
+                    keys.push((Rule::SurnameDayMonth, format!("{code}|{dm}")));
                 }
                 for d in &r.dates_of_birth {
                     keys.push((Rule::NameTokenDob, format!("{code}|{}", d.iso())));
@@ -158,18 +220,25 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
             for d in &districts {
                 keys.push((Rule::ForenameDistrict, format!("{fk}|{d}")));
             }
+            for dm in &day_months {
+                keys.push((Rule::ForenameDayMonth, format!("{fk}|{dm}")));
+            }
             for code in codes(f) {
                 for d in &r.dates_of_birth {
                     keys.push((Rule::NameTokenDob, format!("{code}|{}", d.iso())));
                 }
             }
-            // Forename and surname codes as an unordered pair: survives a swap of the two.
-            if let Some(s) = name.surname.as_ref() {
+            // Forename and surname codes as an unordered pair: survives a swap of the two. With
+            // the whole surname for the year rule, and also each part (half a double-barrelled
+            // name) for the rule that has nothing else to go on.
+            for (k, s) in surnames.iter().enumerate() {
                 let (a, b) = (f.phonetic.metaphone.as_str(), s.phonetic.metaphone.as_str());
                 if !a.is_empty() && !b.is_empty() {
                     let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-                    for y in &years {
-                        keys.push((Rule::NamePairYear, format!("{lo}|{hi}|{y}")));
+                    if k == 0 && name.surname.is_some() {
+                        for y in &years {
+                            keys.push((Rule::NamePairYear, format!("{lo}|{hi}|{y}")));
+                        }
                     }
                     keys.push((Rule::NamePair, format!("{lo}|{hi}")));
                 }
@@ -216,8 +285,8 @@ mod tests {
         let r = prep("William", "Smith", "1980-03-12", "SW1A 1AA");
         let keys = blocking_keys(&r);
         let has = |rule: Rule, key: &str| keys.contains(&(rule, key.to_owned()));
-        assert!(has(Rule::SurnamePhoneticYear, "SM0|1980"), "{keys:?}");
-        assert!(has(Rule::SurnamePhoneticYear, "XMT|1980"));
+        assert!(has(Rule::SurnameYearInitial, "SM0|1980|w"), "{keys:?}");
+        assert!(has(Rule::SurnameYearInitial, "XMT|1980|w"));
         assert!(has(Rule::DobDistrict, "1980-03-12|SW1A"));
         assert!(has(Rule::SurnamePrefixInitialDayMonth, "smi|w|0312"));
         assert!(has(Rule::NameDistrict, "SM0|SW1A"));
@@ -245,7 +314,12 @@ mod tests {
             (
                 "surname typo",
                 prep("Wiliam", "Smyth", "1980-03-12", ""),
-                Rule::SurnamePhoneticYear,
+                Rule::SurnameYearInitial,
+            ),
+            (
+                "nickname, surname slip and another day",
+                prep("Bill", "Smyth", "1980-05-01", ""),
+                Rule::SurnameYearInitial,
             ),
             (
                 "married",
@@ -309,6 +383,28 @@ mod tests {
                 "{what}: shared {shared:?}"
             );
         }
+    }
+
+    /// Pins the keys of a few varied records to [`SCHEME`]. When this fails, the keys changed:
+    /// change `SCHEME` (so stores rebuild theirs) and then the digest here.
+    #[test]
+    fn scheme_is_pinned() {
+        let records = [
+            prep("William", "Smith", "1980-03-12", "SW1A 1AA"),
+            prep("Bill", "Smyth", "1980-12-03", "M1 1AE"),
+            prep("Mohammed Ali", "Khan", "2001-07-09", "E1W 2XR"),
+            prep("Zoë", "O'Brien-Nowak", "1955-01-31", ""),
+            prep("Siobhán", "Ní Bhriain", "", "BT1 5GS"),
+        ];
+        let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+        for r in &records {
+            for (rule, key) in blocking_keys(r) {
+                for b in rule.name().bytes().chain([0]).chain(key.bytes()).chain([0xff]) {
+                    digest = (digest ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+        }
+        assert_eq!((SCHEME, digest), ("2026-12-04", 0x9fac_b5df_cb32_c2c4), "blocking keys changed: change SCHEME, then pin {digest:#x} with it");
     }
 
     #[test]

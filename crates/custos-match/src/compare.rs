@@ -66,6 +66,23 @@ levels! {
         Initial = "initial",
         /// Forename and surname agree the other way round.
         Swapped = "swapped",
+        /// Forenames only: the first forename of one record is a later forename of the other (a
+        /// person known by a middle name, or a first name left off). Weaker than a first-name
+        /// agreement, since siblings and cousins often share middle names.
+        MiddleAsFirst = "middle_as_first",
+        Different = "different",
+    }
+}
+
+levels! {
+    /// Agreement of the later forenames (middle names), compared only when both records have
+    /// them and their first forenames agree: two Johns with different middle names are
+    /// usually two people, and a shared middle name is evidence on top of a shared first name.
+    MiddleLevel {
+        /// A middle name agrees (exactly, as a variant, by spelling or by sound).
+        Agree = "agree",
+        /// One side has only an initial, and it agrees.
+        Initial = "initial",
         Different = "different",
     }
 }
@@ -156,10 +173,11 @@ pub enum Field {
     Identifier,
     Contact,
     Household,
+    MiddleName,
 }
 
 impl Field {
-    pub const ALL: [Field; 8] = [
+    pub const ALL: [Field; 9] = [
         Field::Forename,
         Field::Surname,
         Field::DateOfBirth,
@@ -168,6 +186,7 @@ impl Field {
         Field::Identifier,
         Field::Contact,
         Field::Household,
+        Field::MiddleName,
     ];
 
     /// The level names of this field, strongest first.
@@ -180,6 +199,7 @@ impl Field {
             Field::Identifier => IdentifierLevel::NAMES,
             Field::Contact => ContactLevel::NAMES,
             Field::Household => HouseholdLevel::NAMES,
+            Field::MiddleName => MiddleLevel::NAMES,
         }
     }
 
@@ -193,6 +213,7 @@ impl Field {
             Field::Identifier => "identifier",
             Field::Contact => "contact",
             Field::Household => "household",
+            Field::MiddleName => "middle_name",
         }
     }
 }
@@ -211,6 +232,7 @@ pub struct ComparisonVector {
     pub identifier: Option<IdentifierLevel>,
     pub contact: Option<ContactLevel>,
     pub household: Option<HouseholdLevel>,
+    pub middle_name: Option<MiddleLevel>,
 }
 
 impl ComparisonVector {
@@ -225,6 +247,7 @@ impl ComparisonVector {
             self.identifier.map(IdentifierLevel::index),
             self.contact.map(ContactLevel::index),
             self.household.map(HouseholdLevel::index),
+            self.middle_name.map(MiddleLevel::index),
         ]
     }
 }
@@ -261,6 +284,7 @@ pub fn compare<'a>(a: &'a Prepared, b: &Prepared) -> Comparison<'a> {
             identifier,
             contact,
             household,
+            middle_name: names.middle,
         },
         forename_value: names.forename_value,
         surname_value: names.surname_value,
@@ -311,6 +335,7 @@ fn strength(level: Option<NameLevel>) -> i32 {
         Some(NameLevel::JaroWinklerHigh) => 7,
         Some(NameLevel::Swapped) => 6,
         Some(NameLevel::Phonetic) => 5,
+        Some(NameLevel::MiddleAsFirst) => 4,
         Some(NameLevel::JaroWinklerMid) => 2,
         Some(NameLevel::Initial) => 2,
         None => 1,
@@ -324,6 +349,7 @@ struct NamesResult<'a> {
     surname: Option<NameLevel>,
     forename_value: Option<&'a str>,
     surname_value: Option<&'a str>,
+    middle: Option<MiddleLevel>,
     generation_conflict: bool,
 }
 
@@ -380,24 +406,55 @@ fn surname_tokens(n: &PreparedName) -> impl Iterator<Item = &Token> + Clone {
     n.surname.iter().chain(n.surname_parts.iter())
 }
 
+/// A level that says the same name, allowing for a nickname or a slip.
+fn agrees(level: NameLevel) -> bool {
+    matches!(level, NameLevel::Exact | NameLevel::Variant | NameLevel::JaroWinklerHigh)
+}
+
+/// Forenames by position: first against first; failing that, a first forename found among the
+/// other record's later forenames (`MiddleAsFirst`); middle names separately, only when the first
+/// forenames agree. Taking the best over every pair of forenames instead would make "Sophia
+/// Olivia" and "Amelia Olivia" agree as strongly as two Olivias.
+fn compare_forenames<'a>(a: &'a PreparedName, b: &PreparedName) -> (Option<NameLevel>, Option<&'a str>, Option<MiddleLevel>) {
+    let (Some(fa), Some(fb)) = (a.forenames.first(), b.forenames.first()) else {
+        return (None, None, None);
+    };
+    let first = token_level(fa, fb);
+    if !agrees(first) {
+        let full = |t: &&Token| t.chars.len() > 1;
+        let crossed = a.forenames[1..].iter().filter(full).any(|x| agrees(token_level(x, fb)))
+            || b.forenames[1..].iter().filter(full).any(|y| agrees(token_level(fa, y)));
+        if crossed && fa.chars.len() > 1 && fb.chars.len() > 1 {
+            return (Some(NameLevel::MiddleAsFirst), None, None);
+        }
+    }
+    let middle = if first == NameLevel::Different || a.forenames.len() < 2 || b.forenames.len() < 2 {
+        None
+    } else {
+        let level = best(a.forenames[1..].iter(), b.forenames[1..].iter()).0;
+        level.map(|l| match l {
+            NameLevel::Initial => MiddleLevel::Initial,
+            l if agrees(l) || l == NameLevel::Phonetic => MiddleLevel::Agree,
+            _ => MiddleLevel::Different,
+        })
+    };
+    (Some(first), Some(fa.text.as_str()), middle)
+}
+
 fn compare_name_pair<'a>(a: &'a PreparedName, b: &PreparedName) -> NamesResult<'a> {
-    let (forename, forename_value) = best(a.forenames.iter(), b.forenames.iter());
+    let (forename, forename_value, middle) = compare_forenames(a, b);
     let (surname, surname_value) = best(surname_tokens(a), surname_tokens(b));
     let mut result = NamesResult {
         forename,
         surname,
         forename_value: forename_value.filter(|_| forename == Some(NameLevel::Exact)),
         surname_value: surname_value.filter(|_| surname == Some(NameLevel::Exact)),
+        middle,
         generation_conflict: matches!((&a.generation, &b.generation), (Some(x), Some(y)) if generation_rank(x) != generation_rank(y)),
     };
     // Swapped: a's forenames against b's surname and a's surname against b's forenames.
     let direct = strength(forename) + strength(surname);
-    let strong = |l: Option<NameLevel>| {
-        matches!(
-            l,
-            Some(NameLevel::Exact | NameLevel::Variant | NameLevel::JaroWinklerHigh)
-        )
-    };
+    let strong = |l: Option<NameLevel>| l.is_some_and(agrees);
     if !(strong(forename) && strong(surname)) {
         let (cross_f, _) = best(a.forenames.iter(), surname_tokens(b));
         let (cross_s, _) = best(surname_tokens(a), b.forenames.iter());
@@ -412,6 +469,7 @@ fn compare_name_pair<'a>(a: &'a PreparedName, b: &PreparedName) -> NamesResult<'
             result.surname = Some(NameLevel::Swapped);
             result.forename_value = None;
             result.surname_value = None;
+            result.middle = None;
         }
     }
     result
@@ -432,6 +490,7 @@ fn compare_names<'a>(a: &'a Prepared, b: &Prepared) -> NamesResult<'a> {
         surname: None,
         forename_value: None,
         surname_value: None,
+        middle: None,
         generation_conflict: false,
     };
     // Ties are broken on the levels themselves (surname first) so that the choice, and hence the

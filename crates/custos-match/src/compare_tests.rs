@@ -105,11 +105,22 @@ fn names_use_the_best_of_all_names_and_detect_swaps() {
     assert_ne!(v.forename, Some(NameLevel::Swapped));
 
     let (middle, _) = cmp(&rec("John Paul", "Smith"), &rec("Paul", "Smith"));
-    assert_eq!(
-        middle.forename,
-        Some(NameLevel::Exact),
-        "a middle name in use"
-    );
+    assert_eq!(middle.forename, Some(NameLevel::MiddleAsFirst), "a middle name in use");
+    assert_eq!(middle.middle_name, None, "the middle name was used up as the first");
+
+    // Forenames compare by position: a middle name shared by two people with different first
+    // names is not a forename agreement.
+    let (cousins, _) = cmp(&rec("Sophia Olivia", "Davies"), &rec("Amelia Olivia", "Davies"));
+    assert_eq!(cousins.forename, Some(NameLevel::Different));
+    assert_eq!(cousins.middle_name, None, "middle names count only behind agreeing first names");
+    let (same, _) = cmp(&rec("Jonathan Paul", "Smith"), &rec("Jonathon Paul", "Smith"));
+    assert_eq!((same.forename, same.middle_name), (Some(NameLevel::JaroWinklerHigh), Some(MiddleLevel::Agree)));
+    let (brothers, _) = cmp(&rec("Mohammed Shahid", "Haq"), &rec("Md Irfan", "Haq"));
+    assert_eq!((brothers.forename, brothers.middle_name), (Some(NameLevel::Variant), Some(MiddleLevel::Different)));
+    let (initial, _) = cmp(&rec("John P", "Smith"), &rec("John Paul", "Smith"));
+    assert_eq!(initial.middle_name, Some(MiddleLevel::Initial));
+    let (one_middle, _) = cmp(&rec("John", "Smith"), &rec("John Paul", "Smith"));
+    assert_eq!((one_middle.forename, one_middle.middle_name), (Some(NameLevel::Exact), None));
 
     let (no_forename, _) = cmp(&rec("", "Smith"), &rec("John", "Smith"));
     assert_eq!(no_forename.forename, None);
@@ -125,6 +136,7 @@ fn names_use_the_best_of_all_names_and_detect_swaps() {
             identifier: None,
             contact: None,
             household: None,
+            middle_name: None,
         }
     );
 }

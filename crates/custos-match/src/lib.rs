@@ -31,7 +31,7 @@ pub mod similarity;
 pub mod variants;
 
 pub use blocking::{Rule, blocking_keys};
-pub use cluster::{AUTO_LINK_PROBABILITY, Clustering, Conflict, ScoredPair, cluster, cluster_with};
+pub use cluster::{AUTO_LINK_PROBABILITY, Clustering, Conflict, ConflictOn, ScoredPair, cluster, cluster_with};
 pub use compare::{Comparison, ComparisonVector, Field, compare};
 pub use explain::{Contribution, Explanation};
 pub use link::{

@@ -38,6 +38,14 @@ pub const DEFAULT_MAX_BLOCK: usize = 1_000;
 /// goes lower, and keeping them would hold most candidate pairs in memory for nothing).
 pub const KEEP_PROBABILITY: f64 = 0.01;
 
+/// λ, the prior probability that two records are one person, for a store of `n` records: at
+/// most about one true pair per record among the n²/2 pairs, i.e. 1/n (the default model's 1e-5
+/// is this at 100,000 records), kept within [1e-7, 1e-3] so that a tiny store does not link on a
+/// name alone. `custos link` and `custos bench match` both use it.
+pub fn prior_for_records(n: usize) -> f64 {
+    (1.0 / n.max(1) as f64).clamp(1e-7, 1e-3)
+}
+
 /// `f(index, item)` over `items` on up to `threads` scoped threads; results in the order of
 /// `items`. A panic in `f` is re-raised in the caller (half a result is never returned).
 pub fn par_map<T: Sync, R: Send>(
@@ -122,14 +130,25 @@ pub struct BlockingIndex {
     dobs: Vec<Vec<BirthDate>>,
 }
 
-/// Rules without a date of birth in their key, meant for the records whose date is missing or
-/// wrong by a little (`compare::dob_level` short of `Different`). Their blocks grow with the
-/// population (a common name, a postcode district), so a pair from them is expanded only if
-/// one side has no date of birth or some pair of dates is within those levels: a pair whose
-/// dates clearly disagree could only be linked by another rule's key, and in a block of
-/// common names it is almost always two people. At 300,000 records this removed most of
-/// these rules' pairs without losing a true pair that scoring would have linked.
-pub const DOB_CHECKED: [Rule; 3] = [Rule::NamePair, Rule::ForenameDistrict, Rule::NameDistrict];
+/// Rules without the full date of birth in their key, meant for the records whose date is
+/// missing or wrong by a little (`compare::dob_level` short of `Different`). Their blocks grow
+/// with the population (a common name, a postcode, a birthday), so a pair from them is expanded
+/// only if one side has no date of birth or some pair of dates is within those levels: a pair
+/// whose dates clearly disagree is almost always two people, and clustering would refuse to put
+/// them in one nominal anyway (`cluster`). At 300,000 records this removed most of these rules'
+/// pairs without losing a true pair that scoring would have linked; at a million records it
+/// is what keeps the number of pairs near-linear in the number of records.
+pub const DOB_CHECKED: [Rule; 9] = [
+    Rule::SurnameYearInitial,
+    Rule::SurnamePrefixInitialDayMonth,
+    Rule::NamePairYear,
+    Rule::NameDistrict,
+    Rule::ForenameDistrict,
+    Rule::NamePair,
+    Rule::PostcodeInitial,
+    Rule::ForenameDayMonth,
+    Rule::SurnameDayMonth,
+];
 
 fn dob_compatible(a: &[BirthDate], b: &[BirthDate]) -> bool {
     a.is_empty() || b.is_empty() || a.iter().any(|x| b.iter().any(|y| dob_level(*x, *y) != DobLevel::Different))
@@ -285,6 +304,15 @@ pub fn score_pairs(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_prior_follows_the_store_size_within_bounds() {
+        use super::prior_for_records;
+        assert_eq!(prior_for_records(100_000), 1e-5);
+        assert_eq!(prior_for_records(10), 1e-3);
+        assert_eq!(prior_for_records(0), 1e-3);
+        assert_eq!(prior_for_records(100_000_000), 1e-7);
+    }
+
     use custos_core::person::IdentifierKind;
 
     use super::*;
@@ -363,7 +391,7 @@ mod tests {
         let scorer = model.scorer(Some(&tf)).unwrap();
         let candidates = BlockingIndex::build(&prepared, 2).candidate_pairs(DEFAULT_MAX_BLOCK);
         let scored = score_pairs(&scorer, &prepared, &candidates.pairs, 2, KEEP_PROBABILITY);
-        let clustering = cluster(&prepared, &scored, AUTO_LINK_PROBABILITY);
+        let clustering = cluster(&prepared, &scored, AUTO_LINK_PROBABILITY, &scorer);
 
         assert!(
             candidates.contains(0, 2),

@@ -114,18 +114,19 @@ fn field(field: Field, mu: &[(f64, f64)], fixed: bool) -> FieldParams {
 /// (most agree exactly; nicknames, typos, swaps and moves make up the rest).
 pub fn default_fields() -> Vec<FieldParams> {
     vec![
-        // exact, variant, jw .92, phonetic, jw .80, initial, swapped, different
+        // exact, variant, jw .92, phonetic, jw .80, initial, swapped, middle as first, different
         field(
             Field::Forename,
             &[
-                (0.82, 0.01),
+                (0.79, 0.01),
                 (0.07, 0.002),
                 (0.04, 0.002),
                 (0.02, 0.004),
                 (0.01, 0.02),
                 (0.02, 0.004),
                 (0.005, 0.000_1),
-                (0.015, 0.958),
+                (0.03, 0.005),
+                (0.015, 0.953),
             ],
             false,
         ),
@@ -139,6 +140,8 @@ pub fn default_fields() -> Vec<FieldParams> {
                 (0.01, 0.02),
                 (0.001, 0.001),
                 (0.005, 0.000_1),
+                // Not a surname level: neutral.
+                (0.000_001, 0.000_001),
                 (0.049, 0.974),
             ],
             false,
@@ -182,6 +185,13 @@ pub fn default_fields() -> Vec<FieldParams> {
             Field::Household,
             &[(0.000_25, 1.0), (0.000_25, 1.0), (1.0, 1.0)],
             true,
+        ),
+        // agree, initial, different, when the first forenames agree: a duplicate mostly repeats
+        // the middle name; two people sharing a first name rarely share a middle one too.
+        field(
+            Field::MiddleName,
+            &[(0.9, 0.05), (0.04, 0.05), (0.06, 0.9)],
+            false,
         ),
     ]
 }
@@ -379,7 +389,7 @@ impl Model {
 }
 
 /// The most levels any field has.
-pub const MAX_LEVELS: usize = 8;
+pub const MAX_LEVELS: usize = 9;
 
 /// A model compiled for scoring: weights precomputed in bits.
 #[derive(Debug, Clone)]

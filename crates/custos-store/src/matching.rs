@@ -29,6 +29,7 @@ use custos_core::ids::EntityId;
 use custos_core::marking::SecurityMarking;
 use custos_core::person::Person;
 use custos_core::text::Text;
+use custos_match::blocking::SCHEME;
 use custos_match::{Explanation, MatchRecord, Model, Prepared, Rule, blocking_keys};
 use rand::RngExt;
 use sqlx::any::AnyRow;
@@ -165,20 +166,28 @@ pub(crate) async fn remove_block_keys(conn: &mut AnyConnection, id: EntityId) ->
     Ok(())
 }
 
-/// Builds the blocking keys of people created before migration 0005, in one transaction, when
-/// some person exists but no key does (two index probes once built). A merged duplicate's keys go
-/// to its primary. A database whose every person has no key at all (no date of birth and no
-/// identifier) rebuilds nothing but repeats the check at each open, which is cheap.
+/// Builds every person's blocking keys again, in one transaction, when they were built with
+/// another scheme than this build's [`SCHEME`] (the rules changed) or never recorded one (people
+/// created before migration 0005 or 0007): one probe when current. A merged duplicate's keys go to
+/// its primary.
 pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     let person = EntityKind::Person.as_str();
-    let any_person = sqlx::query("SELECT 1 FROM entity WHERE kind = $1 LIMIT 1").bind(person).fetch_optional(pool).await?;
-    if any_person.is_none() || sqlx::query("SELECT 1 FROM person_block_key LIMIT 1").fetch_optional(pool).await?.is_some() {
+    let stored: Option<String> = sqlx::query("SELECT scheme FROM block_key_scheme").fetch_optional(pool).await?.map(|r| r.try_get(0)).transpose()?;
+    if stored.as_deref() == Some(SCHEME) {
         return Ok(());
     }
     let mut tx = match backend {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
         Backend::Postgres => pool.begin().await?,
     };
+    // Another process may have rebuilt them while this one waited for the write lock.
+    let stored: Option<String> = sqlx::query("SELECT scheme FROM block_key_scheme").fetch_optional(&mut *tx).await?.map(|r| r.try_get(0)).transpose()?;
+    if stored.as_deref() == Some(SCHEME) {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM person_block_key").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM block_key_scheme").execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO block_key_scheme (scheme) VALUES ($1)").bind(SCHEME).execute(&mut *tx).await?;
     let mut after: Vec<u8> = Vec::new();
     let mut built = 0_usize;
     loop {
@@ -212,7 +221,9 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
         built += refs.len();
     }
     tx.commit().await?;
-    tracing::info!(people = built, "built the blocking keys of people created before they were kept");
+    if built > 0 {
+        tracing::info!(people = built, scheme = SCHEME, "built the blocking keys of every person with this build's rules");
+    }
     Ok(())
 }
 

@@ -199,35 +199,45 @@ conformance! {
         let who = investigator();
         let anna = create(&db, "Anna", "Jones", "1990-05-05").await;
         let hanna = create(&db, "Hannah", "Brown", "1985-11-20").await;
-        assert!(has(&keys_of(&db, anna).await, "surname_phonetic_year", "JNS|1990"));
+        assert!(has(&keys_of(&db, anna).await, "surname_year_initial", "JNS|1990|a"));
 
         db.store.change_entity(&who, anna, 1, person_body("Anna", "Whitfield", "1990-05-05"), ChangeKind::Edited, None).await.unwrap();
         let keys = keys_of(&db, anna).await;
-        assert!(!has(&keys, "surname_phonetic_year", "JNS|1990"), "the old surname's keys are gone: {keys:?}");
-        assert!(keys.iter().any(|(r, k)| r == "surname_phonetic_year" && k.ends_with("|1990")));
+        assert!(!has(&keys, "surname_year_initial", "JNS|1990|a"), "the old surname's keys are gone: {keys:?}");
+        assert!(keys.iter().any(|(r, k)| r == "surname_year_initial" && k.ends_with("|1990|a")));
         let before_merge = (keys_of(&db, anna).await, keys_of(&db, hanna).await);
 
         let merge_id = db.store.merge_people(&who, anna, hanna, "the same person, checked", Identifiers::MustAgree).await.unwrap();
         assert!(keys_of(&db, hanna).await.is_empty(), "a merged duplicate has no keys of its own");
         let merged = keys_of(&db, anna).await;
-        assert!(has(&merged, "surname_phonetic_year", "PRN|1985"), "the primary carries the duplicate's keys: {merged:?}");
+        assert!(has(&merged, "surname_year_initial", "PRN|1985|h"), "the primary carries the duplicate's keys: {merged:?}");
         assert_eq!(shown(&probe(&db, "Hannah", "Brown", "1985-11-20").await), [anna], "the duplicate's name finds the primary");
         // A change of the primary keeps the duplicate's keys.
         db.store.change_entity(&who, anna, 2, person_body("Anna", "Whitfeld", "1990-05-05"), ChangeKind::Edited, None).await.unwrap();
-        assert!(has(&keys_of(&db, anna).await, "surname_phonetic_year", "PRN|1985"));
+        assert!(has(&keys_of(&db, anna).await, "surname_year_initial", "PRN|1985|h"));
         db.store.change_entity(&who, anna, 3, person_body("Anna", "Whitfield", "1990-05-05"), ChangeKind::Edited, None).await.unwrap();
 
         db.store.unmerge(&who, merge_id, "not the same person after all").await.unwrap();
         assert_eq!((keys_of(&db, anna).await, keys_of(&db, hanna).await), before_merge);
         assert_eq!(shown(&probe(&db, "Hannah", "Brown", "1985-11-20").await), [hanna]);
 
-        // Built again at open when the table is empty but people exist.
+        // Built again at open when they were built with other rules: an older build's keys
+        // (here a lost half and a rule that no longer exists) are replaced by this build's.
         let mut conn = db.raw().await;
         let stored = count(&mut conn, "person_block_key").await;
-        sqlx::query("DELETE FROM person_block_key").execute(&mut conn).await.unwrap();
+        sqlx::query("DELETE FROM person_block_key WHERE rule <> 'identifier'").execute(&mut conn).await.unwrap();
+        sqlx::query("INSERT INTO person_block_key (entity_id, rule, key) VALUES ($1, 'surname_phonetic_year', 'PRN|1985')")
+            .bind(hanna.as_bytes().to_vec())
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE block_key_scheme SET scheme = 'an older build'").execute(&mut conn).await.unwrap();
         assert!(probe(&db, "Hannah", "Brown", "1985-11-20").await.candidates.is_empty());
         let reopened = db.reopen().await.unwrap();
         assert_eq!(count(&mut conn, "person_block_key").await, stored);
+        assert!(!keys_of(&db, hanna).await.iter().any(|(r, _)| r == "surname_phonetic_year"), "the old rule's keys are gone");
+        let scheme: String = sqlx::query_scalar("SELECT scheme FROM block_key_scheme").fetch_one(&mut conn).await.unwrap();
+        assert_eq!(scheme, custos_match::blocking::SCHEME);
         let found = reopened.match_person(&who, &human("Hannah", "Brown", "1985-11-20"), &why()).await.unwrap();
         assert_eq!(shown(&found), [hanna]);
     }
@@ -240,6 +250,7 @@ conformance! {
         let merged = keys_of(&db, anna).await;
         let mut conn = db.raw().await;
         sqlx::query("DELETE FROM person_block_key").execute(&mut conn).await.unwrap();
+        sqlx::query("DELETE FROM block_key_scheme").execute(&mut conn).await.unwrap();
         db.reopen().await.unwrap();
         assert_eq!(keys_of(&db, anna).await, merged);
         assert!(keys_of(&db, hanna).await.is_empty());

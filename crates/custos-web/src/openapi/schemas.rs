@@ -217,7 +217,8 @@ fn reviews() -> Value {
                     "cause": {
                         "type": "string",
                         "description": "review_band (the probability is in the band a person decides), or \
-                            conflicting_<identifier kind> (conflicting_pnc_id, conflicting_cro_number, conflicting_ni_number)",
+                            conflicting_<identifier kind> (conflicting_pnc_id, conflicting_cro_number, conflicting_ni_number), or \
+                            conflicting_date_of_birth (linking them would put dates of birth too far apart for one person in one nominal)",
                     },
                     "queued_at": { "type": "string", "format": "date-time" },
                     "explanation": schema_ref("Explanation"),

@@ -166,6 +166,11 @@ fn cause_words(cause: &str) -> String {
         Some("pnc_id") => "different PNC IDs: a person must decide".to_owned(),
         Some("cro_number") => "different CRO numbers: a person must decide".to_owned(),
         Some("ni_number") => "different National Insurance numbers: a person must decide".to_owned(),
+        Some("date_of_birth") => {
+            "likely the same person, but linking them would put dates of birth too far apart for one person in one \
+             nominal: a person must decide"
+                .to_owned()
+        }
         Some(kind) => format!("different {} values: a person must decide", human(kind).to_lowercase()),
         None => human(cause),
     }
@@ -180,6 +185,7 @@ mod tests {
         assert_eq!(cause_words("conflicting_pnc_id"), "different PNC IDs: a person must decide");
         assert!(cause_words("conflicting_ni_number").contains("National Insurance"));
         assert!(cause_words("review_band").contains("a person must decide"));
+        assert!(cause_words("conflicting_date_of_birth").contains("dates of birth too far apart"));
         assert_eq!(cause_words("conflicting_passport"), "different passport values: a person must decide");
         assert_eq!(cause_words("something_new"), "Something new");
     }

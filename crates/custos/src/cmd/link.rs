@@ -64,13 +64,6 @@ pub struct LinkArgs {
 /// Candidate pairs sampled for expectation–maximisation.
 const EM_SAMPLE: usize = 500_000;
 
-/// λ, the prior probability that two records are one person, for a store of `n` people: about
-/// one true pair per record among the n²/2 pairs, i.e. 1/n (the default model's 1e-5 is this at
-/// 100,000 people), kept within [1e-7, 1e-3] so that a tiny store does not link on a name alone.
-fn prior_for(n: usize) -> f64 {
-    (1.0 / n.max(1) as f64).clamp(1e-7, 1e-3)
-}
-
 fn spinner(message: &'static str) -> anyhow::Result<ProgressBar> {
     let bar = ProgressBar::new_spinner().with_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").context("progress bar template")?);
     bar.set_message(message);
@@ -119,7 +112,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             serde_json::from_str::<Model>(&text).with_context(|| format!("{} is not a match model", path.display()))?
         }
-        None => Model { prior: prior_for(n), ..Model::default() },
+        None => Model { prior: custos_match::link::prior_for_records(n), ..Model::default() },
     };
 
     bar.set_message("blocking");
@@ -154,7 +147,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let rejected: HashSet<(usize, usize)> = cannot_link.iter().copied().collect();
     scored.retain(|p| !rejected.contains(&ordered(p.a, p.b)));
     bar.set_message("clustering");
-    let clustering = cluster_with(&prepared, &scored, AUTO_LINK_PROBABILITY, &cannot_link);
+    let clustering = cluster_with(&prepared, &scored, AUTO_LINK_PROBABILITY, &cannot_link, &scorer);
     let link_s = t.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
@@ -283,17 +276,4 @@ fn plan(
         .collect();
     reviews.sort_by(|x, y| y.probability.total_cmp(&x.probability).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
     (merges, reviews)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_prior_follows_the_store_size_within_bounds() {
-        assert_eq!(prior_for(100_000), 1e-5);
-        assert_eq!(prior_for(10), 1e-3);
-        assert_eq!(prior_for(0), 1e-3);
-        assert_eq!(prior_for(100_000_000), 1e-7);
-    }
 }
