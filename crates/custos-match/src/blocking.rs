@@ -20,7 +20,7 @@
 //! | `NameTokenDob` | Double Metaphone of any name token (forename or surname) + full date of birth | forename and surname swapped, with one of them also misspelt |
 //! | `NamePair` | the two phonetic codes of a forename and the surname (or a part of it), sorted | no usable date of birth or postcode at all (moved, missing) |
 //! | `PostcodeInitial` | full postcode + the initial of any name (forename or surname) | several name slips at once, swapped names, any date problem, for people recorded at the same address |
-//! | `DobInitial` | date of birth + the initial of any name | several name slips at once, swapped names, a changed surname, when the date of birth is right |
+//! | `DobInitial` | date of birth + the initials of any two names | several name slips at once, swapped names, when the date of birth is right |
 //! | `ForenameDayMonth` | forename key + {day, month} as an unordered pair | year errors with a surname slip or change, after a move |
 //! | `SurnameDayMonth` | surname Double Metaphone + {day, month} as an unordered pair | year errors with a forename change (initial, nickname, middle name), after a move |
 //!
@@ -39,7 +39,7 @@ use crate::record::{Prepared, Token};
 /// The version of the keys [`blocking_keys`] makes. The store keeps the keys and rebuilds them
 /// when this changes, so it must change whenever any record's keys would: a new or changed rule,
 /// normalisation, phonetic code or variant table (the `scheme_is_pinned` test fails until it does).
-pub const SCHEME: &str = "2026-12-04";
+pub const SCHEME: &str = "2026-12-04b";
 
 /// A blocking rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -163,8 +163,14 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
         for p in &full_postcodes {
             keys.push((Rule::PostcodeInitial, format!("{p}|{i}")));
         }
-        for d in &r.dates_of_birth {
-            keys.push((Rule::DobInitial, format!("{}|{i}", d.iso())));
+    }
+    // Two initials (in either order, so a swap keeps them): one would make blocks of everyone
+    // born that day at a force's scale.
+    for (k, i) in initials.iter().enumerate() {
+        for j in &initials[k + 1..] {
+            for d in &r.dates_of_birth {
+                keys.push((Rule::DobInitial, format!("{}|{i}{j}", d.iso())));
+            }
         }
     }
     for name in &r.names {
@@ -404,7 +410,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!((SCHEME, digest), ("2026-12-04", 0x9fac_b5df_cb32_c2c4), "blocking keys changed: change SCHEME, then pin {digest:#x} with it");
+        assert_eq!((SCHEME, digest), ("2026-12-04b", 0x250c_70f2_e1c2_14d0), "blocking keys changed: change SCHEME, then pin {digest:#x} with it");
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //!
 //! The date-of-birth rule is what stops a chain: a record with no date of birth can score high
 //! against a mother and against her daughter of the same name, and transitive closure would then
-//! make the two one person although no one compared them. So before two clusters are joined,
-//! every pair across them other than the joining pair is scored, and the join is refused if one
+//! make the two one person although no one compared them. So before two clusters are joined by a
+//! pair one of whose records has no date of birth, every pair across them other than the joining
+//! pair is scored, and the join is refused if one
 //! of those pairs has dates of birth too far apart for a slip *and* the model finds it unlikely
 //! (below [`KEEP_PROBABILITY`](crate::link::KEEP_PROBABILITY)): the record joins its better
 //! match only, and the other link goes before a person (Christen 2012, "Data Matching", §6.8 on
@@ -149,7 +150,11 @@ pub fn cluster_with(
                 && dobs_apart(&records[x].dates_of_birth, &records[y].dates_of_birth)
                 && scorer.score(&records[x], &records[y]).probability < KEEP_PROBABILITY
         };
-        if members[ra].iter().any(|&x| members[rb].iter().any(|&y| apart(x, y))) {
+        // Only a join made without dates (one side has none) can chain two dated people; a join
+        // whose own dates agree was decided on them, and a third record's gross keying error
+        // must not split it.
+        let undated = records[pair.a].dates_of_birth.is_empty() || records[pair.b].dates_of_birth.is_empty();
+        if undated && members[ra].iter().any(|&x| members[rb].iter().any(|&y| apart(x, y))) {
             let dates = |root: usize| {
                 let mut d: Vec<BirthDate> = members[root].iter().flat_map(|&i| records[i].dates_of_birth.iter().copied()).collect();
                 d.sort_unstable();

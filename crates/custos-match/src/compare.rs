@@ -374,7 +374,9 @@ pub fn token_level(a: &Token, b: &Token) -> NameLevel {
         return NameLevel::JaroWinklerHigh;
     }
     let jw = jaro_winkler(&a.chars, &b.chars);
-    if jw >= 0.92 {
+    // Two neighbouring letters typed the wrong way round (Cme for Cem) is a slip of one keystroke,
+    // which Jaro–Winkler underrates in short names.
+    if jw >= 0.92 || adjacent_swap_of(&a.chars, &b.chars) {
         NameLevel::JaroWinklerHigh
     } else if a.phonetic.sounds_like(&b.phonetic) {
         NameLevel::Phonetic
@@ -383,6 +385,15 @@ pub fn token_level(a: &Token, b: &Token) -> NameLevel {
     } else {
         NameLevel::Different
     }
+}
+
+/// Whether `a` is `b` with two neighbouring letters exchanged (three letters or more).
+fn adjacent_swap_of(a: &[char], b: &[char]) -> bool {
+    if a.len() != b.len() || a.len() < 3 {
+        return false;
+    }
+    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    matches!(differ[..], [i, j] if j == i + 1 && a[i] == b[j] && a[j] == b[i])
 }
 
 /// Best level over two lists of tokens, with the token of `a` that agreed.
@@ -460,8 +471,9 @@ fn compare_name_pair<'a>(a: &'a PreparedName, b: &PreparedName) -> NamesResult<'
         let (cross_s, _) = best(surname_tokens(a), b.forenames.iter());
         // A swap often comes with a slip in one of the two names (Sullivn Imsni for Imani
         // Sullivan): one side must agree strongly, the other at least by sound or spelling.
+        // A swapped name may also be cut to its initial (Metcalfe H for Harry Metcalfe).
         let close = |l: Option<NameLevel>| {
-            strong(l) || matches!(l, Some(NameLevel::Phonetic | NameLevel::JaroWinklerMid))
+            strong(l) || matches!(l, Some(NameLevel::Phonetic | NameLevel::JaroWinklerMid | NameLevel::Initial))
         };
         let swapped = (strong(cross_f) && close(cross_s)) || (close(cross_f) && strong(cross_s));
         if swapped && 2 * strength(Some(NameLevel::Swapped)) > direct {

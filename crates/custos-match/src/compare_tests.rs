@@ -17,6 +17,9 @@ fn token_levels() {
         ("william", "bill", Variant),
         ("mohammed", "muhammad", Variant),
         ("jonathon", "jonathan", JaroWinklerHigh),
+        ("cme", "cem", JaroWinklerHigh),
+        ("ian", "ain", JaroWinklerHigh),
+        ("cem", "mec", Different),
         ("phillips", "fillips", Phonetic),
         ("smith", "smyth", Phonetic),
         ("martin", "marlon", JaroWinklerMid),
@@ -121,6 +124,9 @@ fn names_use_the_best_of_all_names_and_detect_swaps() {
     assert_eq!(initial.middle_name, Some(MiddleLevel::Initial));
     let (one_middle, _) = cmp(&rec("John", "Smith"), &rec("John Paul", "Smith"));
     assert_eq!((one_middle.forename, one_middle.middle_name), (Some(NameLevel::Exact), None));
+
+    let (cut, _) = cmp(&rec("Metcalfe", "H"), &rec("Harry", "Metcalfe"));
+    assert_eq!((cut.forename, cut.surname), (Some(NameLevel::Swapped), Some(NameLevel::Swapped)), "swapped, one cut to its initial");
 
     let (no_forename, _) = cmp(&rec("", "Smith"), &rec("John", "Smith"));
     assert_eq!(no_forename.forename, None);
