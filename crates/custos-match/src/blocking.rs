@@ -14,9 +14,6 @@
 //! | `DobDistrict` | date of birth + postcode district | any name problem at all, for people at the same address area |
 //! | `Identifier` | identifier kind + value | everything else wrong, when an identifier is shared |
 //! | `SurnamePrefixInitialDayMonth` | first 3 letters of surname + forename initial + {day, month} as an unordered pair | year errors, day–month swaps |
-//! | `NamePairYear` | the two phonetic codes of forename and surname, sorted + birth year | forename and surname swapped |
-//! | `NameDistrict` | surname Double Metaphone + postcode district | missing or wrong date of birth, with any forename change (nickname, initial) |
-//! | `ForenameDistrict` | forename key (any full forename) + postcode district | missing or wrong date of birth, with a surname typo or change |
 //! | `NameTokenDob` | Double Metaphone of any name token (forename or surname) + full date of birth | forename and surname swapped, with one of them also misspelt |
 //! | `NamePair` | the two phonetic codes of a forename and the surname (or a part of it), sorted | no usable date of birth or postcode at all (moved, missing) |
 //! | `PostcodeInitial` | full postcode + the initial of any name (forename or surname) | several name slips at once, swapped names, any date problem, for people recorded at the same address |
@@ -39,7 +36,7 @@ use crate::record::{Prepared, Token};
 /// The version of the keys [`blocking_keys`] makes. The store keeps the keys and rebuilds them
 /// when this changes, so it must change whenever any record's keys would: a new or changed rule,
 /// normalisation, phonetic code or variant table (the `scheme_is_pinned` test fails until it does).
-pub const SCHEME: &str = "2026-12-04b";
+pub const SCHEME: &str = "2026-12-04c";
 
 /// A blocking rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -50,9 +47,6 @@ pub enum Rule {
     DobDistrict,
     Identifier,
     SurnamePrefixInitialDayMonth,
-    NamePairYear,
-    NameDistrict,
-    ForenameDistrict,
     NameTokenDob,
     NamePair,
     PostcodeInitial,
@@ -62,15 +56,12 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 11] = [
         Rule::SurnameYearInitial,
         Rule::ForenameDob,
         Rule::DobDistrict,
         Rule::Identifier,
         Rule::SurnamePrefixInitialDayMonth,
-        Rule::NamePairYear,
-        Rule::NameDistrict,
-        Rule::ForenameDistrict,
         Rule::NameTokenDob,
         Rule::NamePair,
         Rule::PostcodeInitial,
@@ -87,9 +78,6 @@ impl Rule {
             Rule::DobDistrict => "dob_district",
             Rule::Identifier => "identifier",
             Rule::SurnamePrefixInitialDayMonth => "surname_prefix_initial_day_month",
-            Rule::NamePairYear => "name_pair_year",
-            Rule::NameDistrict => "name_district",
-            Rule::ForenameDistrict => "forename_district",
             Rule::NameTokenDob => "name_token_dob",
             Rule::NamePair => "name_pair",
             Rule::PostcodeInitial => "postcode_initial",
@@ -197,9 +185,6 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
                         keys.push((Rule::SurnameYearInitial, format!("{code}|{y}|{mark}")));
                     }
                 }
-                for d in &districts {
-                    keys.push((Rule::NameDistrict, format!("{code}|{d}")));
-                }
                 for dm in &day_months {
                     keys.push((Rule::SurnameDayMonth, format!("{code}|{dm}")));
                 }
@@ -223,9 +208,6 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
             for d in &r.dates_of_birth {
                 keys.push((Rule::ForenameDob, format!("{fk}|{}", d.iso())));
             }
-            for d in &districts {
-                keys.push((Rule::ForenameDistrict, format!("{fk}|{d}")));
-            }
             for dm in &day_months {
                 keys.push((Rule::ForenameDayMonth, format!("{fk}|{dm}")));
             }
@@ -234,18 +216,12 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
                     keys.push((Rule::NameTokenDob, format!("{code}|{}", d.iso())));
                 }
             }
-            // Forename and surname codes as an unordered pair: survives a swap of the two. With
-            // the whole surname for the year rule, and also each part (half a double-barrelled
-            // name) for the rule that has nothing else to go on.
-            for (k, s) in surnames.iter().enumerate() {
+            // Forename and surname codes as an unordered pair (survives a swap of the two), with
+            // each part of a double-barrelled surname too.
+            for s in &surnames {
                 let (a, b) = (f.phonetic.metaphone.as_str(), s.phonetic.metaphone.as_str());
                 if !a.is_empty() && !b.is_empty() {
                     let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-                    if k == 0 && name.surname.is_some() {
-                        for y in &years {
-                            keys.push((Rule::NamePairYear, format!("{lo}|{hi}|{y}")));
-                        }
-                    }
                     keys.push((Rule::NamePair, format!("{lo}|{hi}")));
                 }
             }
@@ -295,7 +271,10 @@ mod tests {
         assert!(has(Rule::SurnameYearInitial, "XMT|1980|w"));
         assert!(has(Rule::DobDistrict, "1980-03-12|SW1A"));
         assert!(has(Rule::SurnamePrefixInitialDayMonth, "smi|w|0312"));
-        assert!(has(Rule::NameDistrict, "SM0|SW1A"));
+        assert!(has(Rule::PostcodeInitial, "SW1A 1AA|w"), "{keys:?}");
+        assert!(has(Rule::PostcodeInitial, "SW1A 1AA|s"));
+        assert!(has(Rule::DobInitial, "1980-03-12|sw"));
+        assert!(has(Rule::SurnameDayMonth, "SM0|0312"));
         assert!(has(Rule::NameTokenDob, "SM0|1980-03-12"));
         assert!(has(Rule::NamePair, "ALM|SM0"), "{keys:?}");
         assert!(
@@ -345,22 +324,42 @@ mod tests {
             (
                 "swapped names",
                 prep("Smith", "William", "1980-03-12", ""),
-                Rule::NamePairYear,
+                Rule::DobInitial,
             ),
             (
                 "no dob",
                 prep("William", "Smith", "", "SW1A 2AA"),
-                Rule::NameDistrict,
+                Rule::NamePair,
             ),
             (
-                "nickname and no dob",
-                prep("Bill", "Smith", "", "SW1A 2AA"),
-                Rule::NameDistrict,
+                "nickname, no dob, same address",
+                prep("Bill", "Smith", "", "SW1A 1AA"),
+                Rule::PostcodeInitial,
             ),
             (
-                "surname typo and no dob",
-                prep("William", "Smiht", "", "SW1A 2AA"),
-                Rule::ForenameDistrict,
+                "surname typo and no dob, same address",
+                prep("William", "Smiht", "", "SW1A 1AA"),
+                Rule::PostcodeInitial,
+            ),
+            (
+                "swapped, both misspelt, no dob, same address",
+                prep("Smiht", "Wiliamm", "", "SW1A 1AA"),
+                Rule::PostcodeInitial,
+            ),
+            (
+                "both names misspelt, right date",
+                prep("Wiliamm", "Smiht", "1980-03-12", ""),
+                Rule::DobInitial,
+            ),
+            (
+                "year and surname slips, moved",
+                prep("William", "Smiht", "1981-03-12", "M1 1AE"),
+                Rule::ForenameDayMonth,
+            ),
+            (
+                "year wrong, day and month swapped, nickname",
+                prep("Bill", "Smith", "1979-12-03", ""),
+                Rule::SurnameDayMonth,
             ),
             (
                 "swapped and misspelt",
@@ -410,7 +409,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!((SCHEME, digest), ("2026-12-04b", 0x250c_70f2_e1c2_14d0), "blocking keys changed: change SCHEME, then pin {digest:#x} with it");
+        assert_eq!((SCHEME, digest), ("2026-12-04c", 0xe229_540c_3aa2_30bb), "blocking keys changed: change SCHEME, then pin {digest:#x} with it");
     }
 
     #[test]

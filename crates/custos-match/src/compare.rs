@@ -392,8 +392,10 @@ fn adjacent_swap_of(a: &[char], b: &[char]) -> bool {
     if a.len() != b.len() || a.len() < 3 {
         return false;
     }
-    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    matches!(differ[..], [i, j] if j == i + 1 && a[i] == b[j] && a[j] == b[i])
+    let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) else {
+        return false;
+    };
+    i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
 }
 
 /// Best level over two lists of tokens, with the token of `a` that agreed.

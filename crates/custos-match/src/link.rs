@@ -138,12 +138,9 @@ pub struct BlockingIndex {
 /// them in one nominal anyway (`cluster`). At 300,000 records this removed most of these rules'
 /// pairs without losing a true pair that scoring would have linked; at a million records it
 /// is what keeps the number of pairs near-linear in the number of records.
-pub const DOB_CHECKED: [Rule; 9] = [
+pub const DOB_CHECKED: [Rule; 6] = [
     Rule::SurnameYearInitial,
     Rule::SurnamePrefixInitialDayMonth,
-    Rule::NamePairYear,
-    Rule::NameDistrict,
-    Rule::ForenameDistrict,
     Rule::NamePair,
     Rule::PostcodeInitial,
     Rule::ForenameDayMonth,
@@ -241,6 +238,25 @@ impl BlockingIndex {
             return false;
         };
         ka.iter().any(|k| kb.binary_search(k).is_ok())
+    }
+
+    /// The rules under which records `a` and `b` would be a candidate pair, whatever the block
+    /// sizes (the dates-of-birth check of [`DOB_CHECKED`] applied): for measuring what each rule
+    /// adds to recall.
+    pub fn shared_rules(&self, a: usize, b: usize) -> Vec<Rule> {
+        let (Some(ka), Some(kb)) = (self.keys.get(a), self.keys.get(b)) else {
+            return Vec::new();
+        };
+        let compatible = dob_compatible(&self.dobs[a], &self.dobs[b]);
+        let mut rules: Vec<Rule> = ka
+            .iter()
+            .filter(|k| kb.binary_search(k).is_ok())
+            .filter_map(|&k| rule_at(k))
+            .filter(|r| compatible || !DOB_CHECKED.contains(r))
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        rules
     }
 
     /// Search before create: the indexed records sharing a key with `query` (blocks over

@@ -150,6 +150,14 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         })
         .count();
     let blocking_recall = ratio(found, true_pairs.len());
+    // True pairs that one rule alone admits: what dropping that rule would cost.
+    let mut only_by_rule: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for &p in &true_pairs {
+        let (a, b) = unpack(p);
+        if let [rule] = index.shared_rules(a, b)[..] {
+            *only_by_rule.entry(rule.name()).or_default() += 1;
+        }
+    }
     // True pairs whose records are joined by a chain of candidate true pairs: what a perfect
     // scorer could still link through a third record (a duplicate of a duplicate). Reported
     // beside pairwise recall, which stays the target.
@@ -293,6 +301,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         "blocking_recall": blocking_recall,
         "blocking_recall_uncapped": ratio(found_uncapped, true_pairs.len()),
         "blocking_recall_connected": blocking_recall_connected,
+        "true_pairs_only_by_rule": only_by_rule,
         "threshold": AUTO_LINK_PROBABILITY,
         "precision": default_quality.precision,
         "recall": default_quality.recall,
