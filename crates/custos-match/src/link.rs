@@ -24,10 +24,12 @@
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use serde::{Deserialize, Serialize};
+
 use crate::blocking::{Rule, blocking_keys};
 use crate::cluster::ScoredPair;
-use crate::model::Scorer;
-use crate::compare::{DobLevel, dob_level};
+use crate::compare::{DobLevel, Field, compare, dob_level};
+use crate::model::{EmReport, Model, ModelError, Scorer};
 use crate::record::{BirthDate, Prepared};
 
 /// Blocks with more records than this are not expanded into pairs unless the caller says
@@ -240,6 +242,29 @@ impl BlockingIndex {
         ka.iter().any(|k| kb.binary_search(k).is_ok())
     }
 
+    /// The pairs of one rule's blocks of at most `max_block` records (its dates-of-birth check
+    /// applied), sorted and distinct.
+    pub fn rule_pairs(&self, rule: Rule, max_block: usize) -> Vec<u64> {
+        let checked = DOB_CHECKED.contains(&rule);
+        let mut pairs = Vec::new();
+        for block in self.entries.chunk_by(|x, y| x.0 == y.0) {
+            if block.len() > max_block || rule_at(block[0].0) != Some(rule) {
+                continue;
+            }
+            for (k, a) in block.iter().enumerate() {
+                for b in &block[k + 1..] {
+                    let (i, j) = (a.1 as usize, b.1 as usize);
+                    if i != j && (!checked || dob_compatible(&self.dobs[i], &self.dobs[j])) {
+                        pairs.push(pack(i, j));
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
     /// The rules under which records `a` and `b` would be a candidate pair, whatever the block
     /// sizes (the dates-of-birth check of [`DOB_CHECKED`] applied): for measuring what each rule
     /// adds to recall.
@@ -289,6 +314,74 @@ impl BlockingIndex {
         ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         ranked
     }
+}
+
+/// The blocking rules whose pairs train m, each with the fields it forces to agree, or that
+/// follow from those, held out of its run: one blocks on dates of birth and places and so trains
+/// the names, the other blocks on names (and so on gender and middle names, which follow the
+/// forename) and trains the dates, places and identifiers. A field trained by both takes the mean.
+pub const TRAINING_RULES: [(Rule, &[Field]); 2] = [
+    (Rule::DobDistrict, &[Field::DateOfBirth, Field::Postcode]),
+    (Rule::NamePair, &[Field::Forename, Field::Surname, Field::Gender, Field::MiddleName]),
+];
+
+/// Pairs sampled per training rule for expectation–maximisation.
+pub const EM_SAMPLE: usize = 500_000;
+
+/// What [`train`] did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Training {
+    /// Random pairs compared for u.
+    pub u_pairs: usize,
+    /// Per training rule: its name, the pairs EM ran over, and EM's report.
+    pub runs: Vec<(String, usize, EmReport)>,
+}
+
+/// Trains `model` on `prepared`: u from random pairs, then m by expectation–maximisation over the
+/// pairs of each of [`TRAINING_RULES`] with that rule's fields held out, starting each run from
+/// the same model and averaging the m each field was given. The prior is left alone (it is the
+/// probability for a random pair, which EM over blocked pairs does not estimate).
+pub fn train(model: &mut Model, prepared: &[Prepared], index: &BlockingIndex, threads: usize, seed: u64) -> Result<Training, ModelError> {
+    let n = prepared.len();
+    let u_pairs = model.estimate_u(prepared, (20 * n).min(2_000_000), seed);
+    let start = model.clone();
+    let mut sums: Vec<Vec<f64>> = model.fields.iter().map(|f| vec![0.0; f.levels.len()]).collect();
+    let mut counts = vec![0usize; model.fields.len()];
+    let mut runs = Vec::new();
+    for (rule, held_out) in TRAINING_RULES {
+        let pairs = index.rule_pairs(rule, DEFAULT_MAX_BLOCK);
+        let step = pairs.len().div_ceil(EM_SAMPLE).max(1);
+        let sample: Vec<u64> = pairs.iter().step_by(step).copied().collect();
+        if sample.is_empty() {
+            continue;
+        }
+        let vectors = par_map(&sample, threads, |_, &p| {
+            let (a, b) = unpack(p);
+            compare(&prepared[a], &prepared[b]).vector
+        });
+        let mut run = start.clone();
+        let report = run.train_em_holding_out(&vectors, held_out, 100, false)?;
+        for (k, f) in run.fields.iter().enumerate() {
+            if f.fixed || held_out.contains(&f.field) {
+                continue;
+            }
+            for (sum, level) in sums[k].iter_mut().zip(&f.levels) {
+                *sum += level.m;
+            }
+            counts[k] += 1;
+        }
+        runs.push((rule.name().to_owned(), vectors.len(), report));
+    }
+    for ((f, sum), count) in model.fields.iter_mut().zip(sums).zip(counts) {
+        if count == 0 {
+            continue;
+        }
+        for (level, m) in f.levels.iter_mut().zip(sum) {
+            level.m = (m / count as f64).max(1e-6);
+        }
+    }
+    model.validate()?;
+    Ok(Training { u_pairs, runs })
 }
 
 /// Scores every [`pack`]ed pair of `prepared` on `threads` threads and keeps those with

@@ -321,7 +321,23 @@ impl Model {
         max_iterations: usize,
         update_prior: bool,
     ) -> Result<EmReport, ModelError> {
+        self.train_em_holding_out(vectors, &[], max_iterations, update_prior)
+    }
+
+    /// As [`Model::train_em`], over pairs that a blocking rule on `held_out` fields admitted:
+    /// those fields agree because the rule made them, not because the pairs match, so they take
+    /// no part in the run and keep their m (Splink's documentation, "Expectation maximisation":
+    /// each training session's blocking-rule columns are not estimated). Without this, pairs
+    /// forced to agree look like matches and λ runs to 1.
+    pub fn train_em_holding_out(
+        &mut self,
+        vectors: &[ComparisonVector],
+        held_out: &[Field],
+        max_iterations: usize,
+        update_prior: bool,
+    ) -> Result<EmReport, ModelError> {
         self.validate()?;
+        let used: Vec<bool> = self.fields.iter().map(|f| !held_out.contains(&f.field)).collect();
         if vectors.is_empty() {
             return Err(ModelError::NoTrainingData);
         }
@@ -342,8 +358,8 @@ impl Model {
             for v in &levels {
                 let mut log_m = lambda.ln();
                 let mut log_u = (1.0 - lambda).ln();
-                for (f, l) in self.fields.iter().zip(v) {
-                    if let Some(l) = l {
+                for ((f, l), used) in self.fields.iter().zip(v).zip(&used) {
+                    if let (Some(l), true) = (l, used) {
                         log_m += f.levels[*l].m.ln();
                         log_u += f.levels[*l].u.ln();
                     }
@@ -359,7 +375,7 @@ impl Model {
             }
             let mut change: f64 = 0.0;
             for (k, f) in self.fields.iter_mut().enumerate() {
-                if f.fixed || m_total[k] <= 0.0 {
+                if f.fixed || !used[k] || m_total[k] <= 0.0 {
                     continue;
                 }
                 for (l, params) in f.levels.iter_mut().enumerate() {

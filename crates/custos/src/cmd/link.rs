@@ -61,9 +61,6 @@ pub struct LinkArgs {
     pub train: bool,
 }
 
-/// Candidate pairs sampled for expectation–maximisation.
-const EM_SAMPLE: usize = 500_000;
-
 fn spinner(message: &'static str) -> anyhow::Result<ProgressBar> {
     let bar = ProgressBar::new_spinner().with_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").context("progress bar template")?);
     bar.set_message(message);
@@ -119,20 +116,11 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let index = BlockingIndex::build(&prepared, threads);
     let candidates = index.candidate_pairs(args.max_block);
-    drop(index);
     if args.train && n >= 2 {
         bar.set_message("training the model");
-        model.estimate_u(&prepared, (20 * n).min(2_000_000), 1);
-        let step = candidates.pairs.len().div_ceil(EM_SAMPLE).max(1);
-        let sample: Vec<u64> = candidates.pairs.iter().step_by(step).copied().collect();
-        let vectors = par_map(&sample, threads, |_, &p| {
-            let (a, b) = custos_match::unpack(p);
-            custos_match::compare(&prepared[a], &prepared[b]).vector
-        });
-        if !vectors.is_empty() {
-            model.train_em(&vectors, 100, false)?;
-        }
+        custos_match::link::train(&mut model, &prepared, &index, threads, 1)?;
     }
+    drop(index);
     let scorer = model.scorer(Some(&tf)).context("the match model is not usable")?;
     bar.set_message(format!("scoring {} candidate pairs", candidates.pairs.len()));
     let mut scored = score_pairs(&scorer, &prepared, &candidates.pairs, threads, KEEP_PROBABILITY);

@@ -7,7 +7,7 @@
 //!   records skipped and counted; recall of true pairs among the candidates;
 //! - linkage: every candidate pair scored with the default model (term frequencies from the
 //!   records), clustered at `AUTO_LINK_PROBABILITY`; pairwise precision, recall and F1 against
-//!   the truth, a threshold sweep, and the same after `estimate_u` + `train_em`;
+//!   the truth, a threshold sweep, and the same after training (`custos_match::link::train`);
 //! - search before create: recall@10 of a duplicate's true match among the candidates sharing a
 //!   key with it, and the latency of one such search (prepare, look up, score, rank);
 //! - where it fails: recall per corruption kind, false positives per hard-negative kind, and a
@@ -30,10 +30,9 @@ use std::time::Instant;
 use anyhow::Context;
 use custos_core::person::IdentifierKind;
 use custos_match::model::SplitMix64;
-use custos_match::link::{BlockingIndex, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, pack, par_map, prior_for_records, score_pairs, unpack};
+use custos_match::link::{BlockingIndex, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, pack, par_map, prior_for_records, score_pairs, train, unpack};
 use custos_match::{
     AUTO_LINK_PROBABILITY, Clustering, MatchRecord, Model, Prepared, ScoredPair, Scorer, TermFrequencies, cluster,
-    compare,
 };
 use serde_json::{Value, json};
 
@@ -256,26 +255,18 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let examples = examples(&args, &scorer, &records, &prepared, &truth, &duplicates, &assigned, &scored, &in_candidates);
 
-    // Trained: u from random pairs, m by EM over (a sample of) the candidate pairs.
+    // Trained: u from random pairs, m by EM over the pairs of each training rule with that
+    // rule's fields held out (what `custos link --train` does).
     let trained = if args.no_train {
         Value::Null
     } else {
         let mut trained = Model { prior: prior_for_records(n), ..Model::default() };
-        let u_pairs = trained.estimate_u(&prepared, (20 * n).min(2_000_000), args.seed);
-        let step = blocked.pairs.len().div_ceil(500_000).max(1);
-        let sample: Vec<u64> = blocked.pairs.iter().step_by(step).copied().collect();
-        let vectors = par_map(&sample, threads, |_, &p| {
-            let (a, b) = unpack(p);
-            compare(&prepared[a], &prepared[b]).vector
-        });
-        let em = trained.train_em(&vectors, 100, false)?;
+        let training = train(&mut trained, &prepared, &index, threads, args.seed)?;
         let scorer = trained.scorer(Some(&tf))?;
         let scored = score_pairs(&scorer, &prepared, &blocked.pairs, threads, KEEP_PROBABILITY);
         let q = quality(&cluster(&prepared, &scored, AUTO_LINK_PROBABILITY, &scorer), &truth, true_pairs.len());
         json!({
-            "u_pairs": u_pairs,
-            "em_pairs": vectors.len(),
-            "em": em,
+            "training": training,
             "precision": q.precision,
             "recall": q.recall,
             "f1": q.f1,
