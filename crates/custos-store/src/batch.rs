@@ -21,7 +21,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use custos_audit::{AuditKind, ObjectRef};
-use custos_authz::{Action, Principal};
+use custos_authz::{Action, Principal, Resource};
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::{EntityId, UnitId};
 use custos_core::link::{Link, LinkKind};
@@ -39,7 +39,10 @@ use crate::merge::{MergeId, conflicting_identifiers};
 use crate::sql::{Placeholders, in_list, multi_row};
 use crate::{Store, audit_event, audit_log};
 
-/// Rows read per statement when streaming the people and addresses to link.
+/// A record's kind and marking, as read with it.
+type Marked = (EntityKind, SecurityMarking);
+
+/// People read per statement when streaming the people (with their addresses) to link.
 const PAGE: i64 = 5_000;
 
 /// The name of a legacy system records are imported from: 1–64 letters, digits, `-`, `_`, `.`.
@@ -285,87 +288,120 @@ impl Store {
     /// oldest record first. One `search` audit event, committed before anything is returned, with
     /// `reason` as its erasable payload.
     pub async fn people_for_linking(&self, principal: &Principal, reason: &str) -> Result<Vec<LinkablePerson>, StoreError> {
+        if self.backend == crate::db::Backend::Postgres {
+            // Fresh statistics for the tables linking reads and writes: right after a bulk import
+            // (autovacuum may not have analysed them yet) the planner's guesses turned the merges'
+            // indexed deletes into sequential scans (at 100,000 people: merging 18 s, 10.7 s after
+            // this). Sampled, about a second at 100,000 people; a table the role does not own is
+            // skipped with a warning, not an error.
+            sqlx::query("ANALYZE entity, entity_version, link, person_block_key, person_name_key, person_merge")
+                .execute(&self.pool)
+                .await?;
+        }
         let mut tx = self.begin_snapshot().await?;
+        no_jit(&mut tx, self.backend).await?;
         let person = EntityKind::Person.as_str();
         let mut people: Vec<(i64, LinkablePerson)> = Vec::new();
         let mut after: Vec<u8> = Vec::new();
+        // Bodies are decoded on a blocking thread while the next page is read.
+        let mut decoding: Option<tokio::task::JoinHandle<Vec<Option<Person>>>> = None;
+        let mut pending: Vec<(i64, EntityId, Vec<String>)> = Vec::new();
         loop {
+            // One statement per page of people, each person with its addresses (the link and
+            // the location, both with their markings): a page of the `(kind, id)` index, each
+            // person then looked up by id, so no pass over the whole link table.
             let rows = sqlx::query(
-                "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, e.created_at, e.merged_into, \
-                 v.body FROM entity e JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-                 WHERE e.kind = $1 AND e.id > $2 ORDER BY e.id LIMIT $3",
+                "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, e.created_at, e.merged_into, v.body, \
+                 l.id AS link_id, k.kind AS link_kind, k.classification AS link_classification, k.sensitive AS link_sensitive, \
+                 k.owning_unit AS link_owning_unit, k.acl AS link_acl, \
+                 a.kind AS place_kind, a.classification AS place_classification, a.sensitive AS place_sensitive, \
+                 a.owning_unit AS place_owning_unit, a.acl AS place_acl, av.body AS place_body \
+                 FROM (SELECT id FROM entity WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3) p \
+                 JOIN entity e ON e.id = p.id \
+                 JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+                 LEFT JOIN link l ON l.from_id = e.id AND l.kind IN ('home', 'previous_address') \
+                 LEFT JOIN entity k ON k.id = l.id \
+                 LEFT JOIN entity a ON a.id = l.to_id \
+                 LEFT JOIN entity_version av ON av.entity_id = a.id AND av.version = a.current_version \
+                 ORDER BY e.id, l.id",
             )
             .bind(person)
             .bind(after.clone())
             .bind(PAGE)
             .fetch_all(&mut *tx)
             .await?;
+            if let Some(handle) = decoding.take() {
+                collect_decoded(&mut people, std::mem::take(&mut pending), handle.await)?;
+            }
             let Some(last) = rows.last() else { break };
             after = last.try_get("id")?;
-            let markings: Vec<(EntityKind, SecurityMarking)> = rows.iter().map(kind_and_marking).collect::<Result<_, _>>()?;
-            let ids: Vec<EntityId> = rows.iter().map(|r| id_of(r.try_get("id")?)).collect::<Result<_, _>>()?;
+            // Each person's first row (a person with several addresses has a row for each).
+            let mut firsts: Vec<usize> = Vec::new();
+            let mut ids: Vec<EntityId> = Vec::new();
+            for (i, row) in rows.iter().enumerate() {
+                let id = id_of(row.try_get("id")?)?;
+                if ids.last() != Some(&id) {
+                    firsts.push(i);
+                    ids.push(id);
+                }
+            }
+            let markings: Vec<(EntityKind, SecurityMarking)> =
+                firsts.iter().map(|&i| kind_and_marking(&rows[i])).collect::<Result<_, _>>()?;
             let decisions = self.authz.decide_records(
                 principal,
                 Action::Read,
                 markings.iter().zip(&ids).map(|((kind, marking), id)| (kind.as_str(), id.to_string(), marking)),
             );
-            for ((row, id), decision) in rows.iter().zip(ids).zip(decisions) {
+            // The addresses of the people kept: used only if both the location and the link saying
+            // the person lives there may be read (one decision per distinct marking of the page).
+            let mut bodies: Vec<String> = Vec::new();
+            // (row, the person's place in `pending`, the location's marking, the link's marking)
+            let mut places: Vec<(usize, usize, Marked, Marked)> = Vec::new();
+            for (n, ((&first, id), decision)) in firsts.iter().zip(&ids).zip(decisions).enumerate() {
+                let row = &rows[first];
                 // A merged duplicate is represented by its primary (tested here rather than in SQL,
                 // so that the page is a range of the `(kind, id)` index).
                 if !decision.allowed || row.try_get::<Option<Vec<u8>>, _>("merged_into")?.is_some() {
                     continue;
                 }
-                let body: String = row.try_get("body")?;
-                let Ok(EntityBody::Person(p)) = serde_json::from_str::<EntityBody>(&body) else {
-                    tracing::error!("a stored person is unreadable; it is left out of linking");
-                    continue;
-                };
-                people.push((row.try_get("created_at")?, LinkablePerson { id, person: p, postcodes: Vec::new() }));
+                let end = firsts.get(n + 1).copied().unwrap_or(rows.len());
+                for (i, place) in rows.iter().enumerate().take(end).skip(first) {
+                    if place.try_get::<Option<Vec<u8>>, _>("link_id")?.is_some() {
+                        places.push((i, pending.len(), kind_and_marking_at(place, "place_")?, kind_and_marking_at(place, "link_")?));
+                    }
+                }
+                bodies.push(row.try_get("body")?);
+                pending.push((row.try_get("created_at")?, *id, Vec::new()));
             }
-        }
-        people.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
-        let mut people: Vec<LinkablePerson> = people.into_iter().map(|(_, p)| p).collect();
-        let index: HashMap<EntityId, usize> = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-
-        let mut after: Vec<u8> = Vec::new();
-        loop {
-            let rows = sqlx::query(
-                "SELECT l.id AS link_id, l.from_id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, v.body, \
-                 k.kind AS link_kind, k.classification AS link_classification, k.sensitive AS link_sensitive, \
-                 k.owning_unit AS link_owning_unit, k.acl AS link_acl \
-                 FROM link l JOIN entity k ON k.id = l.id JOIN entity e ON e.id = l.to_id \
-                 JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-                 WHERE l.kind IN ('home', 'previous_address') AND l.id > $1 ORDER BY l.id LIMIT $2",
-            )
-            .bind(after.clone())
-            .bind(PAGE)
-            .fetch_all(&mut *tx)
-            .await?;
-            let Some(last) = rows.last() else { break };
-            after = last.try_get("link_id")?;
-            let markings: Vec<(EntityKind, SecurityMarking)> = rows.iter().map(kind_and_marking).collect::<Result<_, _>>()?;
-            let link_markings: Vec<(EntityKind, SecurityMarking)> =
-                rows.iter().map(|r| kind_and_marking_at(r, "link_")).collect::<Result<_, _>>()?;
-            // One decision per distinct marking of the page (`decide_records`): the address is
-            // used only if both the location and the link saying the person lives there may be read.
-            let decide = |markings: &[(EntityKind, SecurityMarking)]| {
-                self.authz.decide_records(principal, Action::Read, markings.iter().map(|(kind, marking)| (kind.as_str(), String::new(), marking)))
+            let decide = |markings: Vec<&(EntityKind, SecurityMarking)>| {
+                self.authz.decide_records(principal, Action::Read, markings.into_iter().map(|(kind, marking)| (kind.as_str(), String::new(), marking)))
             };
-            let (places, links) = (decide(&markings), decide(&link_markings));
-            for (((row, (kind, _)), place), link) in rows.iter().zip(&markings).zip(places).zip(links) {
-                let Some(&i) = index.get(&id_of(row.try_get("from_id")?)?) else { continue };
+            let place_decisions = decide(places.iter().map(|p| &p.2).collect());
+            let link_decisions = decide(places.iter().map(|p| &p.3).collect());
+            for (((i, owner, (kind, _), _), place), link) in places.iter().zip(place_decisions).zip(link_decisions) {
                 if *kind != EntityKind::Location || !place.allowed || !link.allowed {
                     continue;
                 }
-                let body: String = row.try_get("body")?;
-                if let Ok(EntityBody::Location(location)) = serde_json::from_str::<EntityBody>(&body)
+                let body: Option<String> = rows[*i].try_get("place_body")?;
+                if let Some(Ok(EntityBody::Location(location))) = body.map(|b| serde_json::from_str::<EntityBody>(&b))
                     && let Some(postcode) = &location.postcode
                 {
-                    people[i].postcodes.push(postcode.as_str().to_owned());
+                    pending[*owner].2.push(postcode.as_str().to_owned());
                 }
             }
+            decoding = Some(tokio::task::spawn_blocking(move || {
+                bodies
+                    .iter()
+                    .map(|body| match serde_json::from_str::<EntityBody>(body) {
+                        Ok(EntityBody::Person(p)) => Some(p),
+                        _ => None,
+                    })
+                    .collect()
+            }));
         }
         drop(tx);
+        people.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+        let people: Vec<LinkablePerson> = people.into_iter().map(|(_, p)| p).collect();
 
         let decision = custos_authz::Decision { allowed: true, policies: Vec::new(), errors: Vec::new() };
         let mut event = audit_event(AuditKind::Search, principal, Vec::new(), &decision);
@@ -429,6 +465,7 @@ impl Store {
         let mut applied = LinkageApplied::default();
         let mut reviews: Vec<ReviewPair> = reviews.to_vec();
         let mut tx = self.begin_write().await?;
+        no_jit(&mut tx, self.backend).await?;
         let mut ids: Vec<EntityId> = merges.iter().flat_map(|m| std::iter::once(m.primary).chain(m.members.iter().map(|x| x.0))).collect();
         ids.sort();
         ids.dedup();
@@ -501,6 +538,15 @@ impl Store {
         }
         let mut accepted: Vec<Accepted> = Vec::new();
         let mut events = Vec::new();
+        // Read and merge decided once per distinct marking of the chunk: exact, as in
+        // `decide_records` (no policy names a particular record).
+        let mut decided: HashMap<&SecurityMarking, [custos_authz::Decision; 2]> = HashMap::new();
+        for (id, (marking, _)) in &records {
+            decided.entry(marking).or_insert_with(|| {
+                let resource = Resource::Record { kind: EntityKind::Person.as_str(), id: id.to_string(), marking };
+                [Action::Read, Action::Merge].map(|action| self.authz.decide(principal, action, &resource))
+            });
+        }
         for plan in merges {
             let Some((primary_marking, primary_person)) = records.get(&plan.primary) else {
                 applied.skipped.extend(plan.members.iter().map(|m| (m.0, "the primary has changed since linking".to_owned())));
@@ -513,18 +559,13 @@ impl Store {
                     applied.skipped.push((member, "merged, removed or not a person since linking".into()));
                     continue;
                 };
-                let both = [
-                    (EntityKind::Person.as_str(), plan.primary.to_string(), primary_marking),
-                    (EntityKind::Person.as_str(), member.to_string(), marking),
-                ];
-                // As `merge_people`: read and merge both records.
-                let decisions: Vec<custos_authz::Decision> = self
-                    .authz
-                    .decide_records(principal, Action::Read, both.clone())
-                    .into_iter()
-                    .chain(self.authz.decide_records(principal, Action::Merge, both))
-                    .collect();
-                if let Some(denial) = decisions.iter().find(|d| !d.allowed) {
+                // As `merge_people`: read and merge both records (in that order, so the same
+                // denial is reported).
+                let (Some(p), Some(m)) = (decided.get(primary_marking), decided.get(marking)) else {
+                    return Err(StoreError::Refused("a loaded record was not decided".into()));
+                };
+                let decisions = [&p[0], &m[0], &p[1], &m[1]];
+                if let Some(denial) = decisions.iter().find(|d| !d.allowed).copied() {
                     let objects = vec![object_ref(EntityKind::Person, plan.primary), object_ref(EntityKind::Person, member)];
                     events.push(audit_event(AuditKind::AccessDenied, principal, objects, denial));
                     applied.skipped.push((member, "not allowed to merge".into()));
@@ -537,7 +578,7 @@ impl Store {
                     continue;
                 }
                 nominal.push(person.clone());
-                let mut policies: Vec<String> = decisions.into_iter().flat_map(|d| d.policies).collect();
+                let mut policies: Vec<String> = decisions.iter().flat_map(|d| d.policies.iter().cloned()).collect();
                 policies.sort();
                 policies.dedup();
                 let decision = custos_authz::Decision { allowed: true, policies, errors: Vec::new() };
@@ -701,6 +742,32 @@ impl Store {
         tx.commit().await?;
         Ok(out)
     }
+}
+
+/// PostgreSQL: no JIT compilation in this transaction. Right after a bulk import the planner has
+/// no statistics yet and overestimates these statements' cost, so each of them was JIT-compiled
+/// (~150 ms) to run for a few milliseconds: at 100,000 people that was most of the merging time.
+async fn no_jit(conn: &mut AnyConnection, backend: crate::db::Backend) -> Result<(), StoreError> {
+    if backend == crate::db::Backend::Postgres {
+        sqlx::query("SET LOCAL jit = off").execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Joins a page's decoded bodies to the people they belong to (`pending`, in the same order).
+fn collect_decoded(
+    people: &mut Vec<(i64, LinkablePerson)>,
+    pending: Vec<(i64, EntityId, Vec<String>)>,
+    decoded: Result<Vec<Option<Person>>, tokio::task::JoinError>,
+) -> Result<(), StoreError> {
+    let decoded = decoded.map_err(|e| StoreError::Refused(format!("decoding the people failed: {e}")))?;
+    for ((created_at, id, postcodes), person) in pending.into_iter().zip(decoded) {
+        match person {
+            Some(person) => people.push((created_at, LinkablePerson { id, person, postcodes })),
+            None => tracing::error!("a stored person is unreadable; it is left out of linking"),
+        }
+    }
+    Ok(())
 }
 
 /// Binds each id, in order, to the placeholders of `query`.
