@@ -317,13 +317,13 @@ impl BlockingIndex {
 }
 
 /// The blocking rules whose pairs train m, each with the fields it forces to agree, or that
-/// follow from those, held out of its run: one blocks on dates of birth and places and so trains
-/// the names, the other blocks on names (and so on gender and middle names, which follow the
-/// forename) and trains the dates, places and identifiers. A field trained by both takes the mean.
-pub const TRAINING_RULES: [(Rule, &[Field]); 2] = [
-    (Rule::DobDistrict, &[Field::DateOfBirth, Field::Postcode]),
-    (Rule::NamePair, &[Field::Forename, Field::Surname, Field::Gender, Field::MiddleName]),
-];
+/// follow from those, held out of its run; a field trained by several takes the mean, a field
+/// trained by none keeps the starting model's m. Dates of birth and places block this rule and
+/// so keep their hand-set m: a second run blocked on names (Splink's usual partner) was tried and
+/// dropped, because same-name pairs are mostly relatives and namesakes whose dates, addresses and
+/// phones agree far more than random pairs' (on which u is measured), and EM then took "born
+/// within a year" for the mark of a match (F1 0.905 against 0.977 untrained, 100,000 records).
+pub const TRAINING_RULES: [(Rule, &[Field]); 1] = [(Rule::DobDistrict, &[Field::DateOfBirth, Field::Postcode])];
 
 /// Pairs sampled per training rule for expectation–maximisation.
 pub const EM_SAMPLE: usize = 500_000;

@@ -329,6 +329,12 @@ impl Model {
     /// no part in the run and keep their m (Splink's documentation, "Expectation maximisation":
     /// each training session's blocking-rule columns are not estimated). Without this, pairs
     /// forced to agree look like matches and λ runs to 1.
+    ///
+    /// With fields held out, λ (the share of matches among these pairs) is also held: first
+    /// estimated with the starting model's m and u on the fields used, then kept. The fields left cannot tell
+    /// a match from a relative at the same address (same-name relatives share postcodes and
+    /// phones far more than random pairs, on which u was measured), and a free λ would again run
+    /// to 1 with m copying the pairs' own level frequencies.
     pub fn train_em_holding_out(
         &mut self,
         vectors: &[ComparisonVector],
@@ -344,8 +350,12 @@ impl Model {
         let levels: Vec<[Option<usize>; FIELD_COUNT]> =
             vectors.iter().map(|v| v.levels()).collect();
         // Start from the model's prior among candidates; blocked pairs match far more often
-        // than random ones, so begin EM at a neutral 0.5 if the prior is tiny.
+        // than random ones, so begin EM at 0.1 if the prior is tiny.
         let mut lambda = self.prior.max(0.1);
+        let hold_lambda = !held_out.is_empty();
+        if hold_lambda {
+            lambda = self.share_of_matches(&levels, &used, lambda);
+        }
         let mut report = EmReport {
             iterations: 0,
             converged: false,
@@ -385,7 +395,7 @@ impl Model {
                     params.m = m;
                 }
             }
-            let new_lambda = (p_total / vectors.len() as f64).clamp(1e-9, 1.0 - 1e-9);
+            let new_lambda = if hold_lambda { lambda } else { (p_total / vectors.len() as f64).clamp(1e-9, 1.0 - 1e-9) };
             change = change.max((new_lambda - lambda).abs());
             lambda = new_lambda;
             report = EmReport {
@@ -401,6 +411,34 @@ impl Model {
             self.prior = lambda;
         }
         Ok(report)
+    }
+}
+
+impl Model {
+    /// The λ that best explains `levels` under this model's m and u on the `used` fields: EM on
+    /// λ alone, from `start`.
+    fn share_of_matches(&self, levels: &[[Option<usize>; FIELD_COUNT]], used: &[bool], start: f64) -> f64 {
+        let ratios: Vec<f64> = levels
+            .iter()
+            .map(|v| {
+                self.fields
+                    .iter()
+                    .zip(v)
+                    .zip(used)
+                    .filter_map(|((f, l), used)| l.filter(|_| *used).map(|l| (f.levels[l].m / f.levels[l].u).ln()))
+                    .sum::<f64>()
+            })
+            .collect();
+        let mut lambda = start;
+        for _ in 0..200 {
+            let odds = (lambda / (1.0 - lambda)).ln();
+            let next = (ratios.iter().map(|r| 1.0 / (1.0 + (-(odds + r)).exp())).sum::<f64>() / ratios.len() as f64).clamp(1e-6, 1.0 - 1e-6);
+            if (next - lambda).abs() < 1e-7 {
+                return next;
+            }
+            lambda = next;
+        }
+        lambda
     }
 }
 
