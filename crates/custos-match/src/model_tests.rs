@@ -184,3 +184,45 @@ fn em_learns_m_from_a_mixture() {
     };
     assert!(invalid.train_em(&vectors, 10, false).is_err());
 }
+
+#[test]
+fn em_over_blocked_pairs_leaves_the_blocking_fields_and_the_share_of_matches_alone() {
+    // Pairs a date-of-birth rule admitted: every pair agrees on the date, whether it is one
+    // person (the two Smiths, the two Joneses) or two (everyone else born that day).
+    let day = "1980-03-12";
+    let records = [
+        p("John", "Smith", day),
+        p("Jon", "Smith", day),
+        p("Mary", "Jones", day),
+        p("Mary", "Jones", day),
+        p("Ann", "Brown", day),
+        p("Ahmed", "Khan", day),
+        p("Olga", "Nowak", day),
+        p("Tom", "Ford", day),
+    ];
+    let mut vectors = Vec::new();
+    for i in 0..records.len() {
+        for j in i + 1..records.len() {
+            vectors.push(compare(&records[i], &records[j]).vector);
+        }
+    }
+    let dob = Field::ALL.iter().position(|f| *f == Field::DateOfBirth).unwrap();
+    let before = Model::default();
+
+    // Free, the forced agreement on dates is read as evidence of matching: λ runs high and the
+    // date's m is rewritten.
+    let mut free = Model::default();
+    let report = free.train_em(&vectors, 200, false).unwrap();
+    assert!(report.lambda > 0.5, "{report:?}");
+    assert_ne!(free.fields[dob], before.fields[dob]);
+
+    // Held out, the date keeps its m, λ stays at what the other fields say (2 matches in 28
+    // pairs), and the names still learn from the matches.
+    let mut held = Model::default();
+    let report = held.train_em_holding_out(&vectors, &[Field::DateOfBirth], 200, false).unwrap();
+    assert_eq!(held.fields[dob], before.fields[dob]);
+    assert!(report.lambda > 0.02 && report.lambda < 0.2, "{report:?}");
+    assert_eq!(held.prior, before.prior, "the prior is not updated unless asked");
+    assert!(held.fields[1].levels[NameLevel::Exact.index()].m > 0.5);
+    held.validate().unwrap();
+}
