@@ -5,7 +5,11 @@
 //! "comparison levels" (its documentation, "Comparisons and comparison levels").
 //!
 //! Names are compared across *all* of each person's names (primary, aliases, previous, maiden)
-//! and the best-scoring pair of names is kept. Forenames and surnames use Jaro–Winkler bands
+//! and the best-scoring pair of names is kept. Within a pair of names, forenames compare by
+//! position: first against first, or else one record's first forename found among the other's
+//! later ones (`MiddleAsFirst`); middle names are a field of their own, compared only behind
+//! agreeing first names, so a shared middle name never passes for a shared first name.
+//! Forenames and surnames use Jaro–Winkler bands
 //! (0.92, 0.80: the bands Splink's name comparison uses, after Winkler 1990), the variant table
 //! and phonetic keys; a name whose forename and surname appear the other way round on the other
 //! record gets the `Swapped` level on both fields. The `Household` field is an interaction term

@@ -105,6 +105,8 @@ fn level_words(level: &str) -> String {
         "variant" => "a variant (nickname or transliteration)".to_owned(),
         "initial" => "initial agrees".to_owned(),
         "swapped" => "forename and surname swapped".to_owned(),
+        "middle_as_first" => "one's first name is the other's middle name".to_owned(),
+        "agree" => "agrees".to_owned(),
         "year_off_by_one" => "year one apart".to_owned(),
         "one_digit" => "one digit different".to_owned(),
         "transposed" => "two digits swapped".to_owned(),
