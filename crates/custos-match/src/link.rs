@@ -565,6 +565,56 @@ mod tests {
     }
 
     #[test]
+    fn pairs_of_one_rule_and_the_rules_of_one_pair() {
+        let records = [
+            person("John", "Smith", "1980-03-14", "SW1A 1AA").build(),
+            person("Jhon", "Smiht", "1980-03-14", "M1 1AE").build(),
+            person("John", "Smith", "1951-11-02", "LS1 4AP").build(),
+            person("Mary", "Jones", "1990-01-01", "SW1A 1AA").build(),
+        ];
+        let prepared = prepare(&records);
+        let index = BlockingIndex::build(&prepared, 2);
+        // Same date of birth and initials, names misspelt: the surname rules and the date rules.
+        let shared = index.shared_rules(0, 1);
+        assert!(shared.contains(&Rule::DobInitial) && shared.contains(&Rule::SurnameYearInitial), "{shared:?}");
+        assert!(!shared.contains(&Rule::PostcodeInitial) && !shared.contains(&Rule::ForenameDob), "{shared:?}");
+        assert_eq!(index.rule_pairs(Rule::DobInitial, DEFAULT_MAX_BLOCK), [pack(0, 1)]);
+        // Same name, dates 29 years apart: the name rule's block holds them, but its pair is dropped.
+        assert!(index.shared_rules(0, 2).is_empty(), "{:?}", index.shared_rules(0, 2));
+        assert!(!index.rule_pairs(Rule::NamePair, DEFAULT_MAX_BLOCK).contains(&pack(0, 2)));
+        // Nothing in common but the address, and initials that differ.
+        assert!(index.shared_rules(0, 3).is_empty());
+        assert!(index.shared_rules(0, 99).is_empty(), "an unknown record shares nothing");
+    }
+
+    #[test]
+    fn training_keeps_a_usable_model_and_reports_its_runs() {
+        let mut records = Vec::new();
+        for k in 0..40 {
+            let dob = format!("19{:02}-0{}-1{}", 50 + k, 1 + k % 9, k % 10);
+            let postcode = ["SW1A 1AA", "M1 1AE", "LS1 4AP", "B33 8TH"][k % 4];
+            let (f, s) = (["John", "Mary", "Ahmed", "Olga", "Piotr"][k % 5], ["Smith", "Jones", "Khan", "Nowak"][k % 4]);
+            records.push(person(f, s, &dob, postcode).build());
+            if k % 3 == 0 {
+                records.push(person(&f[..f.len() - 1], s, &dob, postcode).build());
+            }
+        }
+        let prepared = prepare(&records);
+        let index = BlockingIndex::build(&prepared, 2);
+        let mut model = Model::default();
+        let training = train(&mut model, &prepared, &index, 2, 7).unwrap();
+        assert!(training.u_pairs > 0);
+        assert_eq!(training.runs.len(), 1);
+        assert_eq!(training.runs[0].0, "dob_district");
+        model.validate().unwrap();
+        let dob = Field::ALL.iter().position(|f| *f == Field::DateOfBirth).unwrap();
+        let m = |model: &Model| model.fields[dob].levels.iter().map(|l| l.m).collect::<Vec<_>>();
+        assert_eq!(m(&model), m(&Model::default()), "the dates block the training rule: their m is kept");
+        let forename_m = |model: &Model| model.fields[0].levels.iter().map(|l| l.m).collect::<Vec<_>>();
+        assert_ne!(forename_m(&model), forename_m(&Model::default()), "the forenames' m was trained");
+    }
+
+    #[test]
     fn blocks_over_the_cap_are_counted_and_contribute_no_pairs() {
         // Three identical records make blocks of three; two others make blocks of two.
         let mut records = vec![person("John", "Smith", "1980-03-14", "SW1A 1AA").build(); 3];
