@@ -8,7 +8,7 @@
 //! (as `person_name_key` does, see `merge`), so a candidate always resolves to itself. Postcodes
 //! are left out of the stored keys: a person's addresses are links to locations, created after
 //! the person and changed independently, so keeping address-derived keys right would mean
-//! re-keying people on every link change; the `dob_district` and `name_district` rules therefore
+//! re-keying people on every link change; the `dob_district` and `postcode_initial` rules therefore
 //! never fire here (a probe with an address still scores its other fields).
 //!
 //! Retrieval is a handful of indexed statements: one per probe key (each block capped at
