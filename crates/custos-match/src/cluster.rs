@@ -144,6 +144,11 @@ pub fn cluster_with(
             });
             continue;
         }
+        let refused = forbidden[ra].clone().into_iter().any(|f| find(&mut parent, f) == rb)
+            || forbidden[rb].clone().into_iter().any(|f| find(&mut parent, f) == ra);
+        if refused {
+            continue;
+        }
         let apart = |x: usize, y: usize| {
             (x, y) != (pair.a, pair.b)
                 && (x, y) != (pair.b, pair.a)
@@ -167,11 +172,6 @@ pub fn cluster_with(
                 a_values: dates(ra),
                 b_values: dates(rb),
             });
-            continue;
-        }
-        let refused = forbidden[ra].clone().into_iter().any(|f| find(&mut parent, f) == rb)
-            || forbidden[rb].clone().into_iter().any(|f| find(&mut parent, f) == ra);
-        if refused {
             continue;
         }
         parent[rb] = ra;

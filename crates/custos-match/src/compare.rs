@@ -7,8 +7,9 @@
 //! Names are compared across *all* of each person's names (primary, aliases, previous, maiden)
 //! and the best-scoring pair of names is kept. Within a pair of names, forenames compare by
 //! position: first against first, or else one record's first forename found among the other's
-//! later ones (`MiddleAsFirst`); middle names are a field of their own, compared only behind
-//! agreeing first names, so a shared middle name never passes for a shared first name.
+//! later ones (`MiddleAsFirst`); middle names are a field of their own, compared only when the
+//! first names do not differ (agree, or are close, or one is an initial), so a shared middle name
+//! never passes for a shared first name.
 //! Forenames and surnames use Jaro–Winkler bands
 //! (0.92, 0.80: the bands Splink's name comparison uses, after Winkler 1990), the variant table
 //! and phonetic keys; a name whose forename and surname appear the other way round on the other
@@ -80,7 +81,7 @@ levels! {
 
 levels! {
     /// Agreement of the later forenames (middle names), compared only when both records have
-    /// them and their first forenames agree: two Johns with different middle names are
+    /// them and their first forenames do not differ: two Johns with different middle names are
     /// usually two people, and a shared middle name is evidence on top of a shared first name.
     MiddleLevel {
         /// A middle name agrees (exactly, as a variant, by spelling or by sound).
@@ -430,7 +431,7 @@ fn agrees(level: NameLevel) -> bool {
 
 /// Forenames by position: first against first; failing that, a first forename found among the
 /// other record's later forenames (`MiddleAsFirst`); middle names separately, only when the first
-/// forenames agree. Taking the best over every pair of forenames instead would make "Sophia
+/// forenames do not differ (agree, are close, or one is an initial of the other). Taking the best over every pair of forenames instead would make "Sophia
 /// Olivia" and "Amelia Olivia" agree as strongly as two Olivias.
 fn compare_forenames<'a>(a: &'a PreparedName, b: &PreparedName) -> (Option<NameLevel>, Option<&'a str>, Option<MiddleLevel>) {
     let (Some(fa), Some(fb)) = (a.forenames.first(), b.forenames.first()) else {

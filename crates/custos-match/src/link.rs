@@ -136,8 +136,8 @@ pub struct BlockingIndex {
 /// missing or wrong by a little (`compare::dob_level` short of `Different`). Their blocks grow
 /// with the population (a common name, a postcode, a birthday), so a pair from them is expanded
 /// only if one side has no date of birth or some pair of dates is within those levels: a pair
-/// whose dates clearly disagree is almost always two people, and clustering would refuse to put
-/// them in one nominal anyway (`cluster`). At 300,000 records this removed most of these rules'
+/// whose dates clearly disagree is almost always two people (a trade of a little recall, measured
+/// by `bench match`, for pairs that grow with the square of the block). At 300,000 records this removed most of these rules'
 /// pairs without losing a true pair that scoring would have linked; at a million records it
 /// is what keeps the number of pairs near-linear in the number of records.
 pub const DOB_CHECKED: [Rule; 6] = [

@@ -166,6 +166,9 @@ pub(crate) async fn remove_block_keys(conn: &mut AnyConnection, id: EntityId) ->
     Ok(())
 }
 
+/// The PostgreSQL advisory lock key held while blocking keys are rebuilt ("CUSTOSBK" in ASCII).
+const BLOCK_KEY_REBUILD_LOCK: i64 = 0x4355_5354_4f53_424b;
+
 /// Builds every person's blocking keys again, in one transaction, when they were built with
 /// another scheme than this build's [`SCHEME`] (the rules changed) or never recorded one (people
 /// created before migration 0005 or 0007): one probe when current. A merged duplicate's keys go to
@@ -178,7 +181,13 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     }
     let mut tx = match backend {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => pool.begin().await?,
+        Backend::Postgres => {
+            let mut tx = pool.begin().await?;
+            // One rebuilder at a time: a transaction-scoped advisory lock (SQLite's BEGIN
+            // IMMEDIATE is the same thing there). The number only has to be Custos's own.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(BLOCK_KEY_REBUILD_LOCK).execute(&mut *tx).await?;
+            tx
+        }
     };
     // Another process may have rebuilt them while this one waited for the write lock.
     let stored: Option<String> = sqlx::query("SELECT scheme FROM block_key_scheme").fetch_optional(&mut *tx).await?.map(|r| r.try_get(0)).transpose()?;
@@ -187,7 +196,7 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     }
     sqlx::query("DELETE FROM person_block_key").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM block_key_scheme").execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO block_key_scheme (scheme) VALUES ($1)").bind(SCHEME).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO block_key_scheme (id, scheme) VALUES (1, $1)").bind(SCHEME).execute(&mut *tx).await?;
     let mut after: Vec<u8> = Vec::new();
     let mut built = 0_usize;
     loop {
