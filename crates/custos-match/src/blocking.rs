@@ -153,19 +153,14 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
             keys.push((Rule::PostcodeInitial, format!("{p}|{i}")));
         }
     }
-    // Two initials (in either order, so a swap keeps them): one would make blocks of everyone
-    // born that day at a force's scale. The same initial twice counts (Sara Smith: "ss").
-    let mut initial_pairs: Vec<(char, char)> = Vec::new();
-    for (k, i) in initials.iter().enumerate() {
-        for j in &initials[k + 1..] {
-            initial_pairs.push((*i, *j));
-        }
-    }
-    initial_pairs.extend(all_initials.windows(2).filter(|w| w[0] == w[1]).map(|w| (w[0], w[0])));
-    initial_pairs.dedup();
-    for (i, j) in &initial_pairs {
-        for d in &r.dates_of_birth {
-            keys.push((Rule::DobInitial, format!("{}|{i}{j}", d.iso())));
+    // Two initials of different names (sorted, so a swap keeps them; the same initial twice
+    // counts, Sara Smith: "ss"): one would make blocks of everyone born that day at a force's
+    // scale. Repeats go with the final dedup.
+    for (k, i) in all_initials.iter().enumerate() {
+        for j in &all_initials[k + 1..] {
+            for d in &r.dates_of_birth {
+                keys.push((Rule::DobInitial, format!("{}|{i}{j}", d.iso())));
+            }
         }
     }
     for name in &r.names {

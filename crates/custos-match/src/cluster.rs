@@ -149,10 +149,9 @@ pub fn cluster_with(
         if refused {
             continue;
         }
+        // (The joining pair itself is never `apart`: one of its records has no date.)
         let apart = |x: usize, y: usize| {
-            (x, y) != (pair.a, pair.b)
-                && (x, y) != (pair.b, pair.a)
-                && dobs_apart(&records[x].dates_of_birth, &records[y].dates_of_birth)
+            dobs_apart(&records[x].dates_of_birth, &records[y].dates_of_birth)
                 && scorer.score(&records[x], &records[y]).probability < KEEP_PROBABILITY
         };
         // Only a join made without dates (one side has none) can chain two dated people; a join
