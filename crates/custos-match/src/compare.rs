@@ -8,8 +8,9 @@
 //! and the best-scoring pair of names is kept. Within a pair of names, forenames compare by
 //! position: first against first, or else one record's first forename found among the other's
 //! later ones (`MiddleAsFirst`); middle names are a field of their own, compared only when the
-//! first names do not differ (agree, or are close, or one is an initial), so a shared middle name
-//! never passes for a shared first name.
+//! first names do not differ (agree, or are close, or one is an initial) or when one record's
+//! first name is the other's middle name (then the forenames left over on each side are
+//! compared), so a shared middle name never passes for a shared first name.
 //! Forenames and surnames use Jaro–Winkler bands
 //! (0.92, 0.80: the bands Splink's name comparison uses, after Winkler 1990), the variant table
 //! and phonetic keys; a name whose forename and surname appear the other way round on the other
@@ -18,16 +19,19 @@
 //! Thibaudeau 1993, log-linear models with interactions): relatives who live together break the
 //! conditional-independence assumption, so the patterns "same surname and date of birth but a
 //! different forename" (twins, siblings) and "same name but a different date of birth or
-//! generation suffix" (father and son) get their own level.
+//! generation suffix" (father and son) get their own level, as does "same forename and date of
+//! birth, different surname, both men" (a surname change is mostly a woman's, on marriage).
 //!
 //! Nothing here allocates: every normalised form is precomputed in [`Prepared`].
 
-use custos_core::person::IdentifierKind;
+use custos_core::person::{Gender, IdentifierKind};
 use serde::{Deserialize, Serialize};
 
 use crate::record::{BirthDate, Prepared, PreparedName, Token};
 use crate::similarity::jaro_winkler;
-use crate::variants::share_group;
+use std::sync::LazyLock;
+
+use crate::variants::{self, share_group};
 
 macro_rules! levels {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $label:literal),+ $(,)? }) => {
@@ -83,6 +87,8 @@ levels! {
     /// Agreement of the later forenames (middle names), compared only when both records have
     /// them and their first forenames do not differ: two Johns with different middle names are
     /// usually two people, and a shared middle name is evidence on top of a shared first name.
+    /// When one record's first forename is the other's middle name, the forenames left over on
+    /// each side are compared instead (Harry Oliver and Oliver Harry agree).
     MiddleLevel {
         /// A middle name agrees (exactly, as a variant, by spelling or by sound).
         Agree = "agree",
@@ -162,6 +168,11 @@ levels! {
         /// Same forename and surname, different date of birth or a different generation suffix
         /// (Jr/Snr): a parent and child sharing a name.
         NamesakePattern = "namesake_pattern",
+        /// Same forename and date of birth, a clearly different surname, both recorded male. A
+        /// changed surname is mostly a woman's name on marriage (ONS, "Marriages in England and
+        /// Wales": the custom of taking a husband's surname), so among men a different surname
+        /// is stronger evidence of a different person than the surname field's average says.
+        MaleSurnameChange = "male_surname_change",
         Neither = "neither",
     }
 }
@@ -278,7 +289,8 @@ pub fn compare<'a>(a: &'a Prepared, b: &Prepared) -> Comparison<'a> {
         _ => None,
     };
     let (identifier, contact) = compare_identifiers(a, b);
-    let household = household(&names, date_of_birth, gender);
+    let both_male = a.gender == Some(Gender::Male) && b.gender == Some(Gender::Male);
+    let household = household(&names, date_of_birth, gender, both_male);
     Comparison {
         vector: ComparisonVector {
             forename: names.forename,
@@ -298,11 +310,12 @@ pub fn compare<'a>(a: &'a Prepared, b: &Prepared) -> Comparison<'a> {
 
 /// The household interaction: only defined when both names and dates of birth are present.
 /// Siblings: same surname and date of birth, and either a clearly different forename or a
-/// loosely similar one with a different gender (Oliver and Olivia).
+/// loosely similar one with a different gender (Oliver and Olivia). Men: see `MaleSurnameChange`.
 fn household(
     names: &NamesResult<'_>,
     dob: Option<DobLevel>,
     gender: Option<GenderLevel>,
+    male: bool,
 ) -> Option<HouseholdLevel> {
     let (f, s, d) = (names.forename?, names.surname?, dob?);
     let surname_agrees = matches!(
@@ -326,6 +339,8 @@ fn household(
             && (d == DobLevel::Different || names.generation_conflict)
         {
             HouseholdLevel::NamesakePattern
+        } else if s == NameLevel::Different && forename_agrees && d != DobLevel::Different && male {
+            HouseholdLevel::MaleSurnameChange
         } else {
             HouseholdLevel::Neither
         },
@@ -381,7 +396,7 @@ pub fn token_level(a: &Token, b: &Token) -> NameLevel {
     let jw = jaro_winkler(&a.chars, &b.chars);
     // Two neighbouring letters typed the wrong way round (Cme for Cem) is a slip of one keystroke,
     // which Jaro–Winkler underrates in short names.
-    if jw >= 0.92 || adjacent_swap_of(&a.chars, &b.chars) {
+    if jw >= 0.92 || adjacent_swap_of(&a.chars, &b.chars) || misspelt_variant(a, b) || misspelt_variant(b, a) {
         NameLevel::JaroWinklerHigh
     } else if a.phonetic.sounds_like(&b.phonetic) {
         NameLevel::Phonetic
@@ -390,6 +405,25 @@ pub fn token_level(a: &Token, b: &Token) -> NameLevel {
     } else {
         NameLevel::Different
     }
+}
+
+/// Each variant group's names as characters, for [`misspelt_variant`].
+static GROUP_CHARS: LazyLock<Vec<Vec<Box<[char]>>>> =
+    LazyLock::new(|| variants::GROUPS.iter().map(|g| g.iter().map(|n| n.chars().collect()).collect()).collect());
+
+/// Whether `a`, a name the variant table does not know, is a slip away from a variant of `b`
+/// ("Jimy" for James through Jimmy; "Tomj" for Thomas through Tom): Jaro–Winkler ≥ 0.92 against
+/// a name of one of `b`'s groups that starts with the same letter (a slip in the first letter is
+/// rarer, and the check stays cheap). A known name is never taken for a slip: Dean is not a
+/// misspelt Dan, so Dean and Daniel stay different (twins keep their household pattern).
+fn misspelt_variant(a: &Token, b: &Token) -> bool {
+    if !a.groups.is_empty() {
+        return false;
+    }
+    let Some(&first) = a.chars.first() else { return false };
+    b.groups.iter().filter_map(|&g| GROUP_CHARS.get(usize::from(g))).flatten().any(|name| {
+        name.first() == Some(&first) && name.len().abs_diff(a.chars.len()) <= 2 && jaro_winkler(&a.chars, name) >= 0.92
+    })
 }
 
 /// Whether `a` is `b` with two neighbouring letters exchanged (three letters or more).
@@ -438,25 +472,39 @@ fn compare_forenames<'a>(a: &'a PreparedName, b: &PreparedName) -> (Option<NameL
         return (None, None, None);
     };
     let first = token_level(fa, fb);
-    if !agrees(first) {
+    if !agrees(first) && fa.chars.len() > 1 && fb.chars.len() > 1 {
         let full = |t: &&Token| t.chars.len() > 1;
-        let crossed = a.forenames[1..].iter().filter(full).any(|x| agrees(token_level(x, fb)))
-            || b.forenames[1..].iter().filter(full).any(|y| agrees(token_level(fa, y)));
-        if crossed && fa.chars.len() > 1 && fb.chars.len() > 1 {
-            return (Some(NameLevel::MiddleAsFirst), None, None);
+        // One record's first forename is a later forename of the other: someone known by a
+        // middle name. The forenames left over on both sides are then compared like middle
+        // names, so "Harry Oliver" and "Oliver Harry" agree while "Logan Jack" and "Jack Jacob"
+        // (brothers) differ; a record holding only the name in use says nothing more.
+        if let Some(i) = a.forenames.iter().skip(1).position(|x| full(&x) && agrees(token_level(x, fb))) {
+            return (Some(NameLevel::MiddleAsFirst), None, middle_level(except(&a.forenames, i + 1), b.forenames[1..].iter()));
+        }
+        if let Some(j) = b.forenames.iter().skip(1).position(|y| full(&y) && agrees(token_level(fa, y))) {
+            return (Some(NameLevel::MiddleAsFirst), None, middle_level(a.forenames[1..].iter(), except(&b.forenames, j + 1)));
         }
     }
-    let middle = if first == NameLevel::Different || a.forenames.len() < 2 || b.forenames.len() < 2 {
+    let middle = if first == NameLevel::Different {
         None
     } else {
-        let level = best(a.forenames[1..].iter(), b.forenames[1..].iter()).0;
-        level.map(|l| match l {
-            NameLevel::Initial => MiddleLevel::Initial,
-            l if agrees(l) || l == NameLevel::Phonetic => MiddleLevel::Agree,
-            _ => MiddleLevel::Different,
-        })
+        middle_level(a.forenames[1..].iter(), b.forenames[1..].iter())
     };
     (Some(first), Some(fa.text.as_str()), middle)
+}
+
+/// The level of two lists of middle names (`None` when either is empty).
+fn middle_level<'x, 'y>(a: impl Iterator<Item = &'x Token>, b: impl Iterator<Item = &'y Token> + Clone) -> Option<MiddleLevel> {
+    best(a, b).0.map(|l| match l {
+        NameLevel::Initial => MiddleLevel::Initial,
+        l if agrees(l) || l == NameLevel::Phonetic => MiddleLevel::Agree,
+        _ => MiddleLevel::Different,
+    })
+}
+
+/// Every token but the one at `skip`.
+fn except(tokens: &[Token], skip: usize) -> impl Iterator<Item = &Token> + Clone {
+    tokens.iter().enumerate().filter(move |(k, _)| *k != skip).map(|(_, t)| t)
 }
 
 fn compare_name_pair<'a>(a: &'a PreparedName, b: &PreparedName) -> NamesResult<'a> {
@@ -514,7 +562,7 @@ fn compare_names<'a>(a: &'a Prepared, b: &Prepared) -> NamesResult<'a> {
     };
     // Ties are broken on the levels themselves (surname first) so that the choice, and hence the
     // vector, is the same whichever record comes first.
-    let mut best_strength = (i32::MIN, None, None);
+    let mut best_strength = (i32::MIN, None, None, None, false);
     for na in &a.names {
         for nb in &b.names {
             let r = compare_name_pair(na, nb);
@@ -522,6 +570,8 @@ fn compare_names<'a>(a: &'a Prepared, b: &Prepared) -> NamesResult<'a> {
                 strength(r.forename) + strength(r.surname),
                 r.surname.map(std::cmp::Reverse),
                 r.forename.map(std::cmp::Reverse),
+                r.middle.map(std::cmp::Reverse),
+                !r.generation_conflict,
             );
             if s > best_strength {
                 best_strength = s;

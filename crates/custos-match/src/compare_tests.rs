@@ -27,6 +27,19 @@ fn token_levels() {
         ("john", "j", Initial),
         ("j", "j", Initial),
         ("k", "john", Different),
+        // A slip in a variant: Jimy (Jimmy) for James, Tomj (Tom) for Thomas.
+        ("jimy", "james", JaroWinklerHigh),
+        ("james", "jimy", JaroWinklerHigh),
+        ("tomj", "thomas", JaroWinklerHigh),
+        // Not a slip from any of James's variants (and the first letter must agree).
+        ("jimy", "karen", Different),
+        ("kimmy", "james", Different),
+        // A name the table knows is never a slip from another's variant: Dean is not Dan
+        // (Daniel), Pauline not Paulie (Paul), Maurice not Marie (Maureen).
+        ("dean", "daniel", Different),
+        ("pauline", "paul", JaroWinklerMid),
+        ("maurice", "maureen", JaroWinklerMid),
+        ("charlotte", "charles", JaroWinklerMid),
         ("smith", "jones", Different),
     ];
     for (a, b, want) in table {
@@ -110,6 +123,22 @@ fn names_use_the_best_of_all_names_and_detect_swaps() {
     let (middle, _) = cmp(&rec("John Paul", "Smith"), &rec("Paul", "Smith"));
     assert_eq!(middle.forename, Some(NameLevel::MiddleAsFirst), "a middle name in use");
     assert_eq!(middle.middle_name, None, "the middle name was used up as the first");
+    // Known by a middle name, the names left over are compared: the same two names in the other
+    // order agree; brothers sharing one name (one's middle, the other's first) differ.
+    let (reordered, _) = cmp(&rec("Harry Oliver", "Bird"), &rec("Oliver Harry", "Bird"));
+    assert_eq!((reordered.forename, reordered.middle_name), (Some(NameLevel::MiddleAsFirst), Some(MiddleLevel::Agree)));
+    let (brothers, _) = cmp(&rec("Logan Jack", "Price"), &rec("Jack Jacob", "Price"));
+    assert_eq!((brothers.forename, brothers.middle_name), (Some(NameLevel::MiddleAsFirst), Some(MiddleLevel::Different)));
+    let (other_way, _) = cmp(&rec("Jack Jacob", "Price"), &rec("Logan Jack", "Price"));
+    assert_eq!(other_way.middle_name, Some(MiddleLevel::Different), "the same either way round");
+    // Two names each, tied on forename and surname: the middle names break the tie the same way
+    // whichever record comes first.
+    let two = |x: &str, y: &str| Prepared::new(&MatchRecord::builder().name(x, "Bird").name(y, "Bird").build());
+    let (a, b) = (two("Harry Oliver", "Jack Logan"), two("Logan Max", "Oliver Harry"));
+    assert_eq!(compare(&a, &b).vector, compare(&b, &a).vector);
+    assert_eq!(compare(&a, &b).vector.middle_name, Some(MiddleLevel::Agree));
+    let (three, _) = cmp(&rec("Mergim Ardit Blerim", "Leka"), &rec("Ardit Blerim", "Leka"));
+    assert_eq!((three.forename, three.middle_name), (Some(NameLevel::MiddleAsFirst), Some(MiddleLevel::Agree)));
 
     // Forenames compare by position: a middle name shared by two people with different first
     // names is not a forename agreement.
@@ -230,11 +259,29 @@ fn household_patterns() {
     assert_eq!(same.household, Some(HouseholdLevel::Neither));
     let (no_dob, _) = cmp(&p("John", "Smith", ""), &p("Jack", "Smith", ""));
     assert_eq!(no_dob.household, None);
+
+    // A different surname under the same forename and date of birth: counted against a match
+    // for two men only (women's surnames change on marriage; an unrecorded gender says nothing).
+    let g = |f: &str, s: &str, dob: &str, gender: &str| MatchRecord::builder().name(f, s).dob(dob).gender(gender).build();
+    let (men, _) = cmp(&g("Pradeep", "Joshi", "2014-12-07", "M"), &g("Pradeep Anand", "Shah", "2014-12-07", "male"));
+    assert_eq!(men.household, Some(HouseholdLevel::MaleSurnameChange));
+    let (slip, _) = cmp(&g("Pradeep", "Joshi", "2014-12-07", "M"), &g("Pradeep", "Shah", "2014-12-08", "M"));
+    assert_eq!(slip.household, Some(HouseholdLevel::MaleSurnameChange), "a date slip does not hide it");
+    let (women, _) = cmp(&g("Anna", "Joshi", "1984-12-07", "F"), &g("Anna", "Shah", "1984-12-07", "F"));
+    assert_eq!(women.household, Some(HouseholdLevel::Neither));
+    let (unknown, _) = cmp(&g("Sam", "Joshi", "1984-12-07", "M"), &g("Sam", "Shah", "1984-12-07", ""));
+    assert_eq!(unknown.household, Some(HouseholdLevel::Neither));
+    let (far, _) = cmp(&g("Sam", "Joshi", "1984-12-07", "M"), &g("Sam", "Shah", "1960-01-01", "M"));
+    assert_eq!(far.household, Some(HouseholdLevel::Neither), "different people anyway");
+    let (typo, _) = cmp(&g("Sam", "Joshi", "1984-12-07", "M"), &g("Sam", "Joshy", "1984-12-07", "M"));
+    assert_eq!(typo.household, Some(HouseholdLevel::Neither), "a misspelt surname is not a change");
 }
 
 fn arb_record() -> impl Strategy<Value = MatchRecord> {
     let name = prop::sample::select(vec![
         "John", "Jon", "Bill", "William", "Smith", "Smyth", "Ann", "J", "Mohammed", "Muhammad", "",
+        // Several forenames, so that a middle name in use and the leftover names are reached.
+        "Harry Oliver", "Oliver Harry", "Jack Logan", "Logan Max", "John Paul", "Paul J",
     ]);
     let sur = prop::sample::select(vec![
         "Smith",

@@ -40,6 +40,12 @@ pub const DEFAULT_MAX_BLOCK: usize = 1_000;
 /// goes lower, and keeping them would hold most candidate pairs in memory for nothing).
 pub const KEEP_PROBABILITY: f64 = 0.01;
 
+/// How many pairs' worth of evidence the model's own m counts for against pairs a person
+/// confirmed on review (see `Model::learn_from_matches`): a hundred decisions move m by about a
+/// tenth of the way to what they show, so a records manager's work improves the model without
+/// one day's unusual queue rewriting it.
+pub const CONFIRMED_PAIR_WEIGHT: f64 = 1_000.0;
+
 /// λ, the prior probability that two records are one person, for a store of `n` records: at
 /// most about one true pair per record among the n²/2 pairs, i.e. 1/n (the default model's 1e-5
 /// is this at 100,000 records), kept within [1e-7, 1e-3] so that a tiny store does not link on a

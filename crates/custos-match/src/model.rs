@@ -83,6 +83,8 @@ pub enum ModelError {
     },
     #[error("the term-frequency floor must be in (0, 1], not {0}")]
     BadFloor(f64),
+    #[error("the weight of the model against labelled pairs must be a positive number, not {0}")]
+    BadPriorWeight(f64),
     #[error("training needs at least one comparison vector")]
     NoTrainingData,
 }
@@ -180,13 +182,16 @@ pub fn default_fields() -> Vec<FieldParams> {
             false,
         ),
         field(Field::Contact, &[(0.5, 0.001), (0.5, 0.999)], false),
-        // sibling pattern, namesake pattern, neither: weights about −12 bits for the patterns.
+        // sibling pattern, namesake pattern, male surname change, neither: weights about −12
+        // bits for the relatives' patterns; −4 bits on top of the surname's own for a man whose
+        // surname changed (rare, but deed polls and anglicised names exist).
         field(
             Field::Household,
-            &[(0.000_25, 1.0), (0.000_25, 1.0), (1.0, 1.0)],
+            &[(0.000_25, 1.0), (0.000_25, 1.0), (0.062_5, 1.0), (1.0, 1.0)],
             true,
         ),
-        // agree, initial, different, when the first forenames agree: a duplicate mostly repeats
+        // agree, initial, different, when the first forenames agree (or one is the other's middle
+        // name, comparing what is left over): a duplicate mostly repeats
         // the middle name; two people sharing a first name rarely share a middle one too.
         field(
             Field::MiddleName,
@@ -311,6 +316,41 @@ impl Model {
             }
         }
         pairs
+    }
+
+    /// Moves m towards what pairs a person has confirmed as one person show: for every
+    /// trainable field, `m = (weight·m + count) / (weight + n)`, where `n` is the number of
+    /// confirmed pairs in which the field was compared and `count` those at the level. This is a
+    /// Dirichlet prior on each field's m worth `weight` pairs, centred on the current model
+    /// (Gelman et al., *Bayesian Data Analysis*, §3.4, the conjugate multinomial), updated with
+    /// the labels: Splink's `estimate_m_from_pairwise_labels` without the prior, which would
+    /// let a few reviewed pairs (drawn from the uncertain band, so weaker than matches in
+    /// general) overwrite the model. A level no confirmed pair showed keeps a positive m. u is
+    /// not touched: confirmed and rejected pairs are not random pairs. Returns the number of
+    /// confirmed pairs used.
+    pub fn learn_from_matches(&mut self, confirmed: &[ComparisonVector], weight: f64) -> Result<usize, ModelError> {
+        if !(weight.is_finite() && weight > 0.0) {
+            return Err(ModelError::BadPriorWeight(weight));
+        }
+        let mut counts = [[0u64; MAX_LEVELS]; FIELD_COUNT];
+        for v in confirmed {
+            for (c, l) in counts.iter_mut().zip(v.levels()) {
+                if let Some(l) = l {
+                    c[l] += 1;
+                }
+            }
+        }
+        for (f, c) in self.fields.iter_mut().zip(counts) {
+            let n: u64 = c.iter().sum();
+            if f.fixed || n == 0 {
+                continue;
+            }
+            for (l, count) in f.levels.iter_mut().zip(c) {
+                l.m = (weight * l.m + count as f64) / (weight + n as f64);
+            }
+        }
+        self.validate()?;
+        Ok(confirmed.len())
     }
 
     /// Expectation–maximisation for m (and λ among the training pairs when `update_prior`),

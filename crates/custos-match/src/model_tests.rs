@@ -226,3 +226,41 @@ fn em_over_blocked_pairs_leaves_the_blocking_fields_and_the_share_of_matches_alo
     assert!(held.fields[1].levels[NameLevel::Exact.index()].m > 0.5);
     held.validate().unwrap();
 }
+
+#[test]
+fn confirmed_pairs_move_m_by_their_weight_against_the_model() {
+    let mut model = Model::default();
+    let before = model.clone();
+    // Forty confirmed pairs, every one with a day–month swapped date of birth and no postcode.
+    let a = p("Anna", "Nowak", "1990-03-12");
+    let b = p("Anna", "Nowak", "1990-12-03");
+    let v = compare(&a, &b).vector;
+    assert_eq!(v.date_of_birth, Some(DobLevel::DayMonthSwapped));
+    assert_eq!(model.learn_from_matches(&[v; 40], 160.0), Ok(40));
+    let dob = |m: &Model, level: DobLevel| m.fields[2].levels[level.index()].m;
+    // (160·m + 40) / 200 for the level shown, 160·m / 200 for the others.
+    let want = (160.0 * dob(&before, DobLevel::DayMonthSwapped) + 40.0) / 200.0;
+    assert!((dob(&model, DobLevel::DayMonthSwapped) - want).abs() < 1e-12);
+    assert!((dob(&model, DobLevel::Exact) - 0.8 * dob(&before, DobLevel::Exact)).abs() < 1e-12);
+    assert!(dob(&model, DobLevel::Different) > 0.0, "an unseen level keeps a positive m");
+    let total: f64 = model.fields[2].levels.iter().map(|l| l.m).sum();
+    assert!((total - before.fields[2].levels.iter().map(|l| l.m).sum::<f64>()).abs() < 1e-9, "m still sums as before");
+    // Fields never compared in the labels (postcode), the fixed household term and every u are
+    // left alone; the swapped date now weighs more.
+    assert_eq!(model.fields[3], before.fields[3]);
+    assert_eq!(model.fields[7], before.fields[7]);
+    assert!(model.fields.iter().zip(&before.fields).all(|(x, y)| x.levels.iter().zip(&y.levels).all(|(l, k)| l.u == k.u)));
+    let weight = |m: &Model| m.scorer(None).unwrap().weight(&a, &b);
+    assert!(weight(&model) > weight(&before));
+}
+
+#[test]
+fn no_labels_change_nothing_and_a_bad_weight_is_refused() {
+    let mut model = Model::default();
+    assert_eq!(model.learn_from_matches(&[], 100.0), Ok(0));
+    assert_eq!(model, Model::default());
+    for w in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        assert!(matches!(model.learn_from_matches(&[], w), Err(ModelError::BadPriorWeight(_))), "{w}");
+    }
+    assert_eq!(model, Model::default());
+}

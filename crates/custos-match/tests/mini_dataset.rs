@@ -1,5 +1,5 @@
 //! A realistic mini data set: 40 hand-made true pairs (typos, OCR confusions, nicknames,
-//! transliterations, swapped names, marriage, day–month swaps, missing fields, moves) and 20 hard
+//! transliterations, swapped names, marriage, day–month swaps, missing fields, moves) and 24 hard
 //! negatives (twins, father and son, common names, household members), scored by the untrained
 //! default model. The counts are a ratchet: change them only when the matcher gets better.
 
@@ -296,6 +296,26 @@ fn hard_negatives() -> Vec<(&'static str, MatchRecord, MatchRecord)> {
             r("Olivia|Baker", "2003-03-30", "F", "BS1 4DJ", &[]),
         ),
         (
+            "twins whose names share a short form's letters (Dean, Dan for Daniel)",
+            r("Dean|Okafor", "2006-02-14", "M", "E5 9QT", &[]),
+            r("Daniel|Okafor", "2006-02-14", "M", "E5 9QT", &[]),
+        ),
+        (
+            "boy-girl twins, Paul and Pauline",
+            r("Paul|Hughes", "1994-07-21", "M", "CF10 1EP", &[]),
+            r("Pauline|Hughes", "1994-07-21", "F", "CF10 1EP", &[]),
+        ),
+        (
+            "brothers, one's middle name the other's first",
+            r("Logan Jack|Price", "2009-11-02", "M", "W4 9UU", &[]),
+            r("Jack Jacob|Price", "2008-10-12", "M", "W4 9UU", &[]),
+        ),
+        (
+            "two men of one forename and birthday, different surnames",
+            r("Pradeep|Joshi", "2014-12-07", "M", "N7 7WZ", &[]),
+            r("Pradeep Anand|Shah", "2014-12-07", "M", "N7 7QA", &[]),
+        ),
+        (
             "father and son, Snr/Jr",
             r("John|Smith Snr", "1958-06-01", "M", "SW1A 1AA", &[]),
             r("John|Smith Jr", "1986-02-14", "M", "SW1A 1AA", &[]),
@@ -413,13 +433,14 @@ fn default_model_separates_true_pairs_from_hard_negatives() {
         }
     }
     assert_eq!(true_pairs().len(), 40);
-    assert_eq!(hard_negatives().len(), 20);
+    assert_eq!(hard_negatives().len(), 24);
     // Ratchet: measured 40/40 and 20/20 (the first run was 39/40 and 19/20, which led to the OCR
-    // form and the mixed-gender sibling pattern). Keep it exact; add harder cases rather than
+    // form and the mixed-gender sibling pattern); then 24/24 with the cases behind the leftover
+    // forenames of `middle_as_first`, the male surname pattern and known names never read as slips. Keep it exact; add harder cases rather than
     // loosening it.
     assert!(
         missed.is_empty() && wrong.is_empty(),
-        "true pairs at or below 0.9: {}/40\n{}\nnegatives at or above 0.5: {}/20\n{}",
+        "true pairs at or below 0.9: {}/40\n{}\nnegatives at or above 0.5: {}/24\n{}",
         missed.len(),
         missed.join("\n"),
         wrong.len(),

@@ -413,6 +413,55 @@ impl Store {
         Ok(people)
     }
 
+    /// The pairs a person linked on review that are still linked (not unmerged since): the two
+    /// records the decision merged (the ones the reviewer was shown, resolved at the time), each
+    /// with its current body, for the linker to learn from (see `Model::learn_from_matches`).
+    /// Needs the merge right; a pair with a record the principal may not read is left out. One
+    /// `read` audit event naming every record returned, committed before anything is returned.
+    pub async fn confirmed_pairs(&self, principal: &Principal, reason: &str) -> Result<Vec<(Person, Person)>, StoreError> {
+        self.require_merge_rights(principal).await?;
+        let mut tx = self.begin_snapshot().await?;
+        let rows = sqlx::query(
+            "SELECT m.primary_id, m.duplicate_id FROM person_review r \
+             JOIN person_merge m ON m.merge_id = r.merge_id AND m.unmerged_at IS NULL \
+             WHERE r.decision = 'linked' ORDER BY r.review_id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let pairs: Vec<(EntityId, EntityId)> =
+            rows.into_iter().map(|r| Ok((id_of(r.try_get(0)?)?, id_of(r.try_get(1)?)?))).collect::<Result<_, StoreError>>()?;
+        let mut ids: Vec<EntityId> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
+        ids.sort();
+        ids.dedup();
+        let mut records: HashMap<EntityId, (SecurityMarking, Person)> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            records.extend(load_bodies(&mut tx, chunk, Merged::Included).await?);
+        }
+        drop(tx);
+        let loaded: Vec<EntityId> = ids.into_iter().filter(|id| records.contains_key(id)).collect();
+        let decisions = self.authz.decide_records(
+            principal,
+            Action::Read,
+            loaded.iter().map(|id| (EntityKind::Person.as_str(), id.to_string(), &records[id].0)),
+        );
+        let mut policies: Vec<String> = decisions.iter().filter(|d| d.allowed).flat_map(|d| d.policies.iter().cloned()).collect();
+        policies.sort();
+        policies.dedup();
+        let readable: HashSet<EntityId> = loaded.iter().zip(&decisions).filter(|(_, d)| d.allowed).map(|(id, _)| *id).collect();
+        let kept: Vec<(EntityId, EntityId)> = pairs.into_iter().filter(|(a, b)| readable.contains(a) && readable.contains(b)).collect();
+        let mut named: Vec<EntityId> = kept.iter().flat_map(|(a, b)| [*a, *b]).collect();
+        named.sort();
+        named.dedup();
+        let objects = named.iter().map(|id| object_ref(EntityKind::Person, *id)).collect();
+        let decision = custos_authz::Decision { allowed: true, policies, errors: Vec::new() };
+        let mut event = audit_event(AuditKind::Read, principal, objects, &decision);
+        let personal = Personal { reason: Some(reason), ..Personal::default() };
+        let mut tx = self.begin_write().await?;
+        audit_log::append_with_text(&mut tx, std::slice::from_mut(&mut event), &personal).await?;
+        tx.commit().await?;
+        Ok(kept.iter().filter_map(|(a, b)| Some((records.get(a)?.1.clone(), records.get(b)?.1.clone()))).collect())
+    }
+
     /// The pairs of people a person has decided are not the same, each side resolved to the
     /// nominal it belongs to now (the linker never joins them, directly or through others).
     pub async fn rejected_pairs(&self, principal: &Principal) -> Result<HashSet<(EntityId, EntityId)>, StoreError> {
@@ -781,10 +830,27 @@ fn bind_ids<'q>(
     query
 }
 
+/// Whether records merged into another are loaded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Merged {
+    Included,
+    Excluded,
+}
+
 /// The current marking and body of those `ids` that are people not merged into another record.
 async fn load_people(
     conn: &mut AnyConnection,
     ids: &[EntityId],
+) -> Result<HashMap<EntityId, (SecurityMarking, Person)>, StoreError> {
+    load_bodies(conn, ids, Merged::Excluded).await
+}
+
+/// The current marking and body of those `ids` that are people (and, unless `merged` says so,
+/// not merged into another record).
+async fn load_bodies(
+    conn: &mut AnyConnection,
+    ids: &[EntityId],
+    merged: Merged,
 ) -> Result<HashMap<EntityId, (SecurityMarking, Person)>, StoreError> {
     // `merged_into` is tested here, not in SQL: given `merged_into IS NULL`, SQLite's planner
     // scans the (mostly NULL) `entity_merged_into` index instead of looking the ids up.
@@ -800,7 +866,7 @@ async fn load_people(
         let (kind, marking) = kind_and_marking(&row)?;
         let body: String = row.try_get("body")?;
         if kind == EntityKind::Person
-            && row.try_get::<Option<Vec<u8>>, _>("merged_into")?.is_none()
+            && (merged == Merged::Included || row.try_get::<Option<Vec<u8>>, _>("merged_into")?.is_none())
             && let Ok(EntityBody::Person(person)) = serde_json::from_str::<EntityBody>(&body)
         {
             out.insert(id_of(row.try_get("id")?)?, (marking, person));

@@ -186,10 +186,24 @@ conformance! {
         assert_eq!(remembered.len(), 1);
         assert!(db.store.review_queue(&manager, Page::first(10), &why()).await.unwrap().items.is_empty());
 
+        // The linked pair is a confirmed match for the linker to learn from (both records as
+        // they stand, the duplicate included), audited as a read; once unmerged it is not.
+        let before = audit_events(&db).await.len();
+        let confirmed = db.store.confirmed_pairs(&loader(), "learning from review").await.unwrap();
+        assert_eq!(confirmed.len(), 1);
+        let mut names: Vec<&str> = [&confirmed[0].0, &confirmed[0].1].iter().map(|p| p.names()[0].forenames()[0].as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["Ann", "Anna"]);
+        assert_eq!(audit_events(&db).await.len(), before + 1, "one audited read");
+        let ReviewOutcome::Linked(merge) = linked else { unreachable!() };
+        db.store.unmerge(&manager, merge, "not the same after all").await.unwrap();
+        assert!(db.store.confirmed_pairs(&loader(), "learning from review").await.unwrap().is_empty());
+
         // Someone who may not merge cannot see or work the queue; both denials are audited.
         let officer = principal("MP200002", &[Role::ResponseOfficer], &["NE-BCU"], Classification::Official);
         assert!(matches!(db.store.review_queue(&officer, Page::first(10), &why()).await, Err(StoreError::Denied)));
         assert!(matches!(db.store.decide_review(&officer, queue[1].id, ReviewDecision::Link, "let me").await, Err(StoreError::Denied)));
+        assert!(matches!(db.store.confirmed_pairs(&officer, "curious").await, Err(StoreError::Denied)));
         let events = audit_events(&db).await;
         assert!(events.iter().filter(|e| e.kind == AuditKind::AccessDenied).count() >= 2);
         assert!(events.iter().any(|e| e.kind == AuditKind::Update && e.objects.iter().any(|o| o.kind == "review")));
@@ -242,6 +256,48 @@ conformance! {
         assert_eq!(people[0].postcodes, vec!["M1 1AE".to_owned()], "the SECRET link's address is left out");
         let people = db.store.people_for_linking(&cleared, "linking").await.unwrap();
         assert_eq!(people[0].postcodes.len(), 2, "someone cleared for it sees both");
+    }
+
+    async fn confirmed_pairs_are_the_records_merged_and_only_those_the_reader_may_read(db: TestDb) {
+        let ids = created(&import(&db, &[
+            row("A1", 2, "Ann", "Lee", "M1 1AE"),
+            row("A2", 3, "Anna", "Lee", "M1 1AE"),
+            row("A3", 4, "Ann", "Leigh", "M1 1AE"),
+        ]).await);
+        let review = [ReviewPair { a: ids[1], b: ids[2], probability: 0.8, cause: "review_band".into() }];
+        db.store.apply_linkage(&loader(), &[], &review, "linking").await.unwrap();
+        // A2 is merged into A1 before the pair is decided: the reviewer then sees A1 and A3, and
+        // that is the pair confirmed.
+        let cleared = principal("RM000009", &[Role::RecordsManager], &["DATA-OFFICE"], Classification::Secret);
+        db.store.merge_people(&cleared, ids[0], ids[1], "same person", custos_store::merge::Identifiers::MustAgree).await.unwrap();
+        let queue = db.store.review_queue(&cleared, Page::first(10), &why()).await.unwrap().items;
+        assert_eq!(queue.len(), 1);
+        db.store.decide_review(&cleared, queue[0].id, ReviewDecision::Link, "same person, checked").await.unwrap();
+        let confirmed = db.store.confirmed_pairs(&loader(), "learning from review").await.unwrap();
+        let surnames: Vec<(&str, &str)> = confirmed.iter().map(|(a, b)| (a.names()[0].surname(), b.names()[0].surname())).collect();
+        assert_eq!(surnames, [("Lee", "Leigh")]);
+        assert_eq!(confirmed[0].0.names()[0].forenames(), ["Ann"], "A1, not A2");
+        let event = audit_events(&db).await.pop().unwrap();
+        assert_eq!(event.kind, AuditKind::Read);
+        let mut named: Vec<String> = event.objects.iter().map(|o| o.id.clone()).collect();
+        named.sort();
+        let mut want = vec![ids[0].to_string(), ids[2].to_string()];
+        want.sort();
+        assert_eq!(named, want, "the event names the records disclosed");
+
+        // A pair with a SECRET record is left out for a reader not cleared for it.
+        let secret = custos_core::marking::SecurityMarking { classification: Classification::Secret, ..loader_marking() };
+        let writer = principal("MP900009", &[Role::Investigator], &[custos_store::batch::BATCH_UNIT], Classification::Secret);
+        let hidden = db.store.create_entity(&writer, person("Bea", "Stone", "1970-01-01"), secret, None).await.unwrap();
+        let shown = created(&import(&db, &[row("B1", 5, "Beatrice", "Stone", "M1 1AE")]).await)[0];
+        let review = [ReviewPair { a: shown, b: hidden, probability: 0.8, cause: "review_band".into() }];
+        db.store.apply_linkage(&loader(), &[], &review, "linking").await.unwrap();
+        let queue = db.store.review_queue(&cleared, Page::first(10), &why()).await.unwrap().items;
+        db.store.decide_review(&cleared, queue[0].id, ReviewDecision::Link, "same person, checked").await.unwrap();
+        assert_eq!(db.store.confirmed_pairs(&cleared, "learning from review").await.unwrap().len(), 2);
+        assert_eq!(db.store.confirmed_pairs(&loader(), "learning from review").await.unwrap().len(), 1);
+        let event = audit_events(&db).await.pop().unwrap();
+        assert!(!event.objects.iter().any(|o| o.id == hidden.to_string() || o.id == shown.to_string()), "nothing of the unread pair");
     }
 
     async fn the_review_queue_pages_without_repeating_or_skipping(db: TestDb) {

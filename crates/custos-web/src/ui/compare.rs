@@ -112,6 +112,7 @@ fn level_words(level: &str) -> String {
         "transposed" => "two digits swapped".to_owned(),
         "sibling_pattern" => "looks like a brother or sister".to_owned(),
         "namesake_pattern" => "looks like a parent or child of the same name".to_owned(),
+        "male_surname_change" => "two men with the same forename and (nearly) the same date of birth but different surnames".to_owned(),
         other => other.replace('_', " "),
     }
 }

@@ -54,7 +54,8 @@ pub struct LinkArgs {
     #[arg(long, default_value_t = DEFAULT_MAX_BLOCK)]
     pub max_block: usize,
     /// Score with this model (JSON, the form `custos bench match` reports under
-    /// `trained.model`) instead of the built-in one; its prior is kept as given.
+    /// `trained.model`) instead of the built-in one, exactly as given (its prior kept, and not
+    /// adjusted by the pairs linked on review, which adjust the built-in or trained model).
     #[arg(long, conflicts_with = "train")]
     pub model: Option<PathBuf>,
     /// Train the model on this store first: u from random pairs, m by expectation–maximisation
@@ -97,6 +98,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let rejected = store.rejected_pairs(&principal).await?;
+    let confirmed = if args.model.is_none() { store.confirmed_pairs(&principal, reason).await? } else { Vec::new() };
     let read_s = started.elapsed().as_secs_f64();
 
     bar.set_message("preparing records");
@@ -124,6 +126,13 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
         custos_match::link::train(&mut model, &prepared, &index, threads, 1)?;
     }
     drop(index);
+    // Pairs a records manager linked on review teach the model what a match looks like here
+    // (from the people's own fields: addresses are links, so postcodes are not learnt this way).
+    let confirmed: Vec<_> = confirmed
+        .iter()
+        .map(|(a, b)| custos_match::compare(&Prepared::new(&MatchRecord::from(a)), &Prepared::new(&MatchRecord::from(b))).vector)
+        .collect();
+    model.learn_from_matches(&confirmed, custos_match::link::CONFIRMED_PAIR_WEIGHT)?;
     let scorer = model.scorer(Some(&tf)).context("the match model is not usable")?;
     bar.set_message(format!("scoring {} candidate pairs", candidates.pairs.len()));
     let mut scored = score_pairs(&scorer, &prepared, &candidates.pairs, threads, KEEP_PROBABILITY);
@@ -195,6 +204,9 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
          {queued} pairs newly queued for review ({} joins refused for a conflicting identifier)",
         clustering.conflicts.len()
     ))?;
+    if !confirmed.is_empty() {
+        out(format_args!("the model learnt from {} pairs linked on review", confirmed.len()))?;
+    }
     if let Some(path) = &args.out {
         out(format_args!("{written} imported records reported in {}", path.display()))?;
     }

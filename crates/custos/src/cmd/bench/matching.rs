@@ -32,7 +32,7 @@ use custos_core::person::IdentifierKind;
 use custos_match::model::SplitMix64;
 use custos_match::link::{BlockingIndex, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, pack, par_map, prior_for_records, score_pairs, train, unpack};
 use custos_match::{
-    AUTO_LINK_PROBABILITY, Clustering, MatchRecord, Model, Prepared, ScoredPair, Scorer, TermFrequencies, cluster,
+    AUTO_LINK_PROBABILITY, Clustering, Field, MatchRecord, Model, Prepared, ScoredPair, Scorer, TermFrequencies, cluster, compare,
 };
 use serde_json::{Value, json};
 
@@ -184,6 +184,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         ratio(joined, true_pairs.len())
     };
     let default_quality = quality(&clustering, &truth, true_pairs.len());
+    let true_pair_levels = level_shares(&prepared, &true_pairs);
     let sweep: Vec<Value> = SWEEP
         .iter()
         .map(|&p| {
@@ -302,6 +303,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         "conflicts_refused": clustering.conflicts.len(),
         "false_positives_by_hard_negative": default_quality.false_positives,
         "threshold_sweep": sweep,
+        "true_pair_levels": true_pair_levels,
     });
     let timings = json!({
         "recall_at_10": recall_at_10,
@@ -685,6 +687,36 @@ fn examples(
         "not_linked": sample(not_linked),
         "wrong_links": sample(wrong),
     })
+}
+
+/// How often each level of each field shows among the true pairs (the m the data implies, with
+/// the null level's share), to set the hand-set defaults against.
+fn level_shares(prepared: &[Prepared], true_pairs: &[u64]) -> Value {
+    let mut counts: Vec<Vec<usize>> = Field::ALL.iter().map(|f| vec![0; f.level_names().len() + 1]).collect();
+    for &p in true_pairs {
+        let (a, b) = unpack(p);
+        let levels = compare(&prepared[a], &prepared[b]).vector.levels();
+        for (field, level) in counts.iter_mut().zip(levels) {
+            let slot = level.unwrap_or(field.len() - 1);
+            field[slot] += 1;
+        }
+    }
+    let fields: serde_json::Map<String, Value> = Field::ALL
+        .iter()
+        .zip(&counts)
+        .map(|(f, c)| {
+            let shares: serde_json::Map<String, Value> = f
+                .level_names()
+                .iter()
+                .copied()
+                .chain(std::iter::once("null"))
+                .zip(c)
+                .map(|(name, &k)| (name.to_owned(), json!(ratio(k, true_pairs.len()))))
+                .collect();
+            (f.name().to_owned(), Value::Object(shares))
+        })
+        .collect();
+    Value::Object(fields)
 }
 
 #[cfg(test)]
