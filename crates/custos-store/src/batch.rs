@@ -497,7 +497,8 @@ impl Store {
     ///
     /// The writes are those of `merge_people`, made for the whole chunk at once (a few statements
     /// per chunk rather than per merge): the merge rows, the moved link ends (each recorded), the
-    /// duplicates marked and their keys moved to their primaries.
+    /// duplicates marked and their name keys moved to their primaries (blocking keys stay with
+    /// each record: see `matching`).
     pub async fn apply_linkage(
         &self,
         principal: &Principal,
@@ -690,19 +691,17 @@ impl Store {
             if usize::try_from(marked.rows_affected()).ok() != Some(duplicates.len()) {
                 return Err(StoreError::Conflict);
             }
-            for table in ["DELETE FROM person_name_key WHERE entity_id IN", "DELETE FROM person_block_key WHERE entity_id IN"] {
-                bind_ids(sqlx::query(in_list(Placeholders::of(&tx), table, duplicates.len())), &duplicates).execute(&mut *tx).await?;
-            }
+            let names = "DELETE FROM person_name_key WHERE entity_id IN";
+            bind_ids(sqlx::query(in_list(Placeholders::of(&tx), names, duplicates.len())), &duplicates).execute(&mut *tx).await?;
         }
-        // A primary's keys are the union of its own and its duplicates' (see `merge`): add the
-        // new duplicates' keys under the primary.
+        // A primary's name keys are the union of its own and its duplicates' (see `merge`): add
+        // the new duplicates' names under the primary.
         let bodies: Vec<(EntityId, EntityBody)> = accepted
             .iter()
             .filter_map(|a| records.get(&a.duplicate).map(|(_, p)| (a.primary, EntityBody::Person(p.clone()))))
             .collect();
         let keyed: Vec<(EntityId, &EntityBody)> = bodies.iter().map(|(id, b)| (*id, b)).collect();
         crate::search::index_names(&mut tx, &keyed, false).await?;
-        crate::matching::index_block_keys(&mut tx, &keyed, false).await?;
 
         for primary in &rebuild {
             crate::merge::reindex_names(&mut tx, *primary).await?;

@@ -4,8 +4,10 @@
 //! candidates it showed returns that record instead of creating a duplicate.
 //!
 //! Keys are `custos_match::blocking_keys` of the person's current names, dates of birth and
-//! identifiers. A person merged into another has no keys of its own: its primary carries them
-//! (as `person_name_key` does, see `merge`), so a candidate always resolves to itself. Postcodes
+//! identifiers, always under the person's own id. A merge or unmerge leaves them where they are
+//! (a merge writes no keys, which made bulk linking a third as costly): retrieval resolves a
+//! merged record to the nominal it belongs to, so a probe like a duplicate's names finds the
+//! nominal, and an unmerge needs no rebuild. Postcodes
 //! are left out of the stored keys: a person's addresses are links to locations, created after
 //! the person and changed independently, so keeping address-derived keys right would mean
 //! re-keying people on every link change; the `dob_district` and `postcode_initial` rules therefore
@@ -131,9 +133,8 @@ fn person_keys(person: &Person) -> Vec<(Rule, String)> {
     blocking_keys(&Prepared::new(&MatchRecord::from(person)))
 }
 
-/// Writes the blocking keys of the given people (other kinds are skipped) under the given ids, in
-/// the caller's transaction; with `replace`, the ids' old keys are removed first. Several bodies
-/// may share an id (a primary and its merged duplicates).
+/// Writes the blocking keys of the given people (other kinds are skipped) under their ids, in the
+/// caller's transaction; with `replace`, the ids' old keys are removed first.
 pub(crate) async fn index_block_keys(
     conn: &mut AnyConnection,
     people: &[(EntityId, &EntityBody)],
@@ -156,11 +157,10 @@ pub(crate) async fn index_block_keys(
     }
     rows.sort();
     rows.dedup();
-    // A duplicate's keys often repeat its primary's; two openers may both backfill.
     insert_index_rows(conn, "INSERT INTO person_block_key (entity_id, rule, key)", &rows).await
 }
 
-/// Removes a person's blocking keys (it is being merged into another record).
+/// Removes a person's blocking keys (before they are written again).
 pub(crate) async fn remove_block_keys(conn: &mut AnyConnection, id: EntityId) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM person_block_key WHERE entity_id = $1").bind(id.as_bytes().to_vec()).execute(&mut *conn).await?;
     Ok(())
@@ -171,8 +171,9 @@ const BLOCK_KEY_REBUILD_LOCK: i64 = 0x4355_5354_4f53_424b;
 
 /// Builds every person's blocking keys again, in one transaction, when they were built with
 /// another scheme than this build's [`SCHEME`] (the rules changed) or never recorded one (people
-/// created before migration 0005 or 0007): one probe when current. A merged duplicate's keys go to
-/// its primary.
+/// created before migration 0005 or 0007): one probe when current. Merged records keep keys of
+/// their own, as everywhere (until scheme `2026-12-05a` a duplicate's keys were moved to its
+/// primary: that scheme change rebuilds those stores too).
 pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     let person = EntityKind::Person.as_str();
     let stored: Option<String> = sqlx::query("SELECT scheme FROM block_key_scheme").fetch_optional(pool).await?.map(|r| r.try_get(0)).transpose()?;
@@ -201,7 +202,7 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     let mut built = 0_usize;
     loop {
         let rows = sqlx::query(
-            "SELECT e.id, e.merged_into, v.body FROM entity e \
+            "SELECT e.id, v.body FROM entity e \
              JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
              WHERE e.kind = $1 AND e.id > $2 ORDER BY e.id LIMIT 500",
         )
@@ -211,21 +212,17 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
         .await?;
         let Some(last) = rows.last() else { break };
         after = last.try_get(0)?;
-        let mut bodies: Vec<(EntityId, bool, EntityBody)> = Vec::with_capacity(rows.len());
+        let mut bodies: Vec<(EntityId, EntityBody)> = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: Vec<u8> = row.try_get(0)?;
-            let merged = row.try_get::<Option<Vec<u8>>, _>(1)?.is_some();
-            let body: String = row.try_get(2)?;
+            let body: String = row.try_get(1)?;
             let (Ok(id), Ok(body)) = (<[u8; 16]>::try_from(id), serde_json::from_str::<EntityBody>(&body)) else {
                 tracing::error!("a stored person is unreadable; its blocking keys are not built");
                 continue;
             };
-            bodies.push((EntityId::from_bytes(id), merged, body));
+            bodies.push((EntityId::from_bytes(id), body));
         }
-        let duplicates: Vec<EntityId> = bodies.iter().filter(|(_, merged, _)| *merged).map(|(id, _, _)| *id).collect();
-        let primaries = crate::merge::resolve_many(&mut tx, &duplicates).await?;
-        let refs: Vec<(EntityId, &EntityBody)> =
-            bodies.iter().map(|(id, _, body)| (primaries.get(id).copied().unwrap_or(*id), body)).collect();
+        let refs: Vec<(EntityId, &EntityBody)> = bodies.iter().map(|(id, body)| (*id, body)).collect();
         index_block_keys(&mut tx, &refs, false).await?;
         built += refs.len();
     }
@@ -240,24 +237,51 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
 /// share, each weighted by how specific it is: 1 / ln(2 + block size), so that sharing a rare key
 /// (name and full date of birth) outranks sharing a common one (surname sound and birth year),
 /// as inverse document frequency does in text retrieval. Also whether anything was cut.
+///
+/// Keys stay with the record they were made from, so a merged record is resolved to its nominal
+/// (one step read with the key, longer chains walked afterwards) and a nominal counts each key
+/// once however many of its records carry it.
 async fn candidate_ids(conn: &mut AnyConnection, keys: &[(Rule, String)]) -> Result<(Vec<EntityId>, bool), StoreError> {
-    let mut shared: HashMap<EntityId, f64> = HashMap::new();
     let mut truncated = false;
     let limit = i64::try_from(MAX_PER_KEY + 1).unwrap_or(i64::MAX);
+    // Per key: its weight and the records in its block, each with the record it is merged into.
+    type Block = (f64, Vec<(EntityId, Option<EntityId>)>);
+    let mut blocks: Vec<Block> = Vec::with_capacity(keys.len());
+    let mut merged: Vec<EntityId> = Vec::new();
     for (rule, key) in keys {
-        let rows = sqlx::query("SELECT entity_id FROM person_block_key WHERE rule = $1 AND key = $2 LIMIT $3")
-            .bind(rule.name())
-            .bind(key.clone())
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT k.entity_id, e.merged_into FROM person_block_key k JOIN entity e ON e.id = k.entity_id \
+             WHERE k.rule = $1 AND k.key = $2 LIMIT $3",
+        )
+        .bind(rule.name())
+        .bind(key.clone())
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
         truncated |= rows.len() > MAX_PER_KEY;
         let block = rows.len().min(MAX_PER_KEY);
         let weight = 1.0 / (2.0 + f64::from(u32::try_from(block).unwrap_or(u32::MAX))).ln();
+        let mut members = Vec::with_capacity(block);
         for row in rows.iter().take(MAX_PER_KEY) {
-            if let Ok(id) = <[u8; 16]>::try_from(row.try_get::<Vec<u8>, _>(0)?) {
-                *shared.entry(EntityId::from_bytes(id)).or_default() += weight;
+            let Ok(id) = <[u8; 16]>::try_from(row.try_get::<Vec<u8>, _>(0)?) else { continue };
+            let up = row.try_get::<Option<Vec<u8>>, _>(1)?.and_then(|up| <[u8; 16]>::try_from(up).ok()).map(EntityId::from_bytes);
+            if let Some(up) = up {
+                merged.push(up);
             }
+            members.push((EntityId::from_bytes(id), up));
+        }
+        blocks.push((weight, members));
+    }
+    // A record merged into a record that was itself merged later: follow the chain.
+    let further = if merged.is_empty() { HashMap::new() } else { crate::merge::resolve_many(conn, &merged).await? };
+    let mut shared: HashMap<EntityId, f64> = HashMap::new();
+    for (weight, members) in blocks {
+        let mut nominals: Vec<EntityId> =
+            members.into_iter().map(|(id, up)| up.map_or(id, |up| further.get(&up).copied().unwrap_or(up))).collect();
+        nominals.sort_unstable();
+        nominals.dedup();
+        for nominal in nominals {
+            *shared.entry(nominal).or_default() += weight;
         }
     }
     let mut ranked: Vec<(EntityId, f64)> = shared.into_iter().collect();

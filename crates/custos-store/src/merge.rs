@@ -188,7 +188,8 @@ async fn merged_into(conn: &mut AnyConnection, primary: EntityId) -> Result<Vec<
 }
 
 /// Rebuilds the name keys of `primary`: its own current names and those of every record merged
-/// into it, all under its id (so that a search for a duplicate's name finds the primary).
+/// into it, all under its id (so that a search for a duplicate's name finds the primary). Blocking
+/// keys are not touched: they stay with each record (see `matching`).
 pub(crate) async fn reindex_names(conn: &mut AnyConnection, primary: EntityId) -> Result<(), StoreError> {
     let mut bodies = Vec::new();
     for id in std::iter::once(primary).chain(merged_into(conn, primary).await?) {
@@ -204,8 +205,7 @@ pub(crate) async fn reindex_names(conn: &mut AnyConnection, primary: EntityId) -
         .bind(primary.as_bytes().to_vec())
         .execute(&mut *conn)
         .await?;
-    crate::search::index_names(conn, &people, false).await?;
-    crate::matching::index_block_keys(conn, &people, true).await
+    crate::search::index_names(conn, &people, false).await
 }
 
 /// After a change of `id`'s body (whose own keys were just rewritten): puts back the keys of the
@@ -220,7 +220,8 @@ pub(crate) async fn reindex_names_if_primary(conn: &mut AnyConnection, id: Entit
 
 /// The writes of one merge, in the caller's transaction, after every check has passed: the merge
 /// row, the duplicate's link ends moved to the primary (each move recorded), the duplicate
-/// marked, and its name and blocking keys removed; the caller rebuilds the primary's keys
+/// marked, and its name keys removed (its blocking keys stay: see `matching`); the caller rebuilds
+/// the primary's name keys
 /// (`reindex_names`). `batch::Store::apply_linkage` makes the same writes for many merges at
 /// once. Returns the links moved, sorted.
 async fn move_into(
@@ -286,7 +287,6 @@ async fn move_into(
         .bind(duplicate.as_bytes().to_vec())
         .execute(&mut *conn)
         .await?;
-    crate::matching::remove_block_keys(conn, duplicate).await?;
     moved.sort();
     moved.dedup();
     Ok(moved)
