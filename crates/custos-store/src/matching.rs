@@ -233,55 +233,28 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     Ok(())
 }
 
-/// The people sharing a key with the probe, at most [`MAX_SCORED`], ranked by the keys they
-/// share, each weighted by how specific it is: 1 / ln(2 + block size), so that sharing a rare key
+/// The records sharing a key with the probe (a merged one stands for its nominal, resolved when
+/// loaded: see [`load_candidates`]), at most [`MAX_SCORED`], ranked by the keys they share, each weighted by how specific it is: 1 / ln(2 + block size), so that sharing a rare key
 /// (name and full date of birth) outranks sharing a common one (surname sound and birth year),
 /// as inverse document frequency does in text retrieval. Also whether anything was cut.
-///
-/// Keys stay with the record they were made from, so a merged record is resolved to its nominal
-/// (one step read with the key, longer chains walked afterwards) and a nominal counts each key
-/// once however many of its records carry it.
 async fn candidate_ids(conn: &mut AnyConnection, keys: &[(Rule, String)]) -> Result<(Vec<EntityId>, bool), StoreError> {
+    let mut shared: HashMap<EntityId, f64> = HashMap::new();
     let mut truncated = false;
     let limit = i64::try_from(MAX_PER_KEY + 1).unwrap_or(i64::MAX);
-    // Per key: its weight and the records in its block, each with the record it is merged into.
-    type Block = (f64, Vec<(EntityId, Option<EntityId>)>);
-    let mut blocks: Vec<Block> = Vec::with_capacity(keys.len());
-    let mut merged: Vec<EntityId> = Vec::new();
     for (rule, key) in keys {
-        let rows = sqlx::query(
-            "SELECT k.entity_id, e.merged_into FROM person_block_key k JOIN entity e ON e.id = k.entity_id \
-             WHERE k.rule = $1 AND k.key = $2 LIMIT $3",
-        )
-        .bind(rule.name())
-        .bind(key.clone())
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows = sqlx::query("SELECT entity_id FROM person_block_key WHERE rule = $1 AND key = $2 LIMIT $3")
+            .bind(rule.name())
+            .bind(key.clone())
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
         truncated |= rows.len() > MAX_PER_KEY;
         let block = rows.len().min(MAX_PER_KEY);
         let weight = 1.0 / (2.0 + f64::from(u32::try_from(block).unwrap_or(u32::MAX))).ln();
-        let mut members = Vec::with_capacity(block);
         for row in rows.iter().take(MAX_PER_KEY) {
-            let Ok(id) = <[u8; 16]>::try_from(row.try_get::<Vec<u8>, _>(0)?) else { continue };
-            let up = row.try_get::<Option<Vec<u8>>, _>(1)?.and_then(|up| <[u8; 16]>::try_from(up).ok()).map(EntityId::from_bytes);
-            if let Some(up) = up {
-                merged.push(up);
+            if let Ok(id) = <[u8; 16]>::try_from(row.try_get::<Vec<u8>, _>(0)?) {
+                *shared.entry(EntityId::from_bytes(id)).or_default() += weight;
             }
-            members.push((EntityId::from_bytes(id), up));
-        }
-        blocks.push((weight, members));
-    }
-    // A record merged into a record that was itself merged later: follow the chain.
-    let further = if merged.is_empty() { HashMap::new() } else { crate::merge::resolve_many(conn, &merged).await? };
-    let mut shared: HashMap<EntityId, f64> = HashMap::new();
-    for (weight, members) in blocks {
-        let mut nominals: Vec<EntityId> =
-            members.into_iter().map(|(id, up)| up.map_or(id, |up| further.get(&up).copied().unwrap_or(up))).collect();
-        nominals.sort_unstable();
-        nominals.dedup();
-        for nominal in nominals {
-            *shared.entry(nominal).or_default() += weight;
         }
     }
     let mut ranked: Vec<(EntityId, f64)> = shared.into_iter().collect();
@@ -299,9 +272,26 @@ struct Loaded {
     marking: SecurityMarking,
 }
 
-/// Loads the current rows of `ids` (people not merged into another record), in batches.
+/// Loads the current rows of the nominals of `ids`: a record merged into another stands for the
+/// nominal it belongs to (blocking keys stay with the record they were made from, see the module
+/// documentation), so those are resolved, along chains, and loaded in its place, each once.
 async fn load_candidates(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<Loaded>, StoreError> {
+    let (mut out, merged) = load_unmerged(conn, ids).await?;
+    if !merged.is_empty() {
+        let nominals = crate::merge::resolve_many(conn, &merged).await?;
+        let mut missing: Vec<EntityId> = nominals.into_values().filter(|n| !out.iter().any(|l| l.id == *n)).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        out.extend(load_unmerged(conn, &missing).await?.0);
+    }
+    Ok(out)
+}
+
+/// The current rows of those `ids` that are not merged into another record, and the ids that
+/// are, in batches.
+async fn load_unmerged(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<(Vec<Loaded>, Vec<EntityId>), StoreError> {
     let mut out = Vec::with_capacity(ids.len());
+    let mut merged = Vec::new();
     for chunk in ids.chunks(500) {
         let head = "SELECT e.id, e.kind, e.current_version, e.classification, e.sensitive, e.owning_unit, e.acl, \
              e.submitted_at, e.created_at, e.updated_at, e.merged_into, v.body FROM entity e \
@@ -312,17 +302,18 @@ async fn load_candidates(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<V
             q = q.bind(id.as_bytes().to_vec());
         }
         for row in q.fetch_all(&mut *conn).await? {
-            // Merged records are skipped here rather than in SQL: a `merged_into IS NULL` test
+            // Merged records are set aside here rather than in SQL: a `merged_into IS NULL` test
             // lets SQLite walk the `entity_merged_into` index over every unmerged record.
+            let Ok(id) = <[u8; 16]>::try_from(row.try_get::<Vec<u8>, _>("id")?) else { continue };
             if row.try_get::<Option<Vec<u8>>, _>("merged_into")?.is_some() {
+                merged.push(EntityId::from_bytes(id));
                 continue;
             }
-            let Ok(id) = <[u8; 16]>::try_from(row.try_get::<Vec<u8>, _>("id")?) else { continue };
             let (kind, marking) = kind_and_marking(&row)?;
             out.push(Loaded { row, id: EntityId::from_bytes(id), kind, marking });
         }
     }
-    Ok(out)
+    Ok((out, merged))
 }
 
 fn record_from(loaded: Loaded) -> Result<Option<(EntityRecord, Person)>, StoreError> {
