@@ -654,7 +654,7 @@ impl Store {
             q.execute(&mut *tx).await?;
             let duplicates: Vec<EntityId> = chunk.iter().map(|a| a.duplicate).collect();
             // As `merge::move_into`, for every duplicate of the chunk: record each link end, move
-            // it to the primary of the active merge, mark the duplicate, drop its own keys.
+            // it to the primary of the active merge, mark the duplicate, drop its own name keys.
             for end in ["from", "to"] {
                 let (select, record, update) = match end {
                     "from" => (

@@ -172,7 +172,7 @@ const BLOCK_KEY_REBUILD_LOCK: i64 = 0x4355_5354_4f53_424b;
 /// Builds every person's blocking keys again, in one transaction, when they were built with
 /// another scheme than this build's [`SCHEME`] (the rules changed) or never recorded one (people
 /// created before migration 0005 or 0007): one probe when current. Merged records keep keys of
-/// their own, as everywhere (until scheme `2026-12-05a` a duplicate's keys were moved to its
+/// their own, as everywhere (before scheme `2026-12-05b` a duplicate's keys were moved to its
 /// primary: that scheme change rebuilds those stores too).
 pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     let person = EntityKind::Person.as_str();
@@ -276,13 +276,19 @@ struct Loaded {
 /// nominal it belongs to (blocking keys stay with the record they were made from, see the module
 /// documentation), so those are resolved, along chains, and loaded in its place, each once.
 async fn load_candidates(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<Loaded>, StoreError> {
-    let (mut out, merged) = load_unmerged(conn, ids).await?;
-    if !merged.is_empty() {
+    let (mut out, mut merged) = load_unmerged(conn, ids).await?;
+    // Reads are not one snapshot: a nominal merged meanwhile is resolved again, a few times at most.
+    for _ in 0..3 {
+        if merged.is_empty() {
+            break;
+        }
         let nominals = crate::merge::resolve_many(conn, &merged).await?;
         let mut missing: Vec<EntityId> = nominals.into_values().filter(|n| !out.iter().any(|l| l.id == *n)).collect();
         missing.sort_unstable();
         missing.dedup();
-        out.extend(load_unmerged(conn, &missing).await?.0);
+        let (loaded, still_merged) = load_unmerged(conn, &missing).await?;
+        out.extend(loaded);
+        merged = still_merged;
     }
     Ok(out)
 }

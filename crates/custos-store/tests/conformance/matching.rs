@@ -249,6 +249,43 @@ conformance! {
         assert_eq!(shown(&found), [hanna]);
     }
 
+    async fn a_store_keyed_the_old_way_is_rebuilt_with_each_records_own_keys(db: TestDb) {
+        // Before scheme 2026-12-05b a merge moved the duplicate's keys under its primary.
+        let who = investigator();
+        let anna = create(&db, "Anna", "Jones", "1990-05-05").await;
+        let hanna = create(&db, "Hannah", "Brown", "1985-11-20").await;
+        let own = (keys_of(&db, anna).await, keys_of(&db, hanna).await);
+        db.store.merge_people(&who, anna, hanna, "the same person, checked", Identifiers::MustAgree).await.unwrap();
+        let mut conn = db.raw().await;
+        sqlx::query(
+            "INSERT INTO person_block_key (entity_id, rule, key) SELECT $1, rule, key FROM person_block_key \
+             WHERE entity_id = $2 ON CONFLICT DO NOTHING",
+        )
+        .bind(anna.as_bytes().to_vec())
+        .bind(hanna.as_bytes().to_vec())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        sqlx::query("DELETE FROM person_block_key WHERE entity_id = $1").bind(hanna.as_bytes().to_vec()).execute(&mut conn).await.unwrap();
+        sqlx::query("UPDATE block_key_scheme SET scheme = '2026-12-05a'").execute(&mut conn).await.unwrap();
+        assert_ne!(keys_of(&db, anna).await, own.0, "the old layout: the primary carries both");
+        db.reopen().await.unwrap();
+        assert_eq!((keys_of(&db, anna).await, keys_of(&db, hanna).await), own, "each record's own keys again");
+    }
+
+    async fn two_merged_records_stand_for_their_nominal_once(db: TestDb) {
+        // The nominal's own keys do not match the probe; both of its duplicates' do.
+        let who = investigator();
+        let anna = create(&db, "Anna", "Jones", "1990-05-05").await;
+        let first = create(&db, "Hannah", "Brown", "1985-11-20").await;
+        let second = create(&db, "Hannah", "Brown", "1985-11-20").await;
+        assert_eq!(shown(&probe(&db, "Hannah", "Brown", "1985-11-20").await).len(), 2);
+        for duplicate in [first, second] {
+            db.store.merge_people(&who, anna, duplicate, "the same person, checked", Identifiers::MustAgree).await.unwrap();
+        }
+        assert_eq!(shown(&probe(&db, "Hannah", "Brown", "1985-11-20").await), [anna]);
+    }
+
     async fn backfill_keeps_a_merged_duplicates_keys_with_it(db: TestDb) {
         let who = investigator();
         let anna = create(&db, "Anna", "Jones", "1990-05-05").await;
