@@ -2,8 +2,9 @@
 //! legacy export is imported with dirty values flagged and bad rows reported; an import killed
 //! part-way resumes without duplicates; files with the wrong encoding or missing columns are
 //! refused before anything is written; linking merges duplicates, never two different PNC IDs,
-//! writes one CSV row per imported record and gives the same nominal ids when run again; the
-//! audit log still verifies.
+//! writes one CSV row per imported record and gives the same nominal ids when run again, learns
+//! from a pair a records manager linked on review (unless given a model); the audit log still
+//! verifies.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
@@ -117,9 +118,37 @@ fn a_legacy_export_is_imported_linked_and_reported_stably() {
     let out = custos(&store, &["link", "--out", out_csv.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(clusters(&out_csv), first);
+    assert!(!text(&out.stdout).contains("learnt"), "nothing decided on review yet");
+
+    // A records manager links the queued pair (a person may decide what the linker may not):
+    // the next run learns from it, and a run with a given model does not.
+    link_on_review(&store);
+    let out = custos(&store, &["link"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("the model learnt from 1 pairs linked on review"), "{}", text(&out.stdout));
+    let model = dir.path().join("model.json");
+    std::fs::write(&model, serde_json::to_string(&custos_match::Model::default()).unwrap()).unwrap();
+    let out = custos(&store, &["link", "--model", model.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("learnt"), "{}", text(&out.stdout));
 
     let out = custos(&store, &["audit", "verify"]);
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+}
+
+/// Links the first pair of the review queue, as the batch principal (a records manager).
+fn link_on_review(dir: &Path) {
+    use custos_store::review::ReviewDecision;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = custos_store::Store::open(&custos_store::Location::resolve(None, dir).unwrap()).await.unwrap();
+        let manager = custos_store::users::batch_loader(custos_store::batch::batch_unit());
+        let why = custos_store::entities::Justification::parse("deciding the linker's review pairs").unwrap();
+        let queue = store.review_queue(&manager, custos_store::search::Page::first(10), &why).await.unwrap().items;
+        store.decide_review(&manager, queue[0].id, ReviewDecision::Link, "the same person, checked").await.unwrap();
+        store.integrate_audit().await.unwrap();
+        store.close().await;
+    });
 }
 
 #[test]
