@@ -24,13 +24,13 @@
 //!
 //! Nothing here allocates: every normalised form is precomputed in [`Prepared`].
 
+use std::sync::LazyLock;
+
 use custos_core::person::{Gender, IdentifierKind};
 use serde::{Deserialize, Serialize};
 
 use crate::record::{BirthDate, Prepared, PreparedName, Token};
 use crate::similarity::jaro_winkler;
-use std::sync::LazyLock;
-
 use crate::variants::{self, share_group};
 
 macro_rules! levels {
@@ -394,8 +394,8 @@ pub fn token_level(a: &Token, b: &Token) -> NameLevel {
         return NameLevel::JaroWinklerHigh;
     }
     let jw = jaro_winkler(&a.chars, &b.chars);
-    // Two neighbouring letters typed the wrong way round (Cme for Cem) is a slip of one keystroke,
-    // which Jaro–Winkler underrates in short names.
+    // Slips Jaro–Winkler underrates: two neighbouring letters typed the wrong way round in a short
+    // name (Cme for Cem), and a misspelt short form (Jimy for James).
     if jw >= 0.92 || adjacent_swap_of(&a.chars, &b.chars) || misspelt_variant(a, b) || misspelt_variant(b, a) {
         NameLevel::JaroWinklerHigh
     } else if a.phonetic.sounds_like(&b.phonetic) {
@@ -464,9 +464,10 @@ fn agrees(level: NameLevel) -> bool {
 }
 
 /// Forenames by position: first against first; failing that, a first forename found among the
-/// other record's later forenames (`MiddleAsFirst`); middle names separately, only when the first
-/// forenames do not differ (agree, are close, or one is an initial of the other). Taking the best over every pair of forenames instead would make "Sophia
-/// Olivia" and "Amelia Olivia" agree as strongly as two Olivias.
+/// other record's later forenames (`MiddleAsFirst`, the forenames left over then compared as
+/// middle names); middle names separately, only when the first forenames do not differ (agree,
+/// are close, or one is an initial of the other). Taking the best over every pair of forenames
+/// instead would make "Sophia Olivia" and "Amelia Olivia" agree as strongly as two Olivias.
 fn compare_forenames<'a>(a: &'a PreparedName, b: &PreparedName) -> (Option<NameLevel>, Option<&'a str>, Option<MiddleLevel>) {
     let (Some(fa), Some(fb)) = (a.forenames.first(), b.forenames.first()) else {
         return (None, None, None);

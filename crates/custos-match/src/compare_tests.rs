@@ -120,39 +120,34 @@ fn names_use_the_best_of_all_names_and_detect_swaps() {
     let (v, _) = cmp(&rec("Sullivn", "Imsni"), &rec("Imani", "Thompson"));
     assert_ne!(v.forename, Some(NameLevel::Swapped));
 
-    let (middle, _) = cmp(&rec("John Paul", "Smith"), &rec("Paul", "Smith"));
-    assert_eq!(middle.forename, Some(NameLevel::MiddleAsFirst), "a middle name in use");
-    assert_eq!(middle.middle_name, None, "the middle name was used up as the first");
-    // Known by a middle name, the names left over are compared: the same two names in the other
-    // order agree; brothers sharing one name (one's middle, the other's first) differ.
-    let (reordered, _) = cmp(&rec("Harry Oliver", "Bird"), &rec("Oliver Harry", "Bird"));
-    assert_eq!((reordered.forename, reordered.middle_name), (Some(NameLevel::MiddleAsFirst), Some(MiddleLevel::Agree)));
-    let (brothers, _) = cmp(&rec("Logan Jack", "Price"), &rec("Jack Jacob", "Price"));
-    assert_eq!((brothers.forename, brothers.middle_name), (Some(NameLevel::MiddleAsFirst), Some(MiddleLevel::Different)));
-    let (other_way, _) = cmp(&rec("Jack Jacob", "Price"), &rec("Logan Jack", "Price"));
-    assert_eq!(other_way.middle_name, Some(MiddleLevel::Different), "the same either way round");
+    // Forenames by position, middle names compared behind them. Known by a middle name, the
+    // names left over are compared: the same names in another order agree, brothers sharing one
+    // name (one's middle, the other's first) differ. A middle name shared behind different first
+    // names is no forename agreement and counts for nothing.
+    use MiddleLevel::{Agree, Different as Apart, Initial as MiddleInitial};
+    use NameLevel::{Different, Exact, JaroWinklerHigh, MiddleAsFirst, Variant};
+    let table = [
+        (("John Paul", "Smith"), ("Paul", "Smith"), MiddleAsFirst, None, "the middle name used up as the first"),
+        (("Harry Oliver", "Bird"), ("Oliver Harry", "Bird"), MiddleAsFirst, Some(Agree), "the same names reordered"),
+        (("Logan Jack", "Price"), ("Jack Jacob", "Price"), MiddleAsFirst, Some(Apart), "brothers"),
+        (("Jack Jacob", "Price"), ("Logan Jack", "Price"), MiddleAsFirst, Some(Apart), "brothers, the other way round"),
+        (("Mergim Ardit Blerim", "Leka"), ("Ardit Blerim", "Leka"), MiddleAsFirst, Some(Agree), "first name left off"),
+        (("Sophia Olivia", "Davies"), ("Amelia Olivia", "Davies"), Different, None, "cousins sharing a middle name"),
+        (("Jonathan Paul", "Smith"), ("Jonathon Paul", "Smith"), JaroWinklerHigh, Some(Agree), "a slip"),
+        (("Mohammed Shahid", "Haq"), ("Md Irfan", "Haq"), Variant, Some(Apart), "brothers"),
+        (("John P", "Smith"), ("John Paul", "Smith"), Exact, Some(MiddleInitial), "a middle initial"),
+        (("John", "Smith"), ("John Paul", "Smith"), Exact, None, "one middle name only"),
+    ];
+    for (a, b, forename, middle, why) in table {
+        let (v, _) = cmp(&rec(a.0, a.1), &rec(b.0, b.1));
+        assert_eq!((v.forename, v.middle_name), (Some(forename), middle), "{why}: {a:?} {b:?}");
+    }
     // Two names each, tied on forename and surname: the middle names break the tie the same way
     // whichever record comes first.
     let two = |x: &str, y: &str| Prepared::new(&MatchRecord::builder().name(x, "Bird").name(y, "Bird").build());
     let (a, b) = (two("Harry Oliver", "Jack Logan"), two("Logan Max", "Oliver Harry"));
     assert_eq!(compare(&a, &b).vector, compare(&b, &a).vector);
     assert_eq!(compare(&a, &b).vector.middle_name, Some(MiddleLevel::Agree));
-    let (three, _) = cmp(&rec("Mergim Ardit Blerim", "Leka"), &rec("Ardit Blerim", "Leka"));
-    assert_eq!((three.forename, three.middle_name), (Some(NameLevel::MiddleAsFirst), Some(MiddleLevel::Agree)));
-
-    // Forenames compare by position: a middle name shared by two people with different first
-    // names is not a forename agreement.
-    let (cousins, _) = cmp(&rec("Sophia Olivia", "Davies"), &rec("Amelia Olivia", "Davies"));
-    assert_eq!(cousins.forename, Some(NameLevel::Different));
-    assert_eq!(cousins.middle_name, None, "middle names count only behind agreeing first names");
-    let (same, _) = cmp(&rec("Jonathan Paul", "Smith"), &rec("Jonathon Paul", "Smith"));
-    assert_eq!((same.forename, same.middle_name), (Some(NameLevel::JaroWinklerHigh), Some(MiddleLevel::Agree)));
-    let (brothers, _) = cmp(&rec("Mohammed Shahid", "Haq"), &rec("Md Irfan", "Haq"));
-    assert_eq!((brothers.forename, brothers.middle_name), (Some(NameLevel::Variant), Some(MiddleLevel::Different)));
-    let (initial, _) = cmp(&rec("John P", "Smith"), &rec("John Paul", "Smith"));
-    assert_eq!(initial.middle_name, Some(MiddleLevel::Initial));
-    let (one_middle, _) = cmp(&rec("John", "Smith"), &rec("John Paul", "Smith"));
-    assert_eq!((one_middle.forename, one_middle.middle_name), (Some(NameLevel::Exact), None));
 
     let (cut, _) = cmp(&rec("Metcalfe", "H"), &rec("Harry", "Metcalfe"));
     assert_eq!((cut.forename, cut.surname), (Some(NameLevel::Swapped), Some(NameLevel::Swapped)), "swapped, one cut to its initial");

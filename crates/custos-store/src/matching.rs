@@ -152,7 +152,7 @@ pub(crate) async fn index_block_keys(
         ids.sort();
         ids.dedup();
         for id in &ids {
-            remove_block_keys(conn, *id).await?;
+            sqlx::query("DELETE FROM person_block_key WHERE entity_id = $1").bind(id.as_bytes().to_vec()).execute(&mut *conn).await?;
         }
     }
     rows.sort();
@@ -160,10 +160,10 @@ pub(crate) async fn index_block_keys(
     insert_index_rows(conn, "INSERT INTO person_block_key (entity_id, rule, key)", &rows).await
 }
 
-/// Removes a person's blocking keys (before they are written again).
-pub(crate) async fn remove_block_keys(conn: &mut AnyConnection, id: EntityId) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM person_block_key WHERE entity_id = $1").bind(id.as_bytes().to_vec()).execute(&mut *conn).await?;
-    Ok(())
+/// The scheme the stored blocking keys were built with, if one was recorded.
+async fn stored_scheme(conn: &mut AnyConnection) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT scheme FROM block_key_scheme").fetch_optional(&mut *conn).await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
 /// The PostgreSQL advisory lock key held while blocking keys are rebuilt ("CUSTOSBK" in ASCII).
@@ -176,8 +176,7 @@ const BLOCK_KEY_REBUILD_LOCK: i64 = 0x4355_5354_4f53_424b;
 /// primary: that scheme change rebuilds those stores too).
 pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     let person = EntityKind::Person.as_str();
-    let stored: Option<String> = sqlx::query("SELECT scheme FROM block_key_scheme").fetch_optional(pool).await?.map(|r| r.try_get(0)).transpose()?;
-    if stored.as_deref() == Some(SCHEME) {
+    if stored_scheme(&mut *pool.acquire().await?).await?.as_deref() == Some(SCHEME) {
         return Ok(());
     }
     let mut tx = match backend {
@@ -191,8 +190,7 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
         }
     };
     // Another process may have rebuilt them while this one waited for the write lock.
-    let stored: Option<String> = sqlx::query("SELECT scheme FROM block_key_scheme").fetch_optional(&mut *tx).await?.map(|r| r.try_get(0)).transpose()?;
-    if stored.as_deref() == Some(SCHEME) {
+    if stored_scheme(&mut tx).await?.as_deref() == Some(SCHEME) {
         return Ok(());
     }
     sqlx::query("DELETE FROM person_block_key").execute(&mut *tx).await?;
@@ -234,7 +232,8 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
 }
 
 /// The records sharing a key with the probe (a merged one stands for its nominal, resolved when
-/// loaded: see [`load_candidates`]), at most [`MAX_SCORED`], ranked by the keys they share, each weighted by how specific it is: 1 / ln(2 + block size), so that sharing a rare key
+/// loaded: see [`load_candidates`]), at most [`MAX_SCORED`], ranked by the keys they share, each
+/// weighted by how specific it is: 1 / ln(2 + block size), so that sharing a rare key
 /// (name and full date of birth) outranks sharing a common one (surname sound and birth year),
 /// as inverse document frequency does in text retrieval. Also whether anything was cut.
 async fn candidate_ids(conn: &mut AnyConnection, keys: &[(Rule, String)]) -> Result<(Vec<EntityId>, bool), StoreError> {

@@ -208,8 +208,8 @@ pub(crate) async fn reindex_names(conn: &mut AnyConnection, primary: EntityId) -
     crate::search::index_names(conn, &people, false).await
 }
 
-/// After a change of `id`'s body (whose own keys were just rewritten): puts back the keys of the
-/// records merged into it, if any.
+/// After a change of `id`'s body (whose own keys were just rewritten): puts back the name keys of
+/// the records merged into it, if any.
 pub(crate) async fn reindex_names_if_primary(conn: &mut AnyConnection, id: EntityId) -> Result<(), StoreError> {
     let any = sqlx::query("SELECT id FROM entity WHERE merged_into = $1 LIMIT 1")
         .bind(id.as_bytes().to_vec())
