@@ -331,3 +331,27 @@ proptest! {
         prop_assert!(v.identifier.is_none_or(|l| l == IdentifierLevel::Shared));
     }
 }
+
+#[test]
+fn the_quick_date_check_agrees_with_the_date_levels() {
+    // Every pair of a grid of dates with near and far years, every month, and days that make
+    // swaps, single-digit slips and transpositions: the blocking shortcut must say "not
+    // different" exactly when `dob_level` does.
+    let mut dates = Vec::new();
+    for year in [1912, 1921, 1950, 1951, 1952, 1960, 2005, 2050] {
+        for month in 1..=12u8 {
+            for day in [1u8, 2, 3, 10, 11, 12, 13, 21, 28, 29, 30, 31] {
+                dates.push(BirthDate::new(year, month, day).unwrap());
+            }
+        }
+    }
+    let mut agreeing = 0usize;
+    for &a in &dates {
+        for &b in &dates {
+            let expected = dob_level(a, b) != DobLevel::Different;
+            assert_eq!(dob_not_different(a, b), expected, "{a:?} {b:?}");
+            agreeing += usize::from(expected);
+        }
+    }
+    assert!(agreeing > dates.len() && agreeing < dates.len() * dates.len() / 2, "both answers are exercised");
+}

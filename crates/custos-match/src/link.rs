@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::blocking::{Rule, blocking_keys};
 use crate::cluster::ScoredPair;
-use crate::compare::{DobLevel, Field, compare, dob_level};
+use crate::compare::{Field, compare, dob_not_different};
 use crate::model::{EmReport, Model, ModelError, Scorer};
 use crate::record::{BirthDate, Prepared};
 
@@ -131,11 +131,15 @@ fn record_keys(p: &Prepared) -> Vec<u64> {
 /// each record's own keys.
 #[derive(Debug, Clone, Default)]
 pub struct BlockingIndex {
-    entries: Vec<(u64, u32)>,
+    /// (key, record, the record's [`packed_dob`]), sorted: the date rides along so that the
+    /// dates-of-birth check of a large block reads the block and nothing else.
+    entries: Vec<(u64, u32, u32)>,
     keys: Vec<Vec<u64>>,
     /// Each record's dates of birth, for the rules that admit a pair only if they do not
     /// clearly disagree (see [`DOB_CHECKED`]).
     dobs: Vec<Vec<BirthDate>>,
+    /// The threads candidate generation may use.
+    threads: usize,
 }
 
 /// Rules without the full date of birth in their key, meant for the records whose date is
@@ -156,7 +160,25 @@ pub const DOB_CHECKED: [Rule; 6] = [
 ];
 
 fn dob_compatible(a: &[BirthDate], b: &[BirthDate]) -> bool {
-    a.is_empty() || b.is_empty() || a.iter().any(|x| b.iter().any(|y| dob_level(*x, *y) != DobLevel::Different))
+    a.is_empty() || b.is_empty() || a.iter().any(|x| b.iter().any(|y| dob_not_different(*x, *y)))
+}
+
+/// A record's dates of birth in 32 bits for the blocking index: 0 for none, the date (year,
+/// month, day in descending bytes; never 0, months start at 1) for one, [`SEVERAL_DOBS`] for
+/// more (then the index's own list is read).
+fn packed_dob(dobs: &[BirthDate]) -> u32 {
+    match dobs {
+        [] => 0,
+        [d] => (u32::from(d.year as u16) << 16) | (u32::from(d.month) << 8) | u32::from(d.day),
+        _ => SEVERAL_DOBS,
+    }
+}
+
+/// [`packed_dob`] of a record with several dates of birth (no date packs to it: its month would be 255).
+const SEVERAL_DOBS: u32 = u32::MAX;
+
+fn unpacked_dob(packed: u32) -> BirthDate {
+    BirthDate { year: (packed >> 16) as u16 as i16, month: (packed >> 8) as u8, day: packed as u8 }
 }
 
 /// The candidate pairs of a [`BlockingIndex`] and what the block cap left out.
@@ -185,14 +207,16 @@ impl BlockingIndex {
     /// Indexes `prepared` (record `i` is `prepared[i]`), computing keys on `threads` threads.
     pub fn build(prepared: &[Prepared], threads: usize) -> Self {
         let keys: Vec<Vec<u64>> = par_map(prepared, threads, |_, p| record_keys(p));
-        let mut entries: Vec<(u64, u32)> = keys
+        let packed: Vec<u32> = prepared.iter().map(|p| packed_dob(&p.dates_of_birth)).collect();
+        let mut entries: Vec<(u64, u32, u32)> = keys
             .iter()
             .enumerate()
             .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
+            .map(|(k, i)| (k, i, packed[i as usize]))
             .collect();
         entries.sort_unstable();
         let dobs = prepared.iter().map(|p| p.dates_of_birth.clone()).collect();
-        Self { entries, keys, dobs }
+        Self { entries, keys, dobs, threads }
     }
 
     /// The records indexed.
@@ -204,38 +228,103 @@ impl BlockingIndex {
         self.keys.is_empty()
     }
 
-    fn block(&self, key: u64) -> &[(u64, u32)] {
+    /// [`dob_compatible`] for records `i` and `j` with packed dates `a` and `b`.
+    fn packed_compatible(&self, i: usize, a: u32, j: usize, b: u32) -> bool {
+        match (a, b) {
+            (0, _) | (_, 0) => true,
+            (SEVERAL_DOBS, _) | (_, SEVERAL_DOBS) => dob_compatible(&self.dobs[i], &self.dobs[j]),
+            _ => dob_not_different(unpacked_dob(a), unpacked_dob(b)),
+        }
+    }
+
+    fn block(&self, key: u64) -> &[(u64, u32, u32)] {
         let lo = self.entries.partition_point(|e| e.0 < key);
         let hi = self.entries.partition_point(|e| e.0 <= key);
         &self.entries[lo..hi]
     }
 
     /// Every pair sharing a block of at most `max_block` records; larger blocks are counted.
+    ///
+    /// Pairs are generated record by record rather than block by block: record `i` takes, from
+    /// each of its blocks, the members after it (entries are sorted by key, then record), and
+    /// removes its own repeats. The records are split over the index's threads, and each part's
+    /// pairs come out sorted and distinct, so no sort of every pair (tens of millions at a
+    /// million records) is needed.
     pub fn candidate_pairs(&self, max_block: usize) -> CandidatePairs {
         let mut out = CandidatePairs::default();
+        // For each entry, the end of its block, or 0 for a capped block.
+        let mut block_end: Vec<u32> = vec![0; self.entries.len()];
+        let mut start = 0;
         for block in self.entries.chunk_by(|x, y| x.0 == y.0) {
-            let len = block.len();
+            let (len, end) = (block.len(), start + block.len());
             if len > max_block {
                 out.capped_blocks += 1;
                 out.capped_pairs += (len * (len - 1) / 2) as u64;
                 *out.capped_by_rule.entry(rule_of(block[0].0)).or_default() += 1;
-                continue;
+            } else {
+                block_end[start..end].fill(end as u32);
             }
-            let rule = rule_at(block[0].0);
-            let checked = rule.is_some_and(|r| DOB_CHECKED.contains(&r));
-            let before = out.pairs.len();
-            for (k, a) in block.iter().enumerate() {
-                for b in &block[k + 1..] {
-                    let (i, j) = (a.1 as usize, b.1 as usize);
-                    if i != j && (!checked || dob_compatible(&self.dobs[i], &self.dobs[j])) {
-                        out.pairs.push(pack(i, j));
+            start = end;
+        }
+        // Each record's entries (positions in `entries`), as offsets into one array.
+        let mut offsets: Vec<usize> = Vec::with_capacity(self.keys.len() + 1);
+        offsets.push(0);
+        for ks in &self.keys {
+            offsets.push(offsets.last().copied().unwrap_or(0) + ks.len());
+        }
+        let mut filled = offsets.clone();
+        let mut positions: Vec<u32> = vec![0; self.entries.len()];
+        for (p, &(_, i, _)) in self.entries.iter().enumerate() {
+            positions[filled[i as usize]] = p as u32;
+            filled[i as usize] += 1;
+        }
+        let parts = self.threads.max(1) * 16;
+        let size = self.keys.len().div_ceil(parts).max(1);
+        let ranges: Vec<std::ops::Range<usize>> =
+            (0..self.keys.len()).step_by(size).map(|lo| lo..(lo + size).min(self.keys.len())).collect();
+        let results = par_map(&ranges, self.threads, |_, range| {
+            let mut pairs: Vec<u64> = Vec::new();
+            let mut by_rule = [0u64; Rule::ALL.len()];
+            let mut partners: Vec<u32> = Vec::new();
+            for i in range.clone() {
+                partners.clear();
+                for &p in &positions[offsets[i]..offsets[i + 1]] {
+                    let (p, end) = (p as usize, block_end[p as usize] as usize);
+                    if end == 0 {
+                        continue;
+                    }
+                    let (key, _, dob) = self.entries[p];
+                    let rule = rule_at(key);
+                    let checked = rule.is_some_and(|r| DOB_CHECKED.contains(&r));
+                    let before = partners.len();
+                    for &(_, j, other) in &self.entries[p + 1..end] {
+                        if !checked || self.packed_compatible(i, dob, j as usize, other) {
+                            partners.push(j);
+                        }
+                    }
+                    if let Some(r) = rule.and_then(|r| Rule::ALL.iter().position(|x| *x == r)) {
+                        by_rule[r] += (partners.len() - before) as u64;
                     }
                 }
+                partners.sort_unstable();
+                partners.dedup();
+                pairs.extend(partners.iter().map(|&j| pack(i, j as usize)));
             }
-            *out.pairs_by_rule.entry(rule_of(block[0].0)).or_default() += (out.pairs.len() - before) as u64;
+            (pairs, by_rule)
+        });
+        out.pairs.reserve_exact(results.iter().map(|r| r.0.len()).sum());
+        let mut by_rule = [0u64; Rule::ALL.len()];
+        for (pairs, counts) in results {
+            out.pairs.extend_from_slice(&pairs);
+            for (total, n) in by_rule.iter_mut().zip(counts) {
+                *total += n;
+            }
         }
-        out.pairs.sort_unstable();
-        out.pairs.dedup();
+        for (rule, n) in Rule::ALL.iter().zip(by_rule) {
+            if n > 0 {
+                out.pairs_by_rule.insert(rule.name(), n);
+            }
+        }
         out
     }
 
@@ -393,6 +482,13 @@ pub fn train(model: &mut Model, prepared: &[Prepared], index: &BlockingIndex, th
 /// Scores every [`pack`]ed pair of `prepared` on `threads` threads and keeps those with
 /// probability ≥ `keep_probability`, in the order of `pairs`. Pairs naming a record out of range
 /// are skipped.
+///
+/// Pairs are scored in [`locality_order`], not in the order given: a comparison's cost is mostly
+/// fetching the two records' names from memory, and in that order consecutive pairs share their
+/// records (a block of Smiths born in 1980 is scored together, its records staying in the cache),
+/// where in index order nearly every pair fetched one record from main memory. At 300,000
+/// records this scored the same pairs about five times faster. The results are put back in the
+/// order of `pairs`, so the order of work changes nothing else.
 pub fn score_pairs(
     scorer: &Scorer<'_>,
     prepared: &[Prepared],
@@ -400,21 +496,77 @@ pub fn score_pairs(
     threads: usize,
     keep_probability: f64,
 ) -> Vec<ScoredPair> {
+    let position = locality_positions(prepared);
+    // Counting sort of the pairs by the earlier position of their two records.
+    let first_position = |p: u64| {
+        let (a, b) = unpack(p);
+        match (position.get(a), position.get(b)) {
+            (Some(&x), Some(&y)) => Some(x.min(y) as usize),
+            _ => None,
+        }
+    };
+    let mut starts = vec![0usize; prepared.len() + 1];
+    for &p in pairs {
+        if let Some(k) = first_position(p) {
+            starts[k + 1] += 1;
+        }
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut order: Vec<u32> = vec![0; starts[prepared.len()]];
+    for (k, &p) in pairs.iter().enumerate() {
+        if let Some(f) = first_position(p) {
+            order[starts[f]] = k as u32;
+            starts[f] += 1;
+        }
+    }
+    drop(starts);
     // More parts than threads: pair costs vary, so small parts even out the threads' work.
-    let size = pairs.len().div_ceil(threads.max(1) * 16).max(1);
-    let parts: Vec<&[u64]> = pairs.chunks(size).collect();
-    par_map(&parts, threads, |_, part| {
+    let size = order.len().div_ceil(threads.max(1) * 16).max(1);
+    let parts: Vec<&[u32]> = order.chunks(size).collect();
+    let mut kept: Vec<(u32, ScoredPair)> = par_map(&parts, threads, |_, part| {
         part.iter()
-            .filter_map(|&p| {
-                let (a, b) = unpack(p);
-                let probability = scorer.score(prepared.get(a)?, prepared.get(b)?).probability;
-                (probability >= keep_probability).then_some(ScoredPair { a, b, probability })
+            .filter_map(|&k| {
+                let (a, b) = unpack(pairs[k as usize]);
+                let probability = scorer.score(&prepared[a], &prepared[b]).probability;
+                (probability >= keep_probability).then_some((k, ScoredPair { a, b, probability }))
             })
             .collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()
-    .collect()
+    .collect();
+    kept.sort_unstable_by_key(|(k, _)| *k);
+    kept.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Each record's place in an order that keeps likely block-mates together: by surname, then
+/// year of birth, then forename (hashed: only equal values need be adjacent, not sorted ones).
+/// Most candidate pairs share a surname, and many a year of birth too.
+pub fn locality_positions(prepared: &[Prepared]) -> Vec<u32> {
+    let hash = |text: Option<&str>| {
+        let mut h = DefaultHasher::new();
+        text.hash(&mut h);
+        h.finish()
+    };
+    let mut keys: Vec<(u64, i16, u64, u32)> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = p.names.first();
+            let surname = hash(name.and_then(|n| n.surname.as_ref()).map(|t| t.text.as_str()));
+            let forename = hash(name.and_then(|n| n.forenames.first()).map(|t| t.text.as_str()));
+            let year = p.dates_of_birth.first().map_or(i16::MIN, |d| d.year);
+            (surname, year, forename, i as u32)
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut position = vec![0u32; prepared.len()];
+    for (place, key) in keys.iter().enumerate() {
+        position[key.3 as usize] = place as u32;
+    }
+    position
 }
 
 #[cfg(test)]
@@ -618,6 +770,53 @@ mod tests {
         assert_eq!(m(&model), m(&Model::default()), "the dates block the training rule: their m is kept");
         let forename_m = |model: &Model| model.fields[0].levels.iter().map(|l| l.m).collect::<Vec<_>>();
         assert_ne!(forename_m(&model), forename_m(&Model::default()), "the forenames' m was trained");
+    }
+
+    #[test]
+    fn candidate_pairs_are_every_pair_sharing_an_uncapped_block_whatever_the_threads() {
+        // Families of near-duplicates over a few names, dates and postcodes, so that blocks of
+        // many sizes overlap, some over the cap.
+        let (forenames, surnames) = (["John", "Jon", "Mary", "Ann"], ["Smith", "Smyth", "Khan"]);
+        let postcodes = ["SW1A 1AA", "SW1A 2BB", "CF10 1EP"];
+        let mut records = Vec::new();
+        for k in 0..120usize {
+            let dob = format!("19{:02}-0{}-1{}", 50 + k % 7, 1 + k % 3, k % 4);
+            let mut r = person(forenames[k % 4], surnames[k % 3], &dob, postcodes[k % 3]);
+            if k % 5 == 0 {
+                r = MatchRecord::builder().name(forenames[k % 4], surnames[(k + 1) % 3]).postcode(postcodes[k % 2]);
+            }
+            if k % 7 == 0 {
+                // A record with two dates (a nominal holding its duplicates' dates, say).
+                r = r.dob(&format!("19{:02}-1{}-0{}", 50 + k % 5, k % 3, 1 + k % 4));
+            }
+            records.push(r.build());
+        }
+        let prepared = prepare(&records);
+        for max_block in [4, 12, 1_000] {
+            // The reference: a pair is a candidate if some block of at most `max_block` records
+            // holds both and its rule's date check (if any) passes.
+            let reference_index = BlockingIndex::build(&prepared, 1);
+            let block_len = |key: u64| reference_index.block(key).len();
+            let mut expected = Vec::new();
+            for a in 0..prepared.len() {
+                for b in a + 1..prepared.len() {
+                    let compatible = dob_compatible(&reference_index.dobs[a], &reference_index.dobs[b]);
+                    let admitted = reference_index.keys[a].iter().any(|&k| {
+                        reference_index.keys[b].binary_search(&k).is_ok()
+                            && block_len(k) <= max_block
+                            && (compatible || !rule_at(k).is_some_and(|r| DOB_CHECKED.contains(&r)))
+                    });
+                    if admitted {
+                        expected.push(pack(a, b));
+                    }
+                }
+            }
+            assert!(!expected.is_empty());
+            for threads in [1, 3] {
+                let got = BlockingIndex::build(&prepared, threads).candidate_pairs(max_block);
+                assert_eq!(got.pairs, expected, "max_block {max_block}, {threads} threads");
+            }
+        }
     }
 
     #[test]

@@ -263,6 +263,9 @@ pub struct Token {
     pub ocr: String,
     /// Variant groups (see [`variants`]).
     pub groups: &'static [u16],
+    /// A 64-bit hash of `text`, naming the token in the comparison memo (see
+    /// `compare::token_level`).
+    pub key: u64,
 }
 
 impl Token {
@@ -273,6 +276,12 @@ impl Token {
             phonetic: PhoneticKeys::of(text),
             ocr: ocr_form(text),
             groups: variants::groups(text),
+            key: {
+                // Fixed keys: the same text has the same key on every thread of a run.
+                let mut h = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(text, &mut h);
+                std::hash::Hasher::finish(&h)
+            },
         }
     }
 

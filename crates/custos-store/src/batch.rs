@@ -9,7 +9,7 @@
 //! (an invalid NI number, a malformed postcode, an unparseable date) do not cost the person: they
 //! are kept as recorded in `data_quality_issue`, beside the record, and deleted with it.
 //!
-//! **Linking.** [`Store::people_for_linking`] reads every current person (one audited search);
+//! **Linking.** [`Store::people_for_linking`] (in `linking_read`) reads every current person (one audited search);
 //! the caller (pure code in `custos_match`) scores and clusters them; [`Store::apply_linkage`]
 //! merges each cluster's members into its primary (each merge audited; its probability is kept
 //! on the merge row the event names) and queues the pairs a person must decide
@@ -33,17 +33,11 @@ use sqlx::{AnyConnection, Row};
 
 use crate::audit_log::Personal;
 use crate::clock::now_micros;
-use crate::entities::{NewEntity, kind_and_marking, kind_and_marking_at, object_ref};
+use crate::entities::{NewEntity, kind_and_marking, object_ref};
 use crate::error::StoreError;
 use crate::merge::{MergeId, conflicting_identifiers};
 use crate::sql::{Placeholders, in_list, multi_row};
 use crate::{Store, audit_event, audit_log};
-
-/// A record's kind and marking, as read with it.
-type Marked = (EntityKind, SecurityMarking);
-
-/// People read per statement when streaming the people (with their addresses) to link.
-const PAGE: i64 = 5_000;
 
 /// The name of a legacy system records are imported from: 1–64 letters, digits, `-`, `_`, `.`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -158,7 +152,7 @@ pub struct ImportedNominal {
     pub probability: f64,
 }
 
-fn id_of(bytes: Vec<u8>) -> Result<EntityId, StoreError> {
+pub(crate) fn id_of(bytes: Vec<u8>) -> Result<EntityId, StoreError> {
     <[u8; 16]>::try_from(bytes)
         .map(EntityId::from_bytes)
         .map_err(|_| StoreError::Refused("a stored id is unreadable".into()))
@@ -283,136 +277,6 @@ impl Store {
         Ok(outcomes)
     }
 
-    /// Every current person (merged duplicates are represented by their primaries) that the
-    /// principal may read, with the postcodes of their `home` and `previous_address` locations,
-    /// oldest record first. One `search` audit event, committed before anything is returned, with
-    /// `reason` as its erasable payload.
-    pub async fn people_for_linking(&self, principal: &Principal, reason: &str) -> Result<Vec<LinkablePerson>, StoreError> {
-        if self.backend == crate::db::Backend::Postgres {
-            // Fresh statistics for the tables linking reads and writes: right after a bulk import
-            // (autovacuum may not have analysed them yet) the planner's guesses turned the merges'
-            // indexed deletes into sequential scans (at 100,000 people: merging 18 s, 10.7 s after
-            // this). Sampled, about a second at 100,000 people; a table the role does not own is
-            // skipped with a warning, not an error.
-            sqlx::query("ANALYZE entity, entity_version, link, person_block_key, person_name_key, person_merge")
-                .execute(&self.pool)
-                .await?;
-        }
-        let mut tx = self.begin_snapshot().await?;
-        no_jit(&mut tx, self.backend).await?;
-        let person = EntityKind::Person.as_str();
-        let mut people: Vec<(i64, LinkablePerson)> = Vec::new();
-        let mut after: Vec<u8> = Vec::new();
-        // Bodies are decoded on a blocking thread while the next page is read.
-        let mut decoding: Option<tokio::task::JoinHandle<Vec<Option<Person>>>> = None;
-        let mut pending: Vec<(i64, EntityId, Vec<String>)> = Vec::new();
-        loop {
-            // One statement per page of people, each person with its addresses (the link and
-            // the location, both with their markings): a page of the `(kind, id)` index, each
-            // person then looked up by id, so no pass over the whole link table.
-            let rows = sqlx::query(
-                "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, e.created_at, e.merged_into, v.body, \
-                 l.id AS link_id, k.kind AS link_kind, k.classification AS link_classification, k.sensitive AS link_sensitive, \
-                 k.owning_unit AS link_owning_unit, k.acl AS link_acl, \
-                 a.kind AS place_kind, a.classification AS place_classification, a.sensitive AS place_sensitive, \
-                 a.owning_unit AS place_owning_unit, a.acl AS place_acl, av.body AS place_body \
-                 FROM (SELECT id FROM entity WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3) p \
-                 JOIN entity e ON e.id = p.id \
-                 JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-                 LEFT JOIN link l ON l.from_id = e.id AND l.kind IN ('home', 'previous_address') \
-                 LEFT JOIN entity k ON k.id = l.id \
-                 LEFT JOIN entity a ON a.id = l.to_id \
-                 LEFT JOIN entity_version av ON av.entity_id = a.id AND av.version = a.current_version \
-                 ORDER BY e.id, l.id",
-            )
-            .bind(person)
-            .bind(after.clone())
-            .bind(PAGE)
-            .fetch_all(&mut *tx)
-            .await?;
-            if let Some(handle) = decoding.take() {
-                collect_decoded(&mut people, std::mem::take(&mut pending), handle.await)?;
-            }
-            let Some(last) = rows.last() else { break };
-            after = last.try_get("id")?;
-            // Each person's first row (a person with several addresses has a row for each).
-            let mut firsts: Vec<usize> = Vec::new();
-            let mut ids: Vec<EntityId> = Vec::new();
-            for (i, row) in rows.iter().enumerate() {
-                let id = id_of(row.try_get("id")?)?;
-                if ids.last() != Some(&id) {
-                    firsts.push(i);
-                    ids.push(id);
-                }
-            }
-            let markings: Vec<(EntityKind, SecurityMarking)> =
-                firsts.iter().map(|&i| kind_and_marking(&rows[i])).collect::<Result<_, _>>()?;
-            let decisions = self.authz.decide_records(
-                principal,
-                Action::Read,
-                markings.iter().zip(&ids).map(|((kind, marking), id)| (kind.as_str(), id.to_string(), marking)),
-            );
-            // The addresses of the people kept: used only if both the location and the link saying
-            // the person lives there may be read (one decision per distinct marking of the page).
-            let mut bodies: Vec<String> = Vec::new();
-            // (row, the person's place in `pending`, the location's marking, the link's marking)
-            let mut places: Vec<(usize, usize, Marked, Marked)> = Vec::new();
-            for (n, ((&first, id), decision)) in firsts.iter().zip(&ids).zip(decisions).enumerate() {
-                let row = &rows[first];
-                // A merged duplicate is represented by its primary (tested here rather than in SQL,
-                // so that the page is a range of the `(kind, id)` index).
-                if !decision.allowed || row.try_get::<Option<Vec<u8>>, _>("merged_into")?.is_some() {
-                    continue;
-                }
-                let end = firsts.get(n + 1).copied().unwrap_or(rows.len());
-                for (i, place) in rows.iter().enumerate().take(end).skip(first) {
-                    if place.try_get::<Option<Vec<u8>>, _>("link_id")?.is_some() {
-                        places.push((i, pending.len(), kind_and_marking_at(place, "place_")?, kind_and_marking_at(place, "link_")?));
-                    }
-                }
-                bodies.push(row.try_get("body")?);
-                pending.push((row.try_get("created_at")?, *id, Vec::new()));
-            }
-            let decide = |markings: Vec<&(EntityKind, SecurityMarking)>| {
-                self.authz.decide_records(principal, Action::Read, markings.into_iter().map(|(kind, marking)| (kind.as_str(), String::new(), marking)))
-            };
-            let place_decisions = decide(places.iter().map(|p| &p.2).collect());
-            let link_decisions = decide(places.iter().map(|p| &p.3).collect());
-            for (((i, owner, (kind, _), _), place), link) in places.iter().zip(place_decisions).zip(link_decisions) {
-                if *kind != EntityKind::Location || !place.allowed || !link.allowed {
-                    continue;
-                }
-                let body: Option<String> = rows[*i].try_get("place_body")?;
-                if let Some(Ok(EntityBody::Location(location))) = body.map(|b| serde_json::from_str::<EntityBody>(&b))
-                    && let Some(postcode) = &location.postcode
-                {
-                    pending[*owner].2.push(postcode.as_str().to_owned());
-                }
-            }
-            decoding = Some(tokio::task::spawn_blocking(move || {
-                bodies
-                    .iter()
-                    .map(|body| match serde_json::from_str::<EntityBody>(body) {
-                        Ok(EntityBody::Person(p)) => Some(p),
-                        _ => None,
-                    })
-                    .collect()
-            }));
-        }
-        drop(tx);
-        people.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
-        let people: Vec<LinkablePerson> = people.into_iter().map(|(_, p)| p).collect();
-
-        let decision = custos_authz::Decision { allowed: true, policies: Vec::new(), errors: Vec::new() };
-        let mut event = audit_event(AuditKind::Search, principal, Vec::new(), &decision);
-        let terms = serde_json::json!({ "linking": { "people": people.len() } });
-        let personal = Personal { reason: Some(reason), terms: Some(terms), ..Personal::default() };
-        let mut tx = self.begin_write().await?;
-        audit_log::append_with_text(&mut tx, std::slice::from_mut(&mut event), &personal).await?;
-        tx.commit().await?;
-        Ok(people)
-    }
-
     /// The pairs a person linked on review that are still linked (not unmerged since): the two
     /// records the decision merged (the ones the reviewer was shown, resolved at the time), each
     /// with its current body, for the linker to learn from (see `Model::learn_from_matches`).
@@ -477,7 +341,7 @@ impl Store {
     }
 
     /// The right to link people in bulk and read the linkage: merging people; a denial is audited.
-    async fn require_merge_rights(&self, principal: &Principal) -> Result<(), StoreError> {
+    pub(crate) async fn require_merge_rights(&self, principal: &Principal) -> Result<(), StoreError> {
         let decision = self.may_merge_people(principal);
         if decision.allowed {
             Ok(())
@@ -728,68 +592,6 @@ impl Store {
         Ok(applied)
     }
 
-    /// Every imported row (of `source`, or of every source), in source and line order, with the
-    /// nominal its person belongs to now. The report is audited as one `export` event.
-    pub async fn imported_nominals(
-        &self,
-        principal: &Principal,
-        source: Option<&SourceName>,
-        reason: &str,
-    ) -> Result<Vec<ImportedNominal>, StoreError> {
-        self.require_merge_rights(principal).await?;
-        let mut tx = self.begin_snapshot().await?;
-        let mut merged_into: HashMap<EntityId, (EntityId, f64)> = HashMap::new();
-        for row in sqlx::query(
-            "SELECT m.duplicate_id, m.primary_id, m.probability FROM person_merge m \
-             JOIN entity e ON e.id = m.duplicate_id AND e.merged_into = m.primary_id WHERE m.unmerged_at IS NULL",
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            let probability: Option<f64> = row.try_get(2)?;
-            merged_into.insert(id_of(row.try_get(0)?)?, (id_of(row.try_get(1)?)?, probability.unwrap_or(1.0)));
-        }
-        let mut strongest: HashMap<EntityId, f64> = HashMap::new();
-        for (primary, p) in merged_into.values() {
-            let e = strongest.entry(*primary).or_insert(0.0);
-            *e = e.max(*p);
-        }
-        let rows = match source {
-            Some(s) => {
-                sqlx::query("SELECT source, source_id, entity_id FROM import_record WHERE source = $1 ORDER BY source, line")
-                    .bind(s.as_str().to_owned())
-                    .fetch_all(&mut *tx)
-                    .await?
-            }
-            None => sqlx::query("SELECT source, source_id, entity_id FROM import_record ORDER BY source, line").fetch_all(&mut *tx).await?,
-        };
-        drop(tx);
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let record = id_of(row.try_get(2)?)?;
-            let (mut nominal, mut steps) = (record, 0);
-            while let Some((up, _)) = merged_into.get(&nominal) {
-                nominal = *up;
-                steps += 1;
-                if steps > crate::merge::MAX_CHAIN {
-                    return Err(StoreError::Refused("the stored merge chain is unreadable".into()));
-                }
-            }
-            let probability = match merged_into.get(&record) {
-                Some((_, p)) => *p,
-                None => strongest.get(&record).copied().unwrap_or(1.0),
-            };
-            out.push(ImportedNominal { source: row.try_get(0)?, source_id: row.try_get(1)?, record, nominal, probability });
-        }
-        let decision = custos_authz::Decision { allowed: true, policies: Vec::new(), errors: Vec::new() };
-        let mut event = audit_event(AuditKind::Export, principal, Vec::new(), &decision);
-        let terms = serde_json::json!({ "linkage_report": { "rows": out.len(), "source": source.map(SourceName::as_str) } });
-        let personal = Personal { reason: Some(reason), terms: Some(terms), ..Personal::default() };
-        let mut tx = self.begin_write().await?;
-        audit_log::append_with_text(&mut tx, std::slice::from_mut(&mut event), &personal).await?;
-        tx.commit().await?;
-        Ok(out)
-    }
 }
 
 /// PostgreSQL: no JIT compilation in this transaction. Right after a bulk import the planner has
@@ -798,22 +600,6 @@ impl Store {
 async fn no_jit(conn: &mut AnyConnection, backend: crate::db::Backend) -> Result<(), StoreError> {
     if backend == crate::db::Backend::Postgres {
         sqlx::query("SET LOCAL jit = off").execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// Joins a page's decoded bodies to the people they belong to (`pending`, in the same order).
-fn collect_decoded(
-    people: &mut Vec<(i64, LinkablePerson)>,
-    pending: Vec<(i64, EntityId, Vec<String>)>,
-    decoded: Result<Vec<Option<Person>>, tokio::task::JoinError>,
-) -> Result<(), StoreError> {
-    let decoded = decoded.map_err(|e| StoreError::Refused(format!("decoding the people failed: {e}")))?;
-    for ((created_at, id, postcodes), person) in pending.into_iter().zip(decoded) {
-        match person {
-            Some(person) => people.push((created_at, LinkablePerson { id, person, postcodes })),
-            None => tracing::error!("a stored person is unreadable; it is left out of linking"),
-        }
     }
     Ok(())
 }

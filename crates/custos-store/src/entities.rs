@@ -138,7 +138,7 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Refused(format!("cannot encode the record: {e}")))
 }
 
-fn corrupt(what: &str) -> StoreError {
+pub(crate) fn corrupt(what: &str) -> StoreError {
     tracing::error!(what, "stored record is unreadable");
     StoreError::Refused(format!("the stored {what} is unreadable"))
 }
@@ -609,15 +609,26 @@ pub(crate) fn kind_and_marking_at(row: &AnyRow, prefix: &str) -> Result<(EntityK
     let classification: i64 = row.try_get(column("classification").as_str())?;
     let acl: String = row.try_get(column("acl").as_str())?;
     let owning_unit: String = row.try_get(column("owning_unit").as_str())?;
-    let classification = Classification::from_level(classification)
-        .ok_or_else(|| corrupt("classification"))?;
+    let sensitive: i16 = row.try_get(column("sensitive").as_str())?;
+    kind_and_marking_of(&kind, classification, i64::from(sensitive), &owning_unit, &acl)
+}
+
+/// A record's kind and marking from its stored columns' values.
+pub(crate) fn kind_and_marking_of(
+    kind: &str,
+    classification: i64,
+    sensitive: i64,
+    owning_unit: &str,
+    acl: &str,
+) -> Result<(EntityKind, SecurityMarking), StoreError> {
+    let classification = Classification::from_level(classification).ok_or_else(|| corrupt("classification"))?;
     Ok((
         kind.parse().map_err(|_| corrupt("entity kind"))?,
         SecurityMarking {
             classification,
-            sensitive: row.try_get::<i16, _>(column("sensitive").as_str())? != 0,
+            sensitive: sensitive != 0,
             owning_unit: owning_unit.parse().map_err(|_| corrupt("owning unit"))?,
-            acl: serde_json::from_str::<Vec<AclEntry>>(&acl).map_err(|_| corrupt("access list"))?,
+            acl: serde_json::from_str::<Vec<AclEntry>>(acl).map_err(|_| corrupt("access list"))?,
         },
     ))
 }

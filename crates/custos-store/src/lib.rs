@@ -9,6 +9,7 @@ pub mod batch;
 pub mod clock;
 pub mod db;
 pub mod entities;
+mod linking_read;
 pub mod error;
 pub mod matching;
 pub mod merge;

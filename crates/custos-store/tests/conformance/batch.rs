@@ -246,6 +246,53 @@ conformance! {
         assert!(matches!(db.store.rejected_pairs(&investigator()).await, Err(StoreError::Denied)));
     }
 
+    async fn people_are_read_for_linking_page_by_page_whatever_the_page_size(db: TestDb) {
+        let mut rows = Vec::new();
+        for (k, surname) in ["Lee", "Ray", "Kay", "Fox", "Day", "Roe", "Poe"].into_iter().enumerate() {
+            rows.push(row(&format!("A{k}"), k as u64 + 2, "Ann", surname, "M1 1AE"));
+        }
+        let ids = created(&import(&db, &rows).await);
+        // Two addresses for one person: its rows stay on one page.
+        let extra = db.store.create_entity(&loader(), location("1 Other Row", "E1 6AN"), loader_marking(), None).await.unwrap();
+        db.store.create_entity(&loader(), link(ids[3], extra, "previous_address"), loader_marking(), None).await.unwrap();
+        let plan = PlannedMerge { primary: ids[0], members: vec![(ids[5], 0.97)] };
+        db.store.apply_linkage(&loader(), &[plan], &[], "linking").await.unwrap();
+        let whole = db.store.people_for_linking(&loader(), "linking").await.unwrap();
+        assert_eq!(whole.len(), 6, "the merged duplicate is represented by its nominal");
+        let summary = |people: &[custos_store::batch::LinkablePerson]| {
+            people.iter().map(|p| (p.id, p.person.names()[0].surname().to_owned(), p.postcodes.clone())).collect::<Vec<_>>()
+        };
+        assert_eq!(summary(&whole).iter().find(|p| p.0 == ids[3]).map(|p| p.2.len()), Some(2));
+        // Pages of one, of a size that divides the people exactly (with the merged one), of a
+        // size that leaves a remainder, and of more than there are: always the same people.
+        for page in [1, 2, 4, 7, 100] {
+            let paged = db.store.people_for_linking_in_pages(&loader(), "linking", page).await.unwrap();
+            assert_eq!(summary(&paged), summary(&whole), "pages of {page}");
+        }
+    }
+
+    async fn the_linkage_report_is_in_source_and_line_order_whatever_the_page_size(db: TestDb) {
+        // Source ids out of line order, and a second source sorting before the first.
+        let rows = [row("C", 2, "Ann", "Lee", "M1 1AE"), row("A", 3, "Bob", "Ray", "M1 1AE"), row("B", 4, "Cal", "Kay", "M1 1AE")];
+        let ids = created(&import(&db, &rows).await);
+        let other: SourceName = "archive".parse().unwrap();
+        db.store.import_people(&loader(), &other, &loader_marking(), &[row("Z", 9, "Dee", "Fox", "M1 1AE")], "load").await.unwrap();
+        db.store.apply_linkage(&loader(), &[PlannedMerge { primary: ids[0], members: vec![(ids[2], 0.95)] }], &[], "linking").await.unwrap();
+        let keys = |report: &[custos_store::batch::ImportedNominal]| {
+            report.iter().map(|r| (r.source.clone(), r.source_id.clone(), r.nominal, r.probability)).collect::<Vec<_>>()
+        };
+        let all = keys(&db.store.imported_nominals(&loader(), None, "report").await.unwrap());
+        let ids_in_order: Vec<(&str, &str)> = all.iter().map(|r| (r.0.as_str(), r.1.as_str())).collect();
+        assert_eq!(ids_in_order, vec![("archive", "Z"), (source().as_str(), "C"), (source().as_str(), "A"), (source().as_str(), "B")]);
+        assert_eq!((all[1].2, all[3].2, all[3].3), (ids[0], ids[0], 0.95), "B was merged into C");
+        for page in [1, 2, 3, 100] {
+            let paged = db.store.imported_nominals_in_pages(&loader(), None, "report", page).await.unwrap();
+            assert_eq!(keys(&paged), all, "pages of {page}");
+            let one = db.store.imported_nominals_in_pages(&loader(), Some(&source()), "report", page).await.unwrap();
+            assert_eq!(keys(&one), all[1..].to_vec(), "one source, pages of {page}");
+        }
+    }
+
     async fn an_address_behind_a_link_the_linker_may_not_read_is_not_used(db: TestDb) {
         let ids = created(&import(&db, &[row("A1", 2, "Ann", "Lee", "M1 1AE")]).await);
         let cleared = principal("MP900009", &[Role::Investigator], &[custos_store::batch::BATCH_UNIT], Classification::Secret);

@@ -176,6 +176,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     let merge_s = t.elapsed().as_secs_f64();
 
+    let t = Instant::now();
     let mut written = 0usize;
     if let (Some(path), Some(partial)) = (&args.out, &partial) {
         let rows = store.imported_nominals(&principal, source.as_ref(), reason).await?;
@@ -191,6 +192,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     }
     store.integrate_audit().await?;
     store.close().await;
+    let report_s = t.elapsed().as_secs_f64();
 
     out(format_args!(
         "{n} people; {} candidate pairs ({} blocks over {} skipped); {} clusters of two or more",
@@ -211,7 +213,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
         out(format_args!("{written} imported records reported in {}", path.display()))?;
     }
     out(format_args!(
-        "took {:.1} s (reading {read_s:.1}, matching {link_s:.1}, merging {merge_s:.1})",
+        "took {:.1} s (reading {read_s:.1}, matching {link_s:.1}, merging {merge_s:.1}, reporting {report_s:.1})",
         started.elapsed().as_secs_f64()
     ))?;
     Ok(ExitCode::SUCCESS)
