@@ -26,14 +26,12 @@
 //! is precomputed in [`Prepared`].
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use custos_core::person::{Gender, IdentifierKind};
 use serde::{Deserialize, Serialize};
 
-use crate::record::{BirthDate, Prepared, PreparedName, Token};
+use crate::record::{BirthDate, Prepared, PreparedName, PreparedPostcode, NOT_PACKED, Token};
 use crate::similarity::jaro_winkler;
 use crate::variants::{self, share_group};
 
@@ -377,52 +375,42 @@ struct NamesResult<'a> {
     generation_conflict: bool,
 }
 
-/// Hashes a pair of token keys, which are hashes already: one multiply-and-rotate per word.
-#[derive(Default)]
-struct TokenPairHasher(u64);
+/// Slots of a thread's token memo (a power of two; 24 bytes each, so 6 MB).
+const TOKEN_MEMO_SLOTS: usize = 1 << 18;
 
-impl Hasher for TokenPairHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(26) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Token pairs memoised per thread before the memo is emptied (about 32 MB).
-const TOKEN_MEMO_CAPACITY: usize = 1 << 20;
+/// One slot of the memo: the two tokens' keys and their level.
+type MemoSlot = (u64, u64, NameLevel);
 
 thread_local! {
-    /// The levels of token pairs this thread has compared, by the tokens' keys. Batch linking
-    /// compares the same few thousand names against each other millions of times (every pair in
-    /// a block of Smiths born in 1980 compares "smith" with "smith"), and a level is a function
-    /// of the two texts alone, so each pair of texts is worked out once.
-    static TOKEN_LEVELS: RefCell<HashMap<(u64, u64), NameLevel, BuildHasherDefault<TokenPairHasher>>> =
-        RefCell::new(HashMap::default());
+    /// The levels of token pairs this thread compared lately, by the tokens' keys, in a
+    /// direct-mapped table (a pair evicts whatever shared its slot). Batch linking compares the
+    /// same few thousand names against each other millions of times, and a level is a function
+    /// of the two texts alone, so most pairs of texts are worked out once; a fixed table keeps
+    /// each look-up to one memory access (a growing hash map cost as much as it saved).
+    static TOKEN_LEVELS: RefCell<Vec<MemoSlot>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The level of two tokens (never `Swapped`), remembered per thread by the tokens' 64-bit keys.
 /// Two different texts with the same key would share an answer: over a million distinct names
 /// the chance that any two collide is about 3 in 100 million.
 pub fn token_level(a: &Token, b: &Token) -> NameLevel {
+    if a.key == b.key {
+        // The same text: an initial against itself, or else an exact match.
+        return if a.chars.len() == 1 { NameLevel::Initial } else { NameLevel::Exact };
+    }
+    let slot = (a.key ^ b.key.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - TOKEN_MEMO_SLOTS.trailing_zeros());
     TOKEN_LEVELS.with(|memo| {
-        if let Some(&level) = memo.borrow().get(&(a.key, b.key)) {
-            return level;
+        let mut memo = memo.borrow_mut();
+        if memo.is_empty() {
+            // Keys that no token has (a slot is only trusted when both keys match).
+            memo.resize(TOKEN_MEMO_SLOTS, (0, 0, NameLevel::Different));
+        }
+        let entry = &mut memo[slot as usize];
+        if entry.0 == a.key && entry.1 == b.key && (a.key, b.key) != (0, 0) {
+            return entry.2;
         }
         let level = token_level_uncached(a, b);
-        let mut memo = memo.borrow_mut();
-        if memo.len() >= TOKEN_MEMO_CAPACITY {
-            memo.clear();
-        }
-        memo.insert((a.key, b.key), level);
+        *entry = (a.key, b.key, level);
         level
     })
 }
@@ -720,15 +708,19 @@ fn compare_dobs(a: &[BirthDate], b: &[BirthDate]) -> Option<DobLevel> {
 }
 
 fn compare_postcodes(a: &Prepared, b: &Prepared) -> Option<PostcodeLevel> {
+    // Equal packed forms are equal texts, unless neither could be packed.
+    let same = |x: &PreparedPostcode, y: &PreparedPostcode, k: usize, text: fn(&PreparedPostcode) -> &str| {
+        x.packed[k] == y.packed[k] && (x.packed[k] != NOT_PACKED || text(x) == text(y))
+    };
     a.postcodes
         .iter()
         .flat_map(|x| {
             b.postcodes.iter().map(move |y| {
-                if x.full == y.full {
+                if same(x, y, 0, |p| &p.full) {
                     PostcodeLevel::Full
-                } else if !x.sector.is_empty() && x.sector == y.sector {
+                } else if x.packed[1] != 0 && same(x, y, 1, |p| &p.sector) {
                     PostcodeLevel::Sector
-                } else if !x.district.is_empty() && x.district == y.district {
+                } else if x.packed[2] != 0 && same(x, y, 2, |p| &p.district) {
                     PostcodeLevel::District
                 } else {
                     PostcodeLevel::Different
@@ -738,7 +730,6 @@ fn compare_postcodes(a: &Prepared, b: &Prepared) -> Option<PostcodeLevel> {
         .min()
 }
 
-/// Whether an identifier kind belongs to one person for life, so two values mean two people.
 pub fn is_unique_kind(kind: IdentifierKind) -> bool {
     matches!(kind, IdentifierKind::PncId | IdentifierKind::NiNumber)
 }

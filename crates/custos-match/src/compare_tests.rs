@@ -355,3 +355,29 @@ fn the_quick_date_check_agrees_with_the_date_levels() {
     }
     assert!(agreeing > dates.len() && agreeing < dates.len() * dates.len() / 2, "both answers are exercised");
 }
+
+#[test]
+fn postcodes_kept_as_recorded_compare_as_text_whatever_their_length() {
+    // Malformed postcodes are kept as recorded (normalised): short ones pack into a number, long
+    // ones are compared as text; a long one never equals a short one.
+    let level = |x: &str, y: &str| {
+        let a = Prepared::new(&MatchRecord::builder().postcode(x).build());
+        let b = Prepared::new(&MatchRecord::builder().postcode(y).build());
+        compare(&a, &b).vector.postcode
+    };
+    let cases = [
+        ("NOT KNOWN AT ALL", "not known at all", PostcodeLevel::Full),
+        ("NOT KNOWN AT ALL", "NOT KNOWN AT ALX", PostcodeLevel::Different),
+        ("UNKNOWN", "unknown", PostcodeLevel::Full),
+        ("UNKNOWN", "UNKNOWN1", PostcodeLevel::Different),
+        ("ABCDEFGH", "ABCDEFGHI", PostcodeLevel::Different),
+        ("SW1A 1AA", "SW1A1AA", PostcodeLevel::Full),
+    ];
+    for (x, y, want) in cases {
+        assert_eq!(level(x, y), Some(want), "{x} / {y}");
+        assert_eq!(level(y, x), Some(want), "{y} / {x}");
+    }
+    assert_eq!(crate::record::packed_text(""), 0);
+    assert_eq!(crate::record::packed_text("ABCDEFGHI"), NOT_PACKED);
+    assert_eq!(crate::record::packed_text("AB\u{0}"), NOT_PACKED, "zero padding would make it AB");
+}

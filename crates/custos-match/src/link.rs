@@ -116,8 +116,9 @@ fn rule_of(hash: u64) -> &'static str {
         .map_or("unknown", |r| r.name())
 }
 
-/// A record's hashed blocking keys, sorted and distinct.
-fn record_keys(p: &Prepared) -> Vec<u64> {
+/// A record's hashed blocking keys, sorted and distinct (as [`BlockingIndex::with_keys`] takes
+/// them).
+pub fn record_keys(p: &Prepared) -> Vec<u64> {
     let mut ks: Vec<u64> = blocking_keys(p)
         .iter()
         .map(|(r, k)| key_hash(*r, k))
@@ -206,7 +207,14 @@ impl CandidatePairs {
 impl BlockingIndex {
     /// Indexes `prepared` (record `i` is `prepared[i]`), computing keys on `threads` threads.
     pub fn build(prepared: &[Prepared], threads: usize) -> Self {
-        let keys: Vec<Vec<u64>> = par_map(prepared, threads, |_, p| record_keys(p));
+        Self::with_keys(prepared, par_map(prepared, threads, |_, p| record_keys(p)), threads)
+    }
+
+    /// Indexes `prepared` whose [`record_keys`] the caller computed already (`keys[i]` of
+    /// `prepared[i]`, as `custos link` does while it reads the records); `threads` for the
+    /// candidate pairs.
+    pub fn with_keys(prepared: &[Prepared], keys: Vec<Vec<u64>>, threads: usize) -> Self {
+        assert_eq!(keys.len(), prepared.len(), "one list of keys per record");
         let packed: Vec<u32> = prepared.iter().map(|p| packed_dob(&p.dates_of_birth)).collect();
         let mut entries: Vec<(u64, u32, u32)> = keys
             .iter()

@@ -321,7 +321,34 @@ pub struct PreparedPostcode {
     pub full: String,
     pub sector: String,
     pub district: String,
+    /// `full`, `sector` and `district` as [`packed_text`], so that comparing two postcodes reads
+    /// no memory beyond the record's own list.
+    pub packed: [u64; 3],
 }
+
+impl PreparedPostcode {
+    fn new(full: String, sector: String, district: String) -> Self {
+        let packed = [packed_text(&full), packed_text(&sector), packed_text(&district)];
+        Self { full, sector, district, packed }
+    }
+}
+
+/// A text of at most 8 bytes, none of them NUL, as one number (its bytes, zero-padded; 0 for
+/// the empty text), or else [`NOT_PACKED`]: two texts are equal exactly when their numbers are,
+/// unless both are `NOT_PACKED`, when the texts themselves must be compared.
+pub fn packed_text(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    if bytes.len() > 8 || bytes.contains(&0) {
+        return NOT_PACKED;
+    }
+    let mut word = [0u8; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// [`packed_text`] of a text it cannot pack (no text packs to this: its bytes would all be
+/// 0xFF, which UTF-8 never has).
+pub const NOT_PACKED: u64 = u64::MAX;
 
 /// A record ready for fast comparison. Build with [`Prepared::new`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -353,16 +380,8 @@ impl Prepared {
                 .postcodes
                 .iter()
                 .map(|p| match Postcode::parse(p) {
-                    Ok(pc) => PreparedPostcode {
-                        full: pc.as_str().to_owned(),
-                        sector: pc.sector().to_owned(),
-                        district: pc.district().to_owned(),
-                    },
-                    Err(_) => PreparedPostcode {
-                        full: normalise_postcode(p),
-                        sector: String::new(),
-                        district: String::new(),
-                    },
+                    Ok(pc) => PreparedPostcode::new(pc.as_str().to_owned(), pc.sector().to_owned(), pc.district().to_owned()),
+                    Err(_) => PreparedPostcode::new(normalise_postcode(p), String::new(), String::new()),
                 })
                 .collect(),
             identifiers: r

@@ -12,15 +12,17 @@
 //! Every person, link and location is still decided by the policy engine (once per distinct
 //! marking of a page), and an address counts only if both the link and the location may be read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use custos_audit::AuditKind;
-use custos_authz::{Action, Principal};
+use custos_authz::{Action, Authorizer, Principal};
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::EntityId;
 use custos_core::marking::SecurityMarking;
 use serde::Deserialize;
 use sqlx::Row;
+use tokio::task::JoinHandle;
 
 use crate::audit_log::Personal;
 use crate::batch::{ImportedNominal, LinkablePerson, SourceName, id_of};
@@ -29,8 +31,8 @@ use crate::entities::{corrupt, kind_and_marking_of};
 use crate::error::StoreError;
 use crate::{Store, audit_event, audit_log};
 
-/// People read per statement.
-const PAGE: i64 = 5_000;
+/// People read per statement of [`Store::people_for_linking`] (its `_with` form takes the size).
+pub const LINKING_PAGE: i64 = 5_000;
 
 /// A page of people (ids after `$2`, at most `$3`) with their addresses, as one JSON array, and
 /// the id of the page's last person if the page is full (`$4` is `$3 - 1`), else NULL.
@@ -114,6 +116,9 @@ struct PageRow(
     Option<String>,
 );
 
+/// A person to link, with when it was created and what the caller's `prepare` made of it.
+type Prepared<T> = (i64, LinkablePerson, T);
+
 /// A record's kind and marking.
 type Marked = (EntityKind, SecurityMarking);
 
@@ -174,6 +179,44 @@ fn decode_page(text: &str) -> Result<Vec<PagePerson>, StoreError> {
     Ok(out)
 }
 
+/// A page task's result, or why the task failed.
+fn joined<T>(result: Result<Result<T, StoreError>, tokio::task::JoinError>) -> Result<T, StoreError> {
+    result.map_err(|e| StoreError::Refused(format!("decoding the people failed: {e}")))?
+}
+
+/// A decoded page's people that `principal` may read (with when each was created), each with
+/// the postcodes of the addresses whose link and location it may both read; merged duplicates
+/// are left out (their primary stands for them).
+fn keep_readable(authz: &Authorizer, principal: &Principal, page: Vec<PagePerson>) -> Vec<(i64, LinkablePerson)> {
+    let decide = |records: Vec<(&Marked, String)>| {
+        authz.decide_records(principal, Action::Read, records.into_iter().map(|((kind, marking), id)| (kind.as_str(), id, marking)))
+    };
+    let readable = decide(page.iter().map(|p| (&p.marking, p.id.to_string())).collect());
+    let links = decide(page.iter().flat_map(|p| p.addresses.iter().map(|a| (&a.0, String::new()))).collect());
+    let places = decide(page.iter().flat_map(|p| p.addresses.iter().map(|a| (&a.1, String::new()))).collect());
+    let mut address_decisions = links.into_iter().zip(places);
+    let mut people = Vec::new();
+    for (p, decision) in page.into_iter().zip(readable) {
+        let decisions: Vec<_> = address_decisions.by_ref().take(p.addresses.len()).collect();
+        if !decision.allowed || p.merged {
+            continue;
+        }
+        let Some(person) = p.person else {
+            tracing::error!("a stored person is unreadable; it is left out of linking");
+            continue;
+        };
+        let postcodes = p
+            .addresses
+            .into_iter()
+            .zip(decisions)
+            .filter(|((_, (place_kind, _), _), (link, place))| *place_kind == EntityKind::Location && link.allowed && place.allowed)
+            .filter_map(|((_, _, postcode), _)| postcode)
+            .collect();
+        people.push((p.created_at, LinkablePerson { id: p.id, person, postcodes }));
+    }
+    people
+}
+
 /// A record id from the 32 hexadecimal digits the page gives it as.
 fn id_from_hex(text: &str) -> Option<EntityId> {
     let mut bytes = [0u8; 16];
@@ -189,18 +232,21 @@ impl Store {
     /// oldest record first. One `search` audit event, committed before anything is returned, with
     /// `reason` as its erasable payload.
     pub async fn people_for_linking(&self, principal: &Principal, reason: &str) -> Result<Vec<LinkablePerson>, StoreError> {
-        self.people_for_linking_in_pages(principal, reason, PAGE).await
+        let people = self.people_for_linking_with(principal, reason, LINKING_PAGE, |_| ()).await?;
+        Ok(people.into_iter().map(|(p, ())| p).collect())
     }
 
-    /// [`Store::people_for_linking`], reading `page` people per statement (at least one): for
-    /// the tests of paging.
-    #[doc(hidden)]
-    pub async fn people_for_linking_in_pages(
+    /// [`Store::people_for_linking`], each person with what `prepare` makes of them (the
+    /// matcher's prepared record, say), made on the threads that decode the pages while the
+    /// database reads the next ones; `page` people per statement (at least one; small pages are
+    /// for the tests of paging).
+    pub async fn people_for_linking_with<T: Send + 'static>(
         &self,
         principal: &Principal,
         reason: &str,
         page: i64,
-    ) -> Result<Vec<LinkablePerson>, StoreError> {
+        prepare: impl Fn(&LinkablePerson) -> T + Send + Sync + 'static,
+    ) -> Result<Vec<(LinkablePerson, T)>, StoreError> {
         let page = page.max(1);
         if self.backend == Backend::Postgres {
             // Fresh statistics for the tables linking reads and writes: right after a bulk import
@@ -216,14 +262,16 @@ impl Store {
             Backend::Sqlite => SQLITE_PAGE,
             Backend::Postgres => POSTGRES_PAGE,
         };
+        let prepare = Arc::new(prepare);
         let mut tx = self.begin_snapshot().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SET LOCAL jit = off").execute(&mut *tx).await?;
         }
-        let mut people: Vec<(i64, LinkablePerson)> = Vec::new();
+        let mut people: Vec<Prepared<T>> = Vec::new();
         let mut after: Vec<u8> = Vec::new();
-        // Each page is decoded on a blocking thread while the next is read.
-        let mut decoding: Option<tokio::task::JoinHandle<Result<Vec<PagePerson>, StoreError>>> = None;
+        // Pages are decoded, authorised and prepared on blocking threads, at most two at a time,
+        // while the next page is read; they are collected in order.
+        let mut decoding: VecDeque<JoinHandle<Result<Vec<Prepared<T>>, StoreError>>> = VecDeque::new();
         loop {
             let (json, last): (Option<String>, Option<Vec<u8>>) = sqlx::query_as(sql)
                 .bind(EntityKind::Person.as_str())
@@ -232,23 +280,35 @@ impl Store {
                 .bind(page - 1)
                 .fetch_one(&mut *tx)
                 .await?;
-            if let Some(handle) = decoding.take() {
-                self.keep_readable(principal, &mut people, handle.await)?;
+            if decoding.len() >= 2
+                && let Some(handle) = decoding.pop_front()
+            {
+                people.extend(joined(handle.await)?);
             }
             if let Some(text) = json {
-                decoding = Some(tokio::task::spawn_blocking(move || decode_page(&text)));
+                let (authz, principal, prepare) = (self.authz.clone(), principal.clone(), prepare.clone());
+                decoding.push_back(tokio::task::spawn_blocking(move || {
+                    let readable = keep_readable(&authz, &principal, decode_page(&text)?);
+                    Ok(readable
+                        .into_iter()
+                        .map(|(created_at, person)| {
+                            let made = prepare(&person);
+                            (created_at, person, made)
+                        })
+                        .collect())
+                }));
             }
             match last {
                 Some(id) => after = id,
                 None => break,
             }
         }
-        if let Some(handle) = decoding.take() {
-            self.keep_readable(principal, &mut people, handle.await)?;
+        while let Some(handle) = decoding.pop_front() {
+            people.extend(joined(handle.await)?);
         }
         drop(tx);
         people.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
-        let people: Vec<LinkablePerson> = people.into_iter().map(|(_, p)| p).collect();
+        let people: Vec<(LinkablePerson, T)> = people.into_iter().map(|(_, p, made)| (p, made)).collect();
 
         let decision = custos_authz::Decision { allowed: true, policies: Vec::new(), errors: Vec::new() };
         let mut event = audit_event(AuditKind::Search, principal, Vec::new(), &decision);
@@ -258,44 +318,6 @@ impl Store {
         audit_log::append_with_text(&mut tx, std::slice::from_mut(&mut event), &personal).await?;
         tx.commit().await?;
         Ok(people)
-    }
-
-    /// Adds a decoded page's people that `principal` may read, each with the postcodes of the
-    /// addresses whose link and location it may both read; merged duplicates are left out (their
-    /// primary stands for them).
-    fn keep_readable(
-        &self,
-        principal: &Principal,
-        people: &mut Vec<(i64, LinkablePerson)>,
-        decoded: Result<Result<Vec<PagePerson>, StoreError>, tokio::task::JoinError>,
-    ) -> Result<(), StoreError> {
-        let page = decoded.map_err(|e| StoreError::Refused(format!("decoding the people failed: {e}")))??;
-        let decide = |records: Vec<(&Marked, String)>| {
-            self.authz.decide_records(principal, Action::Read, records.into_iter().map(|((kind, marking), id)| (kind.as_str(), id, marking)))
-        };
-        let readable = decide(page.iter().map(|p| (&p.marking, p.id.to_string())).collect());
-        let links = decide(page.iter().flat_map(|p| p.addresses.iter().map(|a| (&a.0, String::new()))).collect());
-        let places = decide(page.iter().flat_map(|p| p.addresses.iter().map(|a| (&a.1, String::new()))).collect());
-        let mut address_decisions = links.into_iter().zip(places);
-        for (p, decision) in page.into_iter().zip(readable) {
-            let decisions: Vec<_> = address_decisions.by_ref().take(p.addresses.len()).collect();
-            if !decision.allowed || p.merged {
-                continue;
-            }
-            let Some(person) = p.person else {
-                tracing::error!("a stored person is unreadable; it is left out of linking");
-                continue;
-            };
-            let postcodes = p
-                .addresses
-                .into_iter()
-                .zip(decisions)
-                .filter(|((_, (place_kind, _), _), (link, place))| *place_kind == EntityKind::Location && link.allowed && place.allowed)
-                .filter_map(|((_, _, postcode), _)| postcode)
-                .collect();
-            people.push((p.created_at, LinkablePerson { id: p.id, person, postcodes }));
-        }
-        Ok(())
     }
 
     /// Every imported row (of `source`, or of every source), in source and line order, with the

@@ -28,7 +28,7 @@ use custos_match::cluster::REVIEW_PROBABILITY;
 use custos_match::record::normalise_postcode;
 use custos_match::{
     AUTO_LINK_PROBABILITY, BlockingIndex, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, MatchRecord, Model, Prepared, ScoredPair,
-    TermFrequencies, cluster_with, par_map, score_pairs,
+    TermFrequencies, cluster_with, score_pairs,
 };
 use custos_store::batch::{PlannedMerge, ReviewPair, SourceName, batch_unit};
 use custos_store::users::batch_loader;
@@ -91,8 +91,20 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let reason = "batch linking into golden nominals (custos link)";
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
 
-    let bar = spinner("reading people")?;
-    let people = store.people_for_linking(&principal, reason).await?;
+    let bar = spinner("reading and preparing people")?;
+    // Each person is prepared for matching, and its blocking keys computed, on the threads that
+    // decode the pages while the database reads the next ones.
+    let (people, (prepared, keys)): (Vec<_>, (Vec<Prepared>, Vec<Vec<u64>>)) = store
+        .people_for_linking_with(&principal, reason, custos_store::batch::LINKING_PAGE, |p| {
+            let mut record = MatchRecord::from(&p.person);
+            record.postcodes.extend(p.postcodes.iter().map(|pc| normalise_postcode(pc)));
+            let prepared = Prepared::new(&record);
+            let keys = custos_match::link::record_keys(&prepared);
+            (prepared, keys)
+        })
+        .await?
+        .into_iter()
+        .unzip();
     let in_source: Option<HashSet<EntityId>> = match &source {
         Some(s) => Some(store.imported_nominals(&principal, Some(s), reason).await?.into_iter().map(|r| r.nominal).collect()),
         None => None,
@@ -101,13 +113,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let confirmed = if args.model.is_none() { store.confirmed_pairs(&principal, reason).await? } else { Vec::new() };
     let read_s = started.elapsed().as_secs_f64();
 
-    bar.set_message("preparing records");
     let n = people.len();
-    let prepared: Vec<Prepared> = par_map(&people, threads, |_, p| {
-        let mut record = MatchRecord::from(&p.person);
-        record.postcodes.extend(p.postcodes.iter().map(|pc| normalise_postcode(pc)));
-        Prepared::new(&record)
-    });
     let tf = TermFrequencies::from_records(&prepared);
     let mut model = match &args.model {
         Some(path) => {
@@ -119,7 +125,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
 
     bar.set_message("blocking");
     let t = Instant::now();
-    let index = BlockingIndex::build(&prepared, threads);
+    let index = BlockingIndex::with_keys(&prepared, keys, threads);
     let candidates = index.candidate_pairs(args.max_block);
     if args.train && n >= 2 {
         bar.set_message("training the model");
