@@ -22,8 +22,8 @@
 //! generation suffix" (father and son) get their own level, as does "same forename and date of
 //! birth, different surname, both men" (a surname change is mostly a woman's, on marriage).
 //!
-//! Nothing here allocates (beyond the growth of a thread's token memo): every normalised form
-//! is precomputed in [`Prepared`].
+//! Nothing here allocates (beyond a thread's token memo, once): every normalised form is
+//! precomputed in [`Prepared`].
 
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -375,8 +375,9 @@ struct NamesResult<'a> {
     generation_conflict: bool,
 }
 
-/// Slots of a thread's token memo (a power of two; 24 bytes each, so 6 MB).
-const TOKEN_MEMO_SLOTS: usize = 1 << 18;
+/// Slots of a thread's token memo (a power of two; 24 bytes each, so 6 MB). Tests use a small
+/// table, so that pairs evict one another.
+const TOKEN_MEMO_SLOTS: usize = if cfg!(test) { 1 << 6 } else { 1 << 18 };
 
 /// One slot of the memo: the two tokens' keys and their level.
 type MemoSlot = (u64, u64, NameLevel);
@@ -730,6 +731,7 @@ fn compare_postcodes(a: &Prepared, b: &Prepared) -> Option<PostcodeLevel> {
         .min()
 }
 
+/// Whether an identifier kind belongs to one person for life, so two values mean two people.
 pub fn is_unique_kind(kind: IdentifierKind) -> bool {
     matches!(kind, IdentifierKind::PncId | IdentifierKind::NiNumber)
 }

@@ -381,3 +381,23 @@ fn postcodes_kept_as_recorded_compare_as_text_whatever_their_length() {
     assert_eq!(crate::record::packed_text("ABCDEFGHI"), NOT_PACKED);
     assert_eq!(crate::record::packed_text("AB\u{0}"), NOT_PACKED, "zero padding would make it AB");
 }
+
+#[test]
+fn the_token_memo_gives_what_working_the_level_out_gives() {
+    // Far more pairs than the test memo has slots, so pairs evict one another; every pair asked
+    // twice and both ways round, after other pairs have been asked.
+    let names = [
+        "william", "bill", "billy", "will", "willaim", "mohammed", "muhammad", "mohamed", "smith", "smyth", "smlth",
+        "j", "s", "w", "jon", "john", "jonathan", "jonathon", "cem", "cme", "jimy", "james", "jimmy", "dean", "dan",
+        "daniel", "oliver", "olivia", "o", "", "zzyzx",
+    ];
+    let tokens: Vec<Token> = names.iter().map(|n| tok(n)).collect();
+    for round in 0..2 {
+        for a in &tokens {
+            for b in &tokens {
+                assert_eq!(token_level(a, b), token_level_uncached(a, b), "{} / {} (round {round})", a.text, b.text);
+            }
+        }
+    }
+    assert!(names.len() * names.len() > TOKEN_MEMO_SLOTS * 4, "the memo is too large for this test to evict");
+}

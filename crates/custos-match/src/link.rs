@@ -215,6 +215,8 @@ impl BlockingIndex {
     /// candidate pairs.
     pub fn with_keys(prepared: &[Prepared], keys: Vec<Vec<u64>>, threads: usize) -> Self {
         assert_eq!(keys.len(), prepared.len(), "one list of keys per record");
+        // Candidate generation relies on each record being in a block once.
+        assert!(keys.iter().all(|ks| ks.windows(2).all(|w| w[0] < w[1])), "each record's keys sorted and distinct");
         let packed: Vec<u32> = prepared.iter().map(|p| packed_dob(&p.dates_of_birth)).collect();
         let mut entries: Vec<(u64, u32, u32)> = keys
             .iter()
@@ -824,6 +826,35 @@ mod tests {
                 let got = BlockingIndex::build(&prepared, threads).candidate_pairs(max_block);
                 assert_eq!(got.pairs, expected, "max_block {max_block}, {threads} threads");
             }
+        }
+    }
+
+    #[test]
+    fn scored_pairs_come_back_in_the_order_given_whatever_the_order_of_work() {
+        let mut records = Vec::new();
+        for k in 0..60usize {
+            let dob = format!("19{:02}-0{}-1{}", 60 + k % 4, 1 + k % 2, k % 3);
+            let (forename, surname) = (["Ann", "Anne", "Bob"][k % 3], ["Lee", "Leigh", "Ray", "Khan"][k % 4]);
+            records.push(person(forename, surname, &dob, ["SW1A 1AA", "M1 1AE"][k % 2]).build());
+        }
+        let prepared = prepare(&records);
+        let model = Model::default();
+        let scorer = model.scorer(None).unwrap();
+        // Every pair, in an order unlike both index order and the order of work: by a
+        // multiplicative hash of the pair.
+        let mut pairs: Vec<u64> = (0..prepared.len()).flat_map(|a| (a + 1..prepared.len()).map(move |b| pack(a, b))).collect();
+        pairs.sort_by_key(|p| p.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let expected: Vec<ScoredPair> = pairs
+            .iter()
+            .filter_map(|&p| {
+                let (a, b) = unpack(p);
+                let probability = scorer.score(&prepared[a], &prepared[b]).probability;
+                (probability >= 0.01).then_some(ScoredPair { a, b, probability })
+            })
+            .collect();
+        assert!(expected.len() > 10 && expected.len() < pairs.len(), "some pairs kept, some dropped");
+        for threads in [1, 2, 5] {
+            assert_eq!(score_pairs(&scorer, &prepared, &pairs, threads, 0.01), expected, "{threads} threads");
         }
     }
 

@@ -6,8 +6,8 @@
 //! address. Decoding rows through the driver costs a few microseconds a row and half a
 //! microsecond a column, and the people-with-addresses read is a million rows of 21 columns at a
 //! million people; as JSON text the same page is one value, parsed on a blocking thread while the
-//! next page is read. The two backends' SQL differs only in the names of the JSON and hex
-//! functions.
+//! next page is read. The two backends' SQL differs in the JSON and hex functions' names and in
+//! the casts and `CASE`s that give both the same JSON types.
 //!
 //! Every person, link and location is still decided by the policy engine (once per distinct
 //! marking of a page), and an address counts only if both the link and the location may be read.
@@ -238,8 +238,10 @@ impl Store {
 
     /// [`Store::people_for_linking`], each person with what `prepare` makes of them (the
     /// matcher's prepared record, say), made on the threads that decode the pages while the
-    /// database reads the next ones; `page` people per statement (at least one; small pages are
-    /// for the tests of paging).
+    /// database reads the next ones (two pages at a time: a 2-core machine's other core);
+    /// `page` people per statement (at least one; small pages are for the tests of paging).
+    /// `prepare` sees only people the principal may read, but before the read's audit event is
+    /// committed, so it must be a pure function of the person: no output, no side effects.
     pub async fn people_for_linking_with<T: Send + 'static>(
         &self,
         principal: &Principal,
@@ -389,7 +391,12 @@ impl Store {
                 break;
             }
         }
-        rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(&b.3)));
+        drop(tx);
+        // Pages come in the database's order of sources (its collation, as `ORDER BY source`
+        // gave before); within a source, rows go in line order.
+        for run in rows.chunk_by_mut(|a, b| a.0 == b.0) {
+            run.sort_by_key(|r| r.3);
+        }
         let mut out = Vec::with_capacity(rows.len());
         for LedgerRow(source_name, source_id, record, _) in rows {
             let record = id_from_hex(&record).ok_or_else(|| corrupt("record id"))?;

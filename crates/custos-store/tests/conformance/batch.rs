@@ -257,8 +257,22 @@ conformance! {
         db.store.create_entity(&loader(), link(ids[3], extra, "previous_address"), loader_marking(), None).await.unwrap();
         let plan = PlannedMerge { primary: ids[0], members: vec![(ids[5], 0.97)] };
         db.store.apply_linkage(&loader(), &[plan], &[], "linking").await.unwrap();
+        // Things the linker may not read, on people in the middle of the list: a SECRET link to a
+        // readable place, a SECRET place behind a readable link, and a SECRET person.
+        let cleared = principal("MP900009", &[Role::Investigator], &[custos_store::batch::BATCH_UNIT], Classification::Secret);
+        let secret = custos_core::marking::SecurityMarking { classification: Classification::Secret, ..loader_marking() };
+        let open_place = db.store.create_entity(&cleared, location("2 Open Row", "E2 7AA"), loader_marking(), None).await.unwrap();
+        db.store.create_entity(&cleared, link(ids[2], open_place, "previous_address"), secret.clone(), None).await.unwrap();
+        let hidden_place = db.store.create_entity(&cleared, location("3 Hidden Row", "E3 8BB"), secret.clone(), None).await.unwrap();
+        db.store.create_entity(&cleared, link(ids[4], hidden_place, "previous_address"), loader_marking(), None).await.unwrap();
+        db.store.create_entity(&cleared, person("Eve", "Hidden", "1970-01-01"), secret, None).await.unwrap();
         let whole = db.store.people_for_linking(&loader(), "linking").await.unwrap();
-        assert_eq!(whole.len(), 6, "the merged duplicate is represented by its nominal");
+        assert_eq!(whole.len(), 6, "the merged duplicate is represented by its nominal; the SECRET person is left out");
+        // Home addresses (the nominal has its duplicate's too), and the one extra address.
+        for p in &whole {
+            let extra = if p.id == ids[3] { vec!["E1 6AN"] } else { vec![] };
+            assert!(p.postcodes.iter().all(|pc| pc == "M1 1AE" || extra.contains(&pc.as_str())), "no SECRET address is used: {:?}", p.postcodes);
+        }
         let summary = |people: &[custos_store::batch::LinkablePerson]| {
             people.iter().map(|p| (p.id, p.person.names()[0].surname().to_owned(), p.postcodes.clone())).collect::<Vec<_>>()
         };
@@ -266,7 +280,9 @@ conformance! {
         // Pages of one, of a size that divides the people exactly (with the merged one), of a
         // size that leaves a remainder, and of more than there are: always the same people.
         for page in [1, 2, 4, 7, 100] {
-            let paged = db.store.people_for_linking_with(&loader(), "linking", page, |_| ()).await.unwrap().into_iter().map(|(p, ())| p).collect::<Vec<_>>();
+            let paged = db.store.people_for_linking_with(&loader(), "linking", page, |p| p.id).await.unwrap();
+            assert!(paged.iter().all(|(p, made)| p.id == *made), "what was made of each person stays with it");
+            let paged: Vec<_> = paged.into_iter().map(|(p, _)| p).collect();
             assert_eq!(summary(&paged), summary(&whole), "pages of {page}");
         }
     }
