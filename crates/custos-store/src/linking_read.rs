@@ -68,12 +68,19 @@ const POSTGRES_PAGE: &str = "SELECT json_agg(json_build_array(\
 /// Ledger rows per statement of the linkage report.
 const LEDGER_PAGE: i64 = 50_000;
 
-/// A page of the import ledger after the key ($1, $2), of one source ($3) or of all (NULL), at
-/// most $4 rows, as one JSON array of `[source, source_id, record id, line]`.
-const SQLITE_LEDGER_PAGE: &str = "SELECT json_group_array(json_array(source, source_id, lower(hex(entity_id)), line)      ORDER BY source, source_id) FROM (SELECT source, source_id, entity_id, line FROM import_record      WHERE (source, source_id) > ($1, $2) AND ($3 IS NULL OR source = $3) ORDER BY source, source_id LIMIT $4) r";
+/// A page of the import ledger after the key ($1, $2, $3) in source, line and source-id order,
+/// of one source ($4) or of all (NULL), at most $5 rows, as one JSON array of
+/// `[source, source_id, record id, line]` (an index scan of `import_record_order`).
+const SQLITE_LEDGER_PAGE: &str = "SELECT json_group_array(json_array(source, source_id, lower(hex(entity_id)), line) \
+     ORDER BY source, line, source_id) FROM (SELECT source, source_id, entity_id, line FROM import_record \
+     WHERE (source, line, source_id) > ($1, $2, $3) AND ($4 IS NULL OR source = $4) \
+     ORDER BY source, line, source_id LIMIT $5) r";
 
 /// [`SQLITE_LEDGER_PAGE`] in PostgreSQL's words.
-const POSTGRES_LEDGER_PAGE: &str = "SELECT json_agg(json_build_array(source, source_id, encode(entity_id, 'hex'), line)      ORDER BY source, source_id)::text FROM (SELECT source, source_id, entity_id, line FROM import_record      WHERE (source, source_id) > ($1, $2) AND ($3::text IS NULL OR source = $3) ORDER BY source, source_id LIMIT $4) r";
+const POSTGRES_LEDGER_PAGE: &str = "SELECT json_agg(json_build_array(source, source_id, encode(entity_id, 'hex'), line) \
+     ORDER BY source, line, source_id)::text FROM (SELECT source, source_id, entity_id, line FROM import_record \
+     WHERE (source, line, source_id) > ($1, $2, $3) AND ($4::text IS NULL OR source = $4) \
+     ORDER BY source, line, source_id LIMIT $5) r";
 
 /// One row of the import ledger: source, source id, record id (hex), line.
 #[derive(Debug, Deserialize)]
@@ -362,18 +369,19 @@ impl Store {
             let e = strongest.entry(*primary).or_insert(0.0);
             *e = e.max(*p);
         }
-        // The ledger in pages of JSON (see the module's documentation), by primary key; sorted
-        // into source and line order here.
+        // The ledger in pages of JSON (see the module's documentation), in source and line order.
         let sql = match self.backend {
             Backend::Sqlite => SQLITE_LEDGER_PAGE,
             Backend::Postgres => POSTGRES_LEDGER_PAGE,
         };
         let mut rows: Vec<LedgerRow> = Vec::new();
-        let mut after = (String::new(), String::new());
+        // Before every key: sources are non-empty.
+        let mut after = (String::new(), i64::MIN, String::new());
         loop {
             let json: Option<String> = sqlx::query_scalar(sql)
                 .bind(after.0.clone())
-                .bind(after.1.clone())
+                .bind(after.1)
+                .bind(after.2.clone())
                 .bind(source.map(|s| s.as_str().to_owned()))
                 .bind(page_size)
                 .fetch_one(&mut *tx)
@@ -384,7 +392,7 @@ impl Store {
             };
             let full = page.len() as i64 == page_size;
             if let Some(last) = page.last() {
-                after = (last.0.clone(), last.1.clone());
+                after = (last.0.clone(), last.3, last.1.clone());
             }
             rows.extend(page);
             if !full {
@@ -392,11 +400,6 @@ impl Store {
             }
         }
         drop(tx);
-        // Pages come in the database's order of sources (its collation, as `ORDER BY source`
-        // gave before); within a source, rows go in line order.
-        for run in rows.chunk_by_mut(|a, b| a.0 == b.0) {
-            run.sort_by_key(|r| r.3);
-        }
         let mut out = Vec::with_capacity(rows.len());
         for LedgerRow(source_name, source_id, record, _) in rows {
             let record = id_from_hex(&record).ok_or_else(|| corrupt("record id"))?;

@@ -291,6 +291,8 @@ conformance! {
         // Source ids out of line order, and a second source sorting before the first.
         let rows = [row("C", 2, "Ann", "Lee", "M1 1AE"), row("A", 3, "Bob", "Ray", "M1 1AE"), row("B", 4, "Cal", "Kay", "M1 1AE")];
         let ids = created(&import(&db, &rows).await);
+        // A second file of the same source whose line 3 is another row: ties go by source id.
+        db.store.import_people(&loader(), &source(), &loader_marking(), &[row("AA", 3, "Dot", "Poe", "M1 1AE")], "load").await.unwrap();
         let other: SourceName = "archive".parse().unwrap();
         db.store.import_people(&loader(), &other, &loader_marking(), &[row("Z", 9, "Dee", "Fox", "M1 1AE")], "load").await.unwrap();
         db.store.apply_linkage(&loader(), &[PlannedMerge { primary: ids[0], members: vec![(ids[2], 0.95)] }], &[], "linking").await.unwrap();
@@ -299,9 +301,10 @@ conformance! {
         };
         let all = keys(&db.store.imported_nominals(&loader(), None, "report").await.unwrap());
         let ids_in_order: Vec<(&str, &str)> = all.iter().map(|r| (r.0.as_str(), r.1.as_str())).collect();
-        assert_eq!(ids_in_order, vec![("archive", "Z"), (source().as_str(), "C"), (source().as_str(), "A"), (source().as_str(), "B")]);
-        assert_eq!((all[1].2, all[3].2, all[3].3), (ids[0], ids[0], 0.95), "B was merged into C");
-        for page in [1, 2, 3, 100] {
+        let s = source();
+        assert_eq!(ids_in_order, vec![("archive", "Z"), (s.as_str(), "C"), (s.as_str(), "A"), (s.as_str(), "AA"), (s.as_str(), "B")]);
+        assert_eq!((all[1].2, all[4].2, all[4].3), (ids[0], ids[0], 0.95), "B was merged into C");
+        for page in [1, 2, 3, 4, 100] {
             let paged = db.store.imported_nominals_in_pages(&loader(), None, "report", page).await.unwrap();
             assert_eq!(keys(&paged), all, "pages of {page}");
             let one = db.store.imported_nominals_in_pages(&loader(), Some(&source()), "report", page).await.unwrap();
