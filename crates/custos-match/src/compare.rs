@@ -403,11 +403,12 @@ pub fn token_level(a: &Token, b: &Token) -> NameLevel {
     TOKEN_LEVELS.with(|memo| {
         let mut memo = memo.borrow_mut();
         if memo.is_empty() {
-            // Keys that no token has (a slot is only trusted when both keys match).
+            // An empty slot holds two equal keys, which no look-up asks for (equal keys were
+            // answered above).
             memo.resize(TOKEN_MEMO_SLOTS, (0, 0, NameLevel::Different));
         }
         let entry = &mut memo[slot as usize];
-        if entry.0 == a.key && entry.1 == b.key && (a.key, b.key) != (0, 0) {
+        if entry.0 == a.key && entry.1 == b.key {
             return entry.2;
         }
         let level = token_level_uncached(a, b);

@@ -312,8 +312,9 @@ impl BlockingIndex {
                             partners.push(j);
                         }
                     }
-                    if let Some(r) = rule.and_then(|r| Rule::ALL.iter().position(|x| *x == r)) {
-                        by_rule[r] += (partners.len() - before) as u64;
+                    // The key's top bits are its rule's place in `Rule::ALL` (see `key_hash`).
+                    if let Some(count) = by_rule.get_mut((key >> 60) as usize) {
+                        *count += (partners.len() - before) as u64;
                     }
                 }
                 partners.sort_unstable();

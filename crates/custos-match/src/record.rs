@@ -9,6 +9,8 @@
 //! `custos_core::person::Person` (they are dated links to Locations), so postcodes are added by
 //! the caller with [`MatchRecordBuilder::postcode`] or by pushing to [`MatchRecord::postcodes`].
 
+use std::hash::BuildHasher as _;
+
 use custos_core::identifiers::Postcode;
 use custos_core::person::{Gender, IdentifierKind, Person, PersonIdentifier};
 use serde::{Deserialize, Serialize};
@@ -276,12 +278,8 @@ impl Token {
             phonetic: PhoneticKeys::of(text),
             ocr: ocr_form(text),
             groups: variants::groups(text),
-            key: {
-                // Fixed keys: the same text has the same key on every thread of a run.
-                let mut h = std::hash::DefaultHasher::new();
-                std::hash::Hash::hash(text, &mut h);
-                std::hash::Hasher::finish(&h)
-            },
+            // Fixed keys: the same text has the same key on every thread of a run.
+            key: std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(text),
         }
     }
 

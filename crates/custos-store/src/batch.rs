@@ -599,7 +599,7 @@ impl Store {
 /// PostgreSQL: no JIT compilation in this transaction. Right after a bulk import the planner has
 /// no statistics yet and overestimates these statements' cost, so each of them was JIT-compiled
 /// (~150 ms) to run for a few milliseconds: at 100,000 people that was most of the merging time.
-async fn no_jit(conn: &mut AnyConnection, backend: crate::db::Backend) -> Result<(), StoreError> {
+pub(crate) async fn no_jit(conn: &mut AnyConnection, backend: crate::db::Backend) -> Result<(), StoreError> {
     if backend == crate::db::Backend::Postgres {
         sqlx::query("SET LOCAL jit = off").execute(&mut *conn).await?;
     }

@@ -25,7 +25,7 @@ use sqlx::Row;
 use tokio::task::JoinHandle;
 
 use crate::audit_log::Personal;
-use crate::batch::{ImportedNominal, LinkablePerson, SourceName, id_of};
+use crate::batch::{ImportedNominal, LinkablePerson, SourceName, id_of, no_jit};
 use crate::db::Backend;
 use crate::entities::{corrupt, kind_and_marking_of};
 use crate::error::StoreError;
@@ -34,36 +34,42 @@ use crate::{Store, audit_event, audit_log};
 /// People read per statement of [`Store::people_for_linking`] (its `_with` form takes the size).
 pub const LINKING_PAGE: i64 = 5_000;
 
-/// A page of people (ids after `$2`, at most `$3`) with their addresses, as one JSON array, and
-/// the id of the page's last person if the page is full (`$4` is `$3 - 1`), else NULL.
-const SQLITE_PAGE: &str = "SELECT json_group_array(json_array(\
+/// What a page of people selects from, and the id of its last person if the page is full (the
+/// same on both backends): people with ids after `$2`, at most `$3` of them (`$4` is `$3 - 1`),
+/// each with its `home` and `previous_address` links and their locations.
+macro_rules! people_page_tail {
+    () => {
+        "(SELECT id FROM entity WHERE kind = $1 AND id > $2 ORDER BY id LIMIT 1 OFFSET $4) \
+         FROM (SELECT id FROM entity WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3) p \
+         JOIN entity e ON e.id = p.id \
+         JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+         LEFT JOIN link l ON l.from_id = e.id AND l.kind IN ('home', 'previous_address') \
+         LEFT JOIN entity k ON k.id = l.id \
+         LEFT JOIN entity a ON a.id = l.to_id \
+         LEFT JOIN entity_version av ON av.entity_id = a.id AND av.version = a.current_version"
+    };
+}
+
+/// A page of people with their addresses as one JSON array, and the id of the page's last
+/// person if the page is full, else NULL (see [`people_page_tail`]).
+const SQLITE_PAGE: &str = concat!(
+    "SELECT json_group_array(json_array(\
      lower(hex(e.id)), e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, e.created_at, \
      CASE WHEN e.merged_into IS NULL THEN 0 ELSE 1 END, v.body, \
-     l.id IS NOT NULL, k.kind, k.classification, k.sensitive, k.owning_unit, k.acl, \
-     a.kind, a.classification, a.sensitive, a.owning_unit, a.acl, av.body) ORDER BY e.id, l.id), \
-     (SELECT id FROM entity WHERE kind = $1 AND id > $2 ORDER BY id LIMIT 1 OFFSET $4) \
-     FROM (SELECT id FROM entity WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3) p \
-     JOIN entity e ON e.id = p.id \
-     JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-     LEFT JOIN link l ON l.from_id = e.id AND l.kind IN ('home', 'previous_address') \
-     LEFT JOIN entity k ON k.id = l.id \
-     LEFT JOIN entity a ON a.id = l.to_id \
-     LEFT JOIN entity_version av ON av.entity_id = a.id AND av.version = a.current_version";
+     CASE WHEN l.id IS NULL THEN 0 ELSE 1 END, k.kind, k.classification, k.sensitive, k.owning_unit, k.acl, \
+     a.kind, a.classification, a.sensitive, a.owning_unit, a.acl, av.body) ORDER BY e.id, l.id), ",
+    people_page_tail!()
+);
 
 /// [`SQLITE_PAGE`] in PostgreSQL's words.
-const POSTGRES_PAGE: &str = "SELECT json_agg(json_build_array(\
+const POSTGRES_PAGE: &str = concat!(
+    "SELECT json_agg(json_build_array(\
      encode(e.id, 'hex'), e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, e.created_at, \
      CASE WHEN e.merged_into IS NULL THEN 0 ELSE 1 END, v.body, \
      CASE WHEN l.id IS NULL THEN 0 ELSE 1 END, k.kind, k.classification, k.sensitive, k.owning_unit, k.acl, \
-     a.kind, a.classification, a.sensitive, a.owning_unit, a.acl, av.body) ORDER BY e.id, l.id)::text, \
-     (SELECT id FROM entity WHERE kind = $1 AND id > $2 ORDER BY id LIMIT 1 OFFSET $4) \
-     FROM (SELECT id FROM entity WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3) p \
-     JOIN entity e ON e.id = p.id \
-     JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-     LEFT JOIN link l ON l.from_id = e.id AND l.kind IN ('home', 'previous_address') \
-     LEFT JOIN entity k ON k.id = l.id \
-     LEFT JOIN entity a ON a.id = l.to_id \
-     LEFT JOIN entity_version av ON av.entity_id = a.id AND av.version = a.current_version";
+     a.kind, a.classification, a.sensitive, a.owning_unit, a.acl, av.body) ORDER BY e.id, l.id)::text, ",
+    people_page_tail!()
+);
 
 /// Ledger rows per statement of the linkage report.
 const LEDGER_PAGE: i64 = 50_000;
@@ -149,7 +155,8 @@ fn decode_page(text: &str) -> Result<Vec<PagePerson>, StoreError> {
     let rows: Vec<PageRow> = serde_json::from_str(text).map_err(|_| corrupt("page of people"))?;
     let mut out: Vec<PagePerson> = Vec::new();
     for row in rows {
-        let id = id_from_hex(&row.0).ok_or_else(|| corrupt("record id"))?;
+        // 32 hexadecimal digits: a UUID's simple form.
+        let id: EntityId = row.0.parse().map_err(|_| corrupt("record id"))?;
         if out.last().is_none_or(|p| p.id != id) {
             let person = match serde_json::from_str::<EntityBody>(&row.8) {
                 Ok(EntityBody::Person(p)) => Some(p),
@@ -224,15 +231,6 @@ fn keep_readable(authz: &Authorizer, principal: &Principal, page: Vec<PagePerson
     people
 }
 
-/// A record id from the 32 hexadecimal digits the page gives it as.
-fn id_from_hex(text: &str) -> Option<EntityId> {
-    let mut bytes = [0u8; 16];
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    (text.len() == 32).then(|| EntityId::from_bytes(bytes))
-}
-
 impl Store {
     /// Every current person (merged duplicates are represented by their primaries) that the
     /// principal may read, with the postcodes of their `home` and `previous_address` locations,
@@ -273,9 +271,7 @@ impl Store {
         };
         let prepare = Arc::new(prepare);
         let mut tx = self.begin_snapshot().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SET LOCAL jit = off").execute(&mut *tx).await?;
-        }
+        no_jit(&mut tx, self.backend).await?;
         let mut people: Vec<Prepared<T>> = Vec::new();
         let mut after: Vec<u8> = Vec::new();
         // Pages are decoded, authorised and prepared on blocking threads, at most two at a time,
@@ -402,7 +398,7 @@ impl Store {
         drop(tx);
         let mut out = Vec::with_capacity(rows.len());
         for LedgerRow(source_name, source_id, record, _) in rows {
-            let record = id_from_hex(&record).ok_or_else(|| corrupt("record id"))?;
+            let record: EntityId = record.parse().map_err(|_| corrupt("record id"))?;
             let (mut nominal, mut steps) = (record, 0);
             while let Some((up, _)) = merged_into.get(&nominal) {
                 nominal = *up;
