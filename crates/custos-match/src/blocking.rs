@@ -146,7 +146,7 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
         .names
         .iter()
         .flat_map(|n| n.forenames.iter().chain(&n.surname).chain(&n.surname_parts))
-        .filter_map(Token::initial)
+        .filter_map(|t| t.initial())
         .collect();
     all_initials.sort_unstable();
     let mut initials = all_initials.clone();
@@ -167,14 +167,15 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
         }
     }
     for name in &r.names {
-        let surnames: Vec<&Token> = name.surname.iter().chain(&name.surname_parts).collect();
+        let surnames: Vec<&Token> = name.surname.iter().chain(&name.surname_parts).map(|t| &**t).collect();
         // Only full forenames key the forename rules: an initial would make huge blocks.
         let forenames: Vec<&Token> = name
             .forenames
             .iter()
+            .map(|t| &**t)
             .filter(|t| t.chars.len() > 1)
             .collect();
-        let initial = name.forenames.first().and_then(Token::initial);
+        let initial = name.forenames.first().and_then(|t| t.initial());
         // Every forename's initial and variant groups (Bill and William share a group, not an
         // initial; a first name written as an initial, or left off for the middle one, shares
         // the initial).

@@ -26,7 +26,7 @@
 //! precomputed in [`Prepared`].
 
 use std::cell::RefCell;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use custos_core::person::{Gender, IdentifierKind};
 use serde::{Deserialize, Serialize};
@@ -499,7 +499,12 @@ fn best<'a, 'b>(
 }
 
 fn surname_tokens(n: &PreparedName) -> impl Iterator<Item = &Token> + Clone {
-    n.surname.iter().chain(n.surname_parts.iter())
+    n.surname.iter().chain(n.surname_parts.iter()).map(|t| &**t)
+}
+
+/// The tokens of a list, as tokens.
+fn tokens(list: &[Arc<Token>]) -> impl Iterator<Item = &Token> + Clone {
+    list.iter().map(|t| &**t)
 }
 
 /// A level that says the same name, allowing for a nickname or a slip.
@@ -523,17 +528,17 @@ fn compare_forenames<'a>(a: &'a PreparedName, b: &PreparedName) -> (Option<NameL
         // middle name. The forenames left over on both sides are then compared like middle
         // names, so "Harry Oliver" and "Oliver Harry" agree while "Logan Jack" and "Jack Jacob"
         // (brothers) differ; a record holding only the name in use says nothing more.
-        if let Some(i) = a.forenames.iter().skip(1).position(|x| full(&x) && agrees(token_level(x, fb))) {
-            return (Some(NameLevel::MiddleAsFirst), None, middle_level(except(&a.forenames, i + 1), b.forenames[1..].iter()));
+        if let Some(i) = tokens(&a.forenames).skip(1).position(|x| full(&x) && agrees(token_level(x, fb))) {
+            return (Some(NameLevel::MiddleAsFirst), None, middle_level(except(&a.forenames, i + 1), tokens(&b.forenames[1..])));
         }
-        if let Some(j) = b.forenames.iter().skip(1).position(|y| full(&y) && agrees(token_level(fa, y))) {
-            return (Some(NameLevel::MiddleAsFirst), None, middle_level(a.forenames[1..].iter(), except(&b.forenames, j + 1)));
+        if let Some(j) = tokens(&b.forenames).skip(1).position(|y| full(&y) && agrees(token_level(fa, y))) {
+            return (Some(NameLevel::MiddleAsFirst), None, middle_level(tokens(&a.forenames[1..]), except(&b.forenames, j + 1)));
         }
     }
     let middle = if first == NameLevel::Different {
         None
     } else {
-        middle_level(a.forenames[1..].iter(), b.forenames[1..].iter())
+        middle_level(tokens(&a.forenames[1..]), tokens(&b.forenames[1..]))
     };
     (Some(first), Some(fa.text.as_str()), middle)
 }
@@ -548,8 +553,8 @@ fn middle_level<'x, 'y>(a: impl Iterator<Item = &'x Token>, b: impl Iterator<Ite
 }
 
 /// Every token but the one at `skip`.
-fn except(tokens: &[Token], skip: usize) -> impl Iterator<Item = &Token> + Clone {
-    tokens.iter().enumerate().filter(move |(k, _)| *k != skip).map(|(_, t)| t)
+fn except(list: &[Arc<Token>], skip: usize) -> impl Iterator<Item = &Token> + Clone {
+    tokens(list).enumerate().filter(move |(k, _)| *k != skip).map(|(_, t)| t)
 }
 
 fn compare_name_pair<'a>(a: &'a PreparedName, b: &PreparedName) -> NamesResult<'a> {
@@ -567,8 +572,8 @@ fn compare_name_pair<'a>(a: &'a PreparedName, b: &PreparedName) -> NamesResult<'
     let direct = strength(forename) + strength(surname);
     let strong = |l: Option<NameLevel>| l.is_some_and(agrees);
     if !(strong(forename) && strong(surname)) {
-        let (cross_f, _) = best(a.forenames.iter(), surname_tokens(b));
-        let (cross_s, _) = best(surname_tokens(a), b.forenames.iter());
+        let (cross_f, _) = best(tokens(&a.forenames), surname_tokens(b));
+        let (cross_s, _) = best(surname_tokens(a), tokens(&b.forenames));
         // A swap often comes with a slip in one of the two names (Sullivn Imsni for Imani
         // Sullivan): one side must agree strongly, the other at least by sound or spelling.
         // A swapped name may also be cut to its initial (Metcalfe H for Harry Metcalfe).

@@ -39,4 +39,4 @@ pub use link::{
     par_map, score_pairs, unpack,
 };
 pub use model::{EmReport, Model, ModelError, Score, Scorer, TermFrequencies};
-pub use record::{BirthDate, MatchRecord, MatchRecordBuilder, Prepared};
+pub use record::{BirthDate, MatchRecord, MatchRecordBuilder, Prepared, TokenTable};

@@ -9,7 +9,9 @@
 //! `custos_core::person::Person` (they are dated links to Locations), so postcodes are added by
 //! the caller with [`MatchRecordBuilder::postcode`] or by pushing to [`MatchRecord::postcodes`].
 
+use std::collections::HashMap;
 use std::hash::BuildHasher as _;
+use std::sync::{Arc, Mutex};
 
 use custos_core::identifiers::Postcode;
 use custos_core::person::{Gender, IdentifierKind, Person, PersonIdentifier};
@@ -293,23 +295,61 @@ impl Token {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreparedName {
     /// Forename tokens in order (the first is the given name in use, usually).
-    pub forenames: Vec<Token>,
+    pub forenames: Vec<Arc<Token>>,
     /// The whole surname; `None` when it normalised to nothing.
-    pub surname: Option<Token>,
+    pub surname: Option<Arc<Token>>,
     /// The parts of a multi-part surname (particles dropped).
-    pub surname_parts: Vec<Token>,
+    pub surname_parts: Vec<Arc<Token>>,
     /// A generational suffix (jr, snr, iii) seen on the name.
     pub generation: Option<String>,
 }
 
 impl PreparedName {
-    fn new(n: &NormalisedName) -> Self {
+    fn new(n: &NormalisedName, token: &impl Fn(&str) -> Arc<Token>) -> Self {
         Self {
-            forenames: n.forenames.iter().map(|t| Token::new(t)).collect(),
-            surname: (!n.surname.is_empty()).then(|| Token::new(&n.surname)),
-            surname_parts: n.surname_parts.iter().map(|t| Token::new(t)).collect(),
+            forenames: n.forenames.iter().map(|t| token(t)).collect(),
+            surname: (!n.surname.is_empty()).then(|| token(&n.surname)),
+            surname_parts: n.surname_parts.iter().map(|t| token(t)).collect(),
             generation: n.generation.clone(),
         }
+    }
+}
+
+/// Prepared tokens shared by the records prepared with the table ([`Prepared::with_tokens`]):
+/// each distinct name token is prepared once (its phonetic codes, variant groups and the rest)
+/// and held once. A million people have a few hundred thousand distinct tokens among five
+/// million, so linking them this way prepares and holds a fraction of what it would otherwise.
+/// For a batch: the table keeps every token it has seen until it is dropped.
+#[derive(Debug, Default)]
+pub struct TokenTable {
+    tokens: Mutex<HashMap<Box<str>, Arc<Token>>>,
+}
+
+impl TokenTable {
+    /// The prepared token of `text` (a folded token), prepared now if the table has not seen it.
+    pub fn token(&self, text: &str) -> Arc<Token> {
+        if let Some(token) = self.lock().get(text) {
+            return token.clone();
+        }
+        // Prepared outside the lock; if another thread prepared it meanwhile, theirs is kept.
+        let made = Arc::new(Token::new(text));
+        self.lock().entry(text.into()).or_insert(made).clone()
+    }
+
+    /// Distinct tokens held.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether the table holds no token.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Arc<Token>>> {
+        // A thread that panicked while holding the lock left the map whole (inserts are atomic
+        // from the map's point of view), so a poisoned lock is still a usable table.
+        self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -360,10 +400,20 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn new(r: &MatchRecord) -> Self {
+        Self::build(r, &|text| Arc::new(Token::new(text)))
+    }
+
+    /// [`Prepared::new`], taking the record's name tokens from `tokens` (the same record either
+    /// way: only where the tokens are held differs).
+    pub fn with_tokens(r: &MatchRecord, tokens: &TokenTable) -> Self {
+        Self::build(r, &|text| tokens.token(text))
+    }
+
+    fn build(r: &MatchRecord, token: &impl Fn(&str) -> Arc<Token>) -> Self {
         let mut names: Vec<PreparedName> = r
             .names
             .iter()
-            .map(|n| PreparedName::new(&normalise_name(&n.forenames, &n.surname)))
+            .map(|n| PreparedName::new(&normalise_name(&n.forenames, &n.surname), token))
             .filter(|n| n.surname.is_some() || !n.forenames.is_empty())
             .collect();
         names.dedup();
@@ -508,5 +558,48 @@ mod tests {
         let p = Prepared::new(&r);
         assert_eq!(p.names[0].surname_parts.len(), 2);
         assert_eq!(p.gender, None, "not known is missing");
+    }
+
+    #[test]
+    fn records_prepared_with_a_token_table_are_the_same_and_share_their_tokens() {
+        let records = [
+            MatchRecord::builder().name("John Paul", "Smith").dob("1980-03-12").postcode("sw1a 1aa").build(),
+            MatchRecord::builder().name("Paul", "Smith-Jones").name("John", "Smith").gender("m").build(),
+            MatchRecord::builder().name("Zoë", "O'Brien").identifier(IdentifierKind::PncId, "2001/123456A").build(),
+            MatchRecord::builder().name("", "Smith").build(),
+        ];
+        let table = TokenTable::default();
+        assert!(table.is_empty());
+        // Prepared on several threads at once, as the linker does.
+        let prepared: Vec<Vec<Prepared>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..3)
+                .map(|_| scope.spawn(|| records.iter().map(|r| Prepared::with_tokens(r, &table)).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for batch in &prepared {
+            for (r, p) in records.iter().zip(batch) {
+                assert_eq!(*p, Prepared::new(r), "the same record either way");
+            }
+        }
+        // john, paul, smith, smith-jones and its part jones, zoe, o'brien: each
+        // prepared and held once, whichever record or thread met it first.
+        let surname = |p: &Prepared, n: usize| p.names[n].surname.clone().unwrap();
+        let (a, b) = (&prepared[0], &prepared[2]);
+        assert!(Arc::ptr_eq(&surname(&a[0], 0), &surname(&b[3], 0)), "smith in two records, two threads");
+        assert!(Arc::ptr_eq(&a[0].names[0].forenames[1], &b[1].names[0].forenames[0]), "paul as a middle and a first name");
+        assert!(Arc::ptr_eq(&surname(&a[0], 0), &a[1].names[0].surname_parts[0]), "a surname and a part of another");
+        assert!(!Arc::ptr_eq(&surname(&a[0], 0), &surname(&a[1], 0)), "smith is not smith-jones");
+        let distinct: std::collections::HashSet<&str> = prepared
+            .iter()
+            .flatten()
+            .flat_map(|p| &p.names)
+            .flat_map(|n| n.forenames.iter().chain(&n.surname).chain(&n.surname_parts))
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(table.len(), distinct.len());
+        // Without a table every record holds its own tokens.
+        let (x, y) = (Prepared::new(&records[0]), Prepared::new(&records[0]));
+        assert!(!Arc::ptr_eq(&surname(&x, 0), &surname(&y, 0)));
     }
 }

@@ -130,7 +130,7 @@ struct PageRow(
 );
 
 /// A person to link, with when it was created and what the caller's `prepare` made of it.
-type Prepared<T> = (i64, LinkablePerson, T);
+type Prepared<T> = (i64, EntityId, T);
 
 /// A record's kind and marking.
 type Marked = (EntityKind, SecurityMarking);
@@ -237,12 +237,12 @@ impl Store {
     /// oldest record first. One `search` audit event, committed before anything is returned, with
     /// `reason` as its erasable payload.
     pub async fn people_for_linking(&self, principal: &Principal, reason: &str) -> Result<Vec<LinkablePerson>, StoreError> {
-        let people = self.people_for_linking_with(principal, reason, LINKING_PAGE, |_| ()).await?;
-        Ok(people.into_iter().map(|(p, ())| p).collect())
+        self.people_for_linking_with(principal, reason, LINKING_PAGE, |p| p).await
     }
 
-    /// [`Store::people_for_linking`], each person with what `prepare` makes of them (the
-    /// matcher's prepared record, say), made on the threads that decode the pages while the
+    /// [`Store::people_for_linking`], each person replaced by what `prepare` makes of them (the
+    /// id and the matcher's prepared record, say: a caller that keeps only that need not hold a
+    /// million people's full records in memory), made on the threads that decode the pages while the
     /// database reads the next ones (two pages at a time: a 2-core machine's other core);
     /// `page` people per statement (at least one; small pages are for the tests of paging).
     /// `prepare` sees only people the principal may read, but before the read's audit event is
@@ -252,8 +252,8 @@ impl Store {
         principal: &Principal,
         reason: &str,
         page: i64,
-        prepare: impl Fn(&LinkablePerson) -> T + Send + Sync + 'static,
-    ) -> Result<Vec<(LinkablePerson, T)>, StoreError> {
+        prepare: impl Fn(LinkablePerson) -> T + Send + Sync + 'static,
+    ) -> Result<Vec<T>, StoreError> {
         let page = page.max(1);
         if self.backend == Backend::Postgres {
             // Fresh statistics for the tables linking reads and writes: right after a bulk import
@@ -296,10 +296,7 @@ impl Store {
                     let readable = keep_readable(&authz, &principal, decode_page(&text)?);
                     Ok(readable
                         .into_iter()
-                        .map(|(created_at, person)| {
-                            let made = prepare(&person);
-                            (created_at, person, made)
-                        })
+                        .map(|(created_at, person)| (created_at, person.id, prepare(person)))
                         .collect())
                 }));
             }
@@ -312,8 +309,8 @@ impl Store {
             people.extend(joined(handle.await)?);
         }
         drop(tx);
-        people.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
-        let people: Vec<(LinkablePerson, T)> = people.into_iter().map(|(_, p, made)| (p, made)).collect();
+        people.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let people: Vec<T> = people.into_iter().map(|(_, _, made)| made).collect();
 
         let decision = custos_authz::Decision { allowed: true, policies: Vec::new(), errors: Vec::new() };
         let mut event = audit_event(AuditKind::Search, principal, Vec::new(), &decision);

@@ -18,6 +18,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -28,7 +29,7 @@ use custos_match::cluster::REVIEW_PROBABILITY;
 use custos_match::record::normalise_postcode;
 use custos_match::{
     AUTO_LINK_PROBABILITY, BlockingIndex, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, MatchRecord, Model, Prepared, ScoredPair,
-    TermFrequencies, cluster_with, score_pairs,
+    TermFrequencies, TokenTable, cluster_with, score_pairs,
 };
 use custos_store::batch::{PlannedMerge, ReviewPair, SourceName, batch_unit};
 use custos_store::users::batch_loader;
@@ -65,6 +66,9 @@ pub struct LinkArgs {
     pub train: bool,
 }
 
+/// A record's hashed blocking keys (see `custos_match::link::record_keys`).
+type RecordKeys = Vec<u64>;
+
 fn spinner(message: &'static str) -> anyhow::Result<ProgressBar> {
     let bar = ProgressBar::new_spinner().with_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").context("progress bar template")?);
     bar.set_message(message);
@@ -93,18 +97,22 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
 
     let bar = spinner("reading and preparing people")?;
     // Each person is prepared for matching, and its blocking keys computed, on the threads that
-    // decode the pages while the database reads the next ones.
-    let (people, (prepared, keys)): (Vec<_>, (Vec<Prepared>, Vec<Vec<u64>>)) = store
-        .people_for_linking_with(&principal, reason, custos_store::batch::LINKING_PAGE, |p| {
+    // decode the pages while the database reads the next ones; only the id is kept of the record,
+    // and each distinct name token is prepared and held once.
+    let tokens = Arc::new(TokenTable::default());
+    let shared = tokens.clone();
+    let (ids, (prepared, keys)): (Vec<EntityId>, (Vec<Prepared>, Vec<RecordKeys>)) = store
+        .people_for_linking_with(&principal, reason, custos_store::batch::LINKING_PAGE, move |p| {
             let mut record = MatchRecord::from(&p.person);
             record.postcodes.extend(p.postcodes.iter().map(|pc| normalise_postcode(pc)));
-            let prepared = Prepared::new(&record);
+            let prepared = Prepared::with_tokens(&record, &shared);
             let keys = custos_match::link::record_keys(&prepared);
-            (prepared, keys)
+            (p.id, (prepared, keys))
         })
         .await?
         .into_iter()
         .unzip();
+    drop(tokens);
     let in_source: Option<HashSet<EntityId>> = match &source {
         Some(s) => Some(store.imported_nominals(&principal, Some(s), reason).await?.into_iter().map(|r| r.nominal).collect()),
         None => None,
@@ -113,7 +121,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let confirmed = if args.model.is_none() { store.confirmed_pairs(&principal, reason).await? } else { Vec::new() };
     let read_s = started.elapsed().as_secs_f64();
 
-    let n = people.len();
+    let n = ids.len();
     let tf = TermFrequencies::from_records(&prepared);
     let mut model = match &args.model {
         Some(path) => {
@@ -142,9 +150,9 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let scorer = model.scorer(Some(&tf)).context("the match model is not usable")?;
     bar.set_message(format!("scoring {} candidate pairs", candidates.pairs.len()));
     let mut scored = score_pairs(&scorer, &prepared, &candidates.pairs, threads, KEEP_PROBABILITY);
-    let index_of: HashMap<EntityId, usize> = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let index_of: HashMap<EntityId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     if let Some(keep) = &in_source {
-        scored.retain(|p| keep.contains(&people[p.a].id) || keep.contains(&people[p.b].id));
+        scored.retain(|p| keep.contains(&ids[p.a]) || keep.contains(&ids[p.b]));
     }
     // Pairs a person rejected (resolved to today's nominals) are never joined, even through
     // a third record.
@@ -157,7 +165,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let link_s = t.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
-    let (merges, reviews) = plan(&people, &scored, &clustering);
+    let (merges, reviews) = plan(&ids, &scored, &clustering);
     let to_merge: usize = merges.iter().map(|m| m.members.len()).sum();
     let bar = ProgressBar::new(to_merge as u64).with_style(
         ProgressStyle::with_template("{spinner} merging [{bar:40}] {human_pos}/{human_len} records ({per_sec}, {eta} left)")
@@ -229,21 +237,21 @@ fn ordered(a: usize, b: usize) -> (usize, usize) {
     if a <= b { (a, b) } else { (b, a) }
 }
 
-/// The merges (each cluster into its oldest member, which comes first in `people`) and the
+/// The merges (each cluster into its oldest member, which comes first in `ids`) and the
 /// review pairs (refused joins, and review-band pairs between different clusters, named by the
-/// clusters' primaries, strongest first).
+/// clusters' primaries, strongest first). `ids` are the records' ids, in the order scored.
 fn plan(
-    people: &[custos_store::batch::LinkablePerson],
+    ids: &[EntityId],
     scored: &[ScoredPair],
     clustering: &custos_match::Clustering,
 ) -> (Vec<PlannedMerge>, Vec<ReviewPair>) {
-    let mut cluster_of: Vec<usize> = vec![usize::MAX; people.len()];
+    let mut cluster_of: Vec<usize> = vec![usize::MAX; ids.len()];
     for (c, members) in clustering.clusters.iter().enumerate() {
         for &i in members {
             cluster_of[i] = c;
         }
     }
-    let mut best: Vec<f64> = vec![0.0; people.len()];
+    let mut best: Vec<f64> = vec![0.0; ids.len()];
     for p in scored {
         if cluster_of[p.a] == cluster_of[p.b] {
             best[p.a] = best[p.a].max(p.probability);
@@ -257,8 +265,8 @@ fn plan(
         .filter(|m| m.len() > 1)
         .filter_map(|m| {
             let primary = *m.iter().min()?;
-            let members = m.iter().filter(|&&i| i != primary).map(|&i| (people[i].id, best[i])).collect();
-            Some(PlannedMerge { primary: people[primary].id, members })
+            let members = m.iter().filter(|&&i| i != primary).map(|&i| (ids[i], best[i])).collect();
+            Some(PlannedMerge { primary: ids[primary], members })
         })
         .collect();
 
@@ -283,7 +291,7 @@ fn plan(
     }
     let mut reviews: Vec<ReviewPair> = pairs
         .into_iter()
-        .map(|((a, b), (probability, cause))| ReviewPair { a: people[a].id, b: people[b].id, probability, cause })
+        .map(|((a, b), (probability, cause))| ReviewPair { a: ids[a], b: ids[b], probability, cause })
         .collect();
     reviews.sort_by(|x, y| y.probability.total_cmp(&x.probability).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
     (merges, reviews)

@@ -32,7 +32,7 @@ use custos_core::person::IdentifierKind;
 use custos_match::model::SplitMix64;
 use custos_match::link::{BlockingIndex, DEFAULT_MAX_BLOCK, KEEP_PROBABILITY, pack, par_map, prior_for_records, score_pairs, train, unpack};
 use custos_match::{
-    AUTO_LINK_PROBABILITY, Clustering, Field, MatchRecord, Model, Prepared, ScoredPair, Scorer, TermFrequencies, cluster, compare,
+    AUTO_LINK_PROBABILITY, Clustering, Field, MatchRecord, Model, Prepared, ScoredPair, Scorer, TermFrequencies, TokenTable, cluster, compare,
 };
 use serde_json::{Value, json};
 
@@ -106,7 +106,9 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
     let (records, truth) = generate(args.people, args.seed, threads)?;
     let generate_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let prepared: Vec<Prepared> = par_map(&records, threads, |_, r| Prepared::new(r));
+    let tokens = TokenTable::default();
+    let prepared: Vec<Prepared> = par_map(&records, threads, |_, r| Prepared::with_tokens(r, &tokens));
+    drop(tokens);
     let tf = TermFrequencies::from_records(&prepared);
     let prepare_s = t.elapsed().as_secs_f64();
     let n = prepared.len();
