@@ -357,6 +357,39 @@ fn the_quick_date_check_agrees_with_the_date_levels() {
 }
 
 #[test]
+fn packed_dates_round_trip_and_decide_as_the_dates_do() {
+    // Years chosen so that one digit, two swapped digits, and neither, each separate some of
+    // them (1912 and 1921, 1950 and 1960, 2005 and 2050), near and far apart.
+    let mut dates = Vec::new();
+    for year in [1, 999, 1899, 1912, 1921, 1950, 1951, 1953, 1954, 1960, 1989, 1998, 2005, 2050, 9999] {
+        for month in [1u8, 2, 3, 10, 11, 12] {
+            for day in [1u8, 2, 3, 10, 11, 12, 13, 21, 28, 29, 30, 31] {
+                if let Some(d) = BirthDate::new(year, month, day) {
+                    dates.push(d);
+                }
+            }
+        }
+    }
+    let mut agreeing = 0usize;
+    for &a in &dates {
+        let pa = packed_dob(&[a]);
+        assert_eq!(unpacked_dob(pa), a);
+        assert!(pa != 0 && pa != SEVERAL_DOBS);
+        for &b in &dates {
+            let expected = dob_not_different(a, b);
+            assert_eq!(packed_not_different(pa, packed_dob(&[b])), expected, "{a:?} {b:?}");
+            agreeing += usize::from(expected);
+        }
+    }
+    assert!(agreeing > dates.len() && agreeing < dates.len() * dates.len() / 2, "both answers are exercised");
+    let d = BirthDate::new(1980, 3, 12).unwrap();
+    assert_eq!(packed_dob(&[]), 0);
+    assert_eq!(packed_dob(&[d, d]), SEVERAL_DOBS, "several dates are read from the list");
+    assert_eq!(packed_dob(&[BirthDate { year: 12_000, month: 1, day: 1 }]), SEVERAL_DOBS, "a year of five digits too");
+    assert_eq!(packed_dob(&[BirthDate { year: -5, month: 1, day: 1 }]), SEVERAL_DOBS, "and a negative one");
+}
+
+#[test]
 fn postcodes_kept_as_recorded_compare_as_text_whatever_their_length() {
     // Malformed postcodes are kept as recorded (normalised): short ones pack into a number, long
     // ones are compared as text; a long one never equals a short one.

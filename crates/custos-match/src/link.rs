@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::blocking::{Rule, blocking_keys};
 use crate::cluster::ScoredPair;
-use crate::compare::{Field, compare, dob_not_different};
+use crate::compare::{Field, SEVERAL_DOBS, compare, dob_not_different, packed_dob, packed_not_different};
 use crate::model::{EmReport, Model, ModelError, Scorer};
 use crate::record::{BirthDate, Prepared};
 
@@ -164,24 +164,6 @@ fn dob_compatible(a: &[BirthDate], b: &[BirthDate]) -> bool {
     a.is_empty() || b.is_empty() || a.iter().any(|x| b.iter().any(|y| dob_not_different(*x, *y)))
 }
 
-/// A record's dates of birth in 32 bits for the blocking index: 0 for none, the date (year,
-/// month, day in descending bytes; never 0, months start at 1) for one, [`SEVERAL_DOBS`] for
-/// more (then the index's own list is read).
-fn packed_dob(dobs: &[BirthDate]) -> u32 {
-    match dobs {
-        [] => 0,
-        [d] => (u32::from(d.year as u16) << 16) | (u32::from(d.month) << 8) | u32::from(d.day),
-        _ => SEVERAL_DOBS,
-    }
-}
-
-/// [`packed_dob`] of a record with several dates of birth (no date packs to it: its month would be 255).
-const SEVERAL_DOBS: u32 = u32::MAX;
-
-fn unpacked_dob(packed: u32) -> BirthDate {
-    BirthDate { year: (packed >> 16) as u16 as i16, month: (packed >> 8) as u8, day: packed as u8 }
-}
-
 /// The candidate pairs of a [`BlockingIndex`] and what the block cap left out.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CandidatePairs {
@@ -243,7 +225,7 @@ impl BlockingIndex {
         match (a, b) {
             (0, _) | (_, 0) => true,
             (SEVERAL_DOBS, _) | (_, SEVERAL_DOBS) => dob_compatible(&self.dobs[i], &self.dobs[j]),
-            _ => dob_not_different(unpacked_dob(a), unpacked_dob(b)),
+            _ => packed_not_different(a, b),
         }
     }
 
