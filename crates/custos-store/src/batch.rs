@@ -39,7 +39,7 @@ use crate::merge::{MergeId, conflicting_identifiers};
 use crate::sql::{Placeholders, in_list, multi_row};
 use crate::{Store, audit_event, audit_log};
 
-pub use crate::linking_read::LINKING_PAGE;
+pub use crate::linking_read::{ImportLedger, LINKING_PAGE};
 
 /// The name of a legacy system records are imported from: 1–64 letters, digits, `-`, `_`, `.`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -71,6 +71,14 @@ const POSTGRES_PAGE: &str = concat!(
     people_page_tail!()
 );
 
+/// The import ledger's rows, in source and line order, read by [`Store::import_ledger`]: each
+/// row's source, source id and record.
+#[derive(Debug, Default)]
+pub struct ImportLedger {
+    source: Option<SourceName>,
+    rows: Vec<(String, String, EntityId)>,
+}
+
 /// Ledger rows per statement of the linkage report.
 const LEDGER_PAGE: i64 = 50_000;
 
@@ -343,30 +351,32 @@ impl Store {
         reason: &str,
         page: i64,
     ) -> Result<Vec<ImportedNominal>, StoreError> {
+        let ledger = self.import_ledger_in_pages(principal, source, page).await?;
+        self.imported_nominals_of(principal, ledger, reason).await
+    }
+
+    /// The first half of [`Store::imported_nominals`]: the import ledger's rows (of `source`, or
+    /// of every source) in source and line order. Merging does not change them, so `custos link`
+    /// reads them on a second connection while it merges; [`Store::imported_nominals_of`] then
+    /// resolves each row's nominal and audits the report.
+    pub async fn import_ledger(&self, principal: &Principal, source: Option<&SourceName>) -> Result<ImportLedger, StoreError> {
+        self.import_ledger_in_pages(principal, source, LEDGER_PAGE).await
+    }
+
+    async fn import_ledger_in_pages(
+        &self,
+        principal: &Principal,
+        source: Option<&SourceName>,
+        page: i64,
+    ) -> Result<ImportLedger, StoreError> {
         let page_size = page.max(1);
         self.require_merge_rights(principal).await?;
-        let mut tx = self.begin_snapshot().await?;
-        let mut merged_into: HashMap<EntityId, (EntityId, f64)> = HashMap::new();
-        for row in sqlx::query(
-            "SELECT m.duplicate_id, m.primary_id, m.probability FROM person_merge m \
-             JOIN entity e ON e.id = m.duplicate_id AND e.merged_into = m.primary_id WHERE m.unmerged_at IS NULL",
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            let probability: Option<f64> = row.try_get(2)?;
-            merged_into.insert(id_of(row.try_get(0)?)?, (id_of(row.try_get(1)?)?, probability.unwrap_or(1.0)));
-        }
-        let mut strongest: HashMap<EntityId, f64> = HashMap::new();
-        for (primary, p) in merged_into.values() {
-            let e = strongest.entry(*primary).or_insert(0.0);
-            *e = e.max(*p);
-        }
         // The ledger in pages of JSON (see the module's documentation), in source and line order.
         let sql = match self.backend {
             Backend::Sqlite => SQLITE_LEDGER_PAGE,
             Backend::Postgres => POSTGRES_LEDGER_PAGE,
         };
+        let mut tx = self.begin_snapshot().await?;
         let mut rows: Vec<LedgerRow> = Vec::new();
         // Before every key: sources are non-empty.
         let mut after = (String::new(), i64::MIN, String::new());
@@ -393,9 +403,40 @@ impl Store {
             }
         }
         drop(tx);
-        let mut out = Vec::with_capacity(rows.len());
-        for LedgerRow(source_name, source_id, record, _) in rows {
-            let record: EntityId = record.parse().map_err(|_| corrupt("record id"))?;
+        let rows = rows
+            .into_iter()
+            .map(|LedgerRow(source, source_id, record, _)| Ok((source, source_id, record.parse().map_err(|_| corrupt("record id"))?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(ImportLedger { source: source.cloned(), rows })
+    }
+
+    /// The second half of [`Store::imported_nominals`]: each row of `ledger` with the nominal its
+    /// person belongs to now, audited as one `export` event.
+    pub async fn imported_nominals_of(
+        &self,
+        principal: &Principal,
+        ledger: ImportLedger,
+        reason: &str,
+    ) -> Result<Vec<ImportedNominal>, StoreError> {
+        self.require_merge_rights(principal).await?;
+        let mut merged_into: HashMap<EntityId, (EntityId, f64)> = HashMap::new();
+        for row in sqlx::query(
+            "SELECT m.duplicate_id, m.primary_id, m.probability FROM person_merge m \
+             JOIN entity e ON e.id = m.duplicate_id AND e.merged_into = m.primary_id WHERE m.unmerged_at IS NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let probability: Option<f64> = row.try_get(2)?;
+            merged_into.insert(id_of(row.try_get(0)?)?, (id_of(row.try_get(1)?)?, probability.unwrap_or(1.0)));
+        }
+        let mut strongest: HashMap<EntityId, f64> = HashMap::new();
+        for (primary, p) in merged_into.values() {
+            let e = strongest.entry(*primary).or_insert(0.0);
+            *e = e.max(*p);
+        }
+        let mut out = Vec::with_capacity(ledger.rows.len());
+        for (source_name, source_id, record) in ledger.rows {
             let (mut nominal, mut steps) = (record, 0);
             while let Some((up, _)) = merged_into.get(&nominal) {
                 nominal = *up;
@@ -412,7 +453,8 @@ impl Store {
         }
         let decision = custos_authz::Decision { allowed: true, policies: Vec::new(), errors: Vec::new() };
         let mut event = audit_event(AuditKind::Export, principal, Vec::new(), &decision);
-        let terms = serde_json::json!({ "linkage_report": { "rows": out.len(), "source": source.map(SourceName::as_str) } });
+        let source = ledger.source.as_ref().map(SourceName::as_str);
+        let terms = serde_json::json!({ "linkage_report": { "rows": out.len(), "source": source } });
         let personal = Personal { reason: Some(reason), terms: Some(terms), ..Personal::default() };
         let mut tx = self.begin_write().await?;
         audit_log::append_with_text(&mut tx, std::slice::from_mut(&mut event), &personal).await?;

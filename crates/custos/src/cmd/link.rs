@@ -177,23 +177,35 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let review_chunks = reviews.chunks(CLUSTERS_PER_TRANSACTION);
     let merge_chunks: Vec<&[PlannedMerge]> = merges.chunks(CLUSTERS_PER_TRANSACTION).collect();
     let review_chunks: Vec<&[ReviewPair]> = review_chunks.collect();
-    for k in 0..merge_chunks.len().max(review_chunks.len()) {
-        let m = merge_chunks.get(k).copied().unwrap_or(&[]);
-        let r = review_chunks.get(k).copied().unwrap_or(&[]);
-        let applied = store.apply_linkage(&principal, m, r, reason).await?;
-        store.integrate_audit().await?;
-        merged += applied.merged;
-        skipped += applied.skipped.len();
-        queued += applied.queued;
-        bar.inc(m.iter().map(|c| c.members.len() as u64).sum());
-    }
+    let merging = async {
+        for k in 0..merge_chunks.len().max(review_chunks.len()) {
+            let m = merge_chunks.get(k).copied().unwrap_or(&[]);
+            let r = review_chunks.get(k).copied().unwrap_or(&[]);
+            let applied = store.apply_linkage(&principal, m, r, reason).await?;
+            store.integrate_audit().await?;
+            merged += applied.merged;
+            skipped += applied.skipped.len();
+            queued += applied.queued;
+            bar.inc(m.iter().map(|c| c.members.len() as u64).sum());
+        }
+        anyhow::Ok(())
+    };
+    // The report's rows do not change with merging: they are read on another connection (and
+    // core) meanwhile, and only their nominals are resolved afterwards.
+    let ledger = async {
+        match &args.out {
+            Some(_) => store.import_ledger(&principal, source.as_ref()).await.map(Some).map_err(anyhow::Error::from),
+            None => Ok(None),
+        }
+    };
+    let ((), ledger) = tokio::try_join!(merging, ledger)?;
     bar.finish_and_clear();
     let merge_s = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
     let mut written = 0usize;
-    if let (Some(path), Some(partial)) = (&args.out, &partial) {
-        let rows = store.imported_nominals(&principal, source.as_ref(), reason).await?;
+    if let (Some(path), Some(partial), Some(ledger)) = (&args.out, &partial, ledger) {
+        let rows = store.imported_nominals_of(&principal, ledger, reason).await?;
         let mut w = csv::Writer::from_path(partial).with_context(|| format!("cannot write {}", partial.display()))?;
         w.write_record(["source", "source_id", "nominal_id", "probability"])?;
         for r in &rows {
