@@ -664,6 +664,16 @@ pub fn full_name_key(forename: &str, surname: &str) -> u64 {
     h
 }
 
+/// Adds one to `value`'s count (a key is allocated only for a value not seen before).
+fn count(counts: &mut HashMap<String, u32>, value: &str) {
+    match counts.get_mut(value) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(value.to_owned(), 1);
+        }
+    }
+}
+
 impl TermFrequencies {
     /// Counts each value once per record (a person with three aliases named Smith is one Smith).
     pub fn from_records(records: &[Prepared]) -> Self {
@@ -694,11 +704,11 @@ impl TermFrequencies {
             seen_s.sort_unstable();
             seen_s.dedup();
             for v in &seen_f {
-                *tf.forenames.entry((*v).to_owned()).or_default() += 1;
+                count(&mut tf.forenames, v);
                 tf.forename_total += 1;
             }
             for v in &seen_s {
-                *tf.surnames.entry((*v).to_owned()).or_default() += 1;
+                count(&mut tf.surnames, v);
                 tf.surname_total += 1;
             }
             seen_pairs.sort_unstable();

@@ -122,7 +122,6 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let read_s = started.elapsed().as_secs_f64();
 
     let n = ids.len();
-    let tf = TermFrequencies::from_records(&prepared);
     let mut model = match &args.model {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -133,7 +132,13 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
 
     bar.set_message("blocking");
     let t = Instant::now();
-    let index = BlockingIndex::with_keys(&prepared, keys, threads);
+    // Term frequencies and the blocking index are each built on one thread: side by side.
+    let (tf, index) = std::thread::scope(|scope| {
+        let tf = scope.spawn(|| TermFrequencies::from_records(&prepared));
+        let index = BlockingIndex::with_keys(&prepared, keys, threads);
+        (tf.join(), index)
+    });
+    let tf = tf.map_err(|_| anyhow::anyhow!("counting term frequencies failed"))?;
     let candidates = index.candidate_pairs(args.max_block);
     if args.train && n >= 2 {
         bar.set_message("training the model");
