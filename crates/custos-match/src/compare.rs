@@ -582,8 +582,15 @@ fn compare_name_pair<'a>(a: &'a PreparedName, b: &PreparedName) -> NamesResult<'
         };
         let swapped = (strong(cross_f) && close(cross_s)) || (close(cross_f) && strong(cross_s));
         if swapped && 2 * strength(Some(NameLevel::Swapped)) > direct {
-            result.forename = Some(NameLevel::Swapped);
-            result.surname = Some(NameLevel::Swapped);
+            // A swap with one name cut to its initial says no more than an initial and a name
+            // that agree, and is scored as that: never above the record against itself.
+            if cross_f == Some(NameLevel::Initial) || cross_s == Some(NameLevel::Initial) {
+                result.forename = Some(NameLevel::Initial);
+                result.surname = if cross_f == Some(NameLevel::Initial) { cross_s } else { cross_f };
+            } else {
+                result.forename = Some(NameLevel::Swapped);
+                result.surname = Some(NameLevel::Swapped);
+            }
             result.forename_value = None;
             result.surname_value = None;
             result.middle = None;
@@ -691,11 +698,12 @@ pub fn dob_not_different(a: BirthDate, b: BirthDate) -> bool {
 /// A record's dates of birth in 32 bits, for the blocking index: 0 for none; for one date, its
 /// eight digits YYYYMMDD in binary-coded decimal (a nibble each; never 0: months start at 1), so
 /// that [`packed_not_different`] compares digits without arithmetic; [`SEVERAL_DOBS`] for more,
-/// or for a date whose year is not of four digits (then the record's list must be read).
+/// or for a date out of range (a year not of four digits, a month or day `BirthDate::new` would
+/// refuse): then the record's list must be read.
 pub(crate) fn packed_dob(dobs: &[BirthDate]) -> u32 {
     match dobs {
         [] => 0,
-        [d] if (0..=9999).contains(&d.year) && d.month >= 1 => {
+        [d] if (0..=9999).contains(&d.year) && (1..=12).contains(&d.month) && (1..=31).contains(&d.day) => {
             d.digits().iter().fold(0, |packed, digit| (packed << 4) | u32::from(digit - b'0'))
         }
         _ => SEVERAL_DOBS,

@@ -150,7 +150,9 @@ fn names_use_the_best_of_all_names_and_detect_swaps() {
     assert_eq!(compare(&a, &b).vector.middle_name, Some(MiddleLevel::Agree));
 
     let (cut, _) = cmp(&rec("Metcalfe", "H"), &rec("Harry", "Metcalfe"));
-    assert_eq!((cut.forename, cut.surname), (Some(NameLevel::Swapped), Some(NameLevel::Swapped)), "swapped, one cut to its initial");
+    // Swapped, one cut to its initial: an initial and a surname that agree, no more (as a swap
+    // it outweighed "J John" against itself).
+    assert_eq!((cut.forename, cut.surname), (Some(NameLevel::Initial), Some(NameLevel::Exact)), "swapped, one cut to its initial");
 
     let (no_forename, _) = cmp(&rec("", "Smith"), &rec("John", "Smith"));
     assert_eq!(no_forename.forename, None);
@@ -387,6 +389,8 @@ fn packed_dates_round_trip_and_decide_as_the_dates_do() {
     assert_eq!(packed_dob(&[d, d]), SEVERAL_DOBS, "several dates are read from the list");
     assert_eq!(packed_dob(&[BirthDate { year: 12_000, month: 1, day: 1 }]), SEVERAL_DOBS, "a year of five digits too");
     assert_eq!(packed_dob(&[BirthDate { year: -5, month: 1, day: 1 }]), SEVERAL_DOBS, "and a negative one");
+    assert_eq!(packed_dob(&[BirthDate { year: 1980, month: 13, day: 1 }]), SEVERAL_DOBS, "a month out of range");
+    assert_eq!(packed_dob(&[BirthDate { year: 1980, month: 1, day: 100 }]), SEVERAL_DOBS, "a day out of range");
 }
 
 #[test]

@@ -73,7 +73,7 @@ const POSTGRES_PAGE: &str = concat!(
 
 /// The import ledger's rows, in source and line order, read by [`Store::import_ledger`]: each
 /// row's source, source id and record.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ImportLedger {
     source: Option<SourceName>,
     rows: Vec<(String, String, EntityId)>,

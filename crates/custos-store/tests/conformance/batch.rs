@@ -280,7 +280,9 @@ conformance! {
         // Pages of one, of a size that divides the people exactly (with the merged one), of a
         // size that leaves a remainder, and of more than there are: always the same people.
         for page in [1, 2, 4, 7, 100] {
-            // What is made of each person (here, the person itself) comes back in the same order.
+            // What is made of each person comes back in the people's order.
+            let ids = db.store.people_for_linking_with(&loader(), "linking", page, |p| p.id).await.unwrap();
+            assert_eq!(ids, whole.iter().map(|p| p.id).collect::<Vec<_>>(), "pages of {page}");
             let paged = db.store.people_for_linking_with(&loader(), "linking", page, |p| p).await.unwrap();
             assert_eq!(summary(&paged), summary(&whole), "pages of {page}");
         }

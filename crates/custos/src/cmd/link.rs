@@ -18,7 +18,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -99,20 +98,18 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
     // Each person is prepared for matching, and its blocking keys computed, on the threads that
     // decode the pages while the database reads the next ones; only the id is kept of the record,
     // and each distinct name token is prepared and held once.
-    let tokens = Arc::new(TokenTable::default());
-    let shared = tokens.clone();
+    let tokens = TokenTable::default();
     let (ids, (prepared, keys)): (Vec<EntityId>, (Vec<Prepared>, Vec<RecordKeys>)) = store
         .people_for_linking_with(&principal, reason, custos_store::batch::LINKING_PAGE, move |p| {
             let mut record = MatchRecord::from(&p.person);
             record.postcodes.extend(p.postcodes.iter().map(|pc| normalise_postcode(pc)));
-            let prepared = Prepared::with_tokens(&record, &shared);
+            let prepared = Prepared::with_tokens(&record, &tokens);
             let keys = custos_match::link::record_keys(&prepared);
             (p.id, (prepared, keys))
         })
         .await?
         .into_iter()
         .unzip();
-    drop(tokens);
     let in_source: Option<HashSet<EntityId>> = match &source {
         Some(s) => Some(store.imported_nominals(&principal, Some(s), reason).await?.into_iter().map(|r| r.nominal).collect()),
         None => None,
@@ -138,7 +135,7 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
         let index = BlockingIndex::with_keys(&prepared, keys, threads);
         (tf.join(), index)
     });
-    let tf = tf.map_err(|_| anyhow::anyhow!("counting term frequencies failed"))?;
+    let tf = tf.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let candidates = index.candidate_pairs(args.max_block);
     if args.train && n >= 2 {
         bar.set_message("training the model");
@@ -195,15 +192,18 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
         }
         anyhow::Ok(())
     };
-    // The report's rows do not change with merging: they are read on another connection (and
-    // core) meanwhile, and only their nominals are resolved afterwards.
+    // The report's rows do not change with merging: they are read meanwhile on another
+    // connection (whose SQL runs on its own thread), and only their nominals are resolved after.
     let ledger = async {
         match &args.out {
             Some(_) => store.import_ledger(&principal, source.as_ref()).await.map(Some).map_err(anyhow::Error::from),
             None => Ok(None),
         }
     };
-    let ((), ledger) = tokio::try_join!(merging, ledger)?;
+    // Both run to their end: a failed ledger read must not cut merging short between chunks.
+    let (merged_all, ledger) = tokio::join!(merging, ledger);
+    merged_all?;
+    let ledger = ledger?;
     bar.finish_and_clear();
     let merge_s = t.elapsed().as_secs_f64();
 
