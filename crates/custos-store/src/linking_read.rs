@@ -137,7 +137,7 @@ struct PageRow(
     Option<String>,
 );
 
-/// A person to link, with when it was created and what the caller's `prepare` made of it.
+/// A person to link: when it was created, its id, and what the caller's `prepare` made of it.
 type Prepared<T> = (i64, EntityId, T);
 
 /// A record's kind and marking.
