@@ -72,11 +72,17 @@ const POSTGRES_PAGE: &str = concat!(
 );
 
 /// The import ledger's rows, in source and line order, read by [`Store::import_ledger`]: each
-/// row's source, source id and record.
-#[derive(Debug)]
+/// row's source, source id and record. Opaque: its rows reach a caller only through
+/// [`Store::imported_nominals_of`], which audits the report, and its `Debug` shows no source id.
 pub struct ImportLedger {
     source: Option<SourceName>,
     rows: Vec<(String, String, EntityId)>,
+}
+
+impl std::fmt::Debug for ImportLedger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportLedger").field("source", &self.source).field("rows", &self.rows.len()).finish()
+    }
 }
 
 /// Ledger rows per statement of the linkage report.
