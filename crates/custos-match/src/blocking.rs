@@ -20,6 +20,8 @@
 //! | `DobInitial` | date of birth + the initials of any two names | several name slips at once, swapped names, when the date of birth is right |
 //! | `ForenameDayMonth` | forename key + {day, month} as an unordered pair | year errors with a surname slip or change, after a move |
 //! | `SurnameDayMonth` | surname Double Metaphone + {day, month} as an unordered pair | year errors with a forename change (initial, nickname, middle name), after a move |
+//! | `Forenames` | the Double Metaphone codes of the first two forenames + the surname's initial | a surname slip with a date slip or none, after a move (two given names are rare together) |
+//! | `PostcodeName` | full postcode + forename and surname Double Metaphone codes | a date of birth wrong twice over: the same name at the same address is shown, whatever its date (father and son, or a slip) |
 //!
 //! Keys of common values make large blocks, and the number of pairs in a block grows with its
 //! square: a key must stay selective at a force's scale (a million records), not only in a test.
@@ -37,7 +39,7 @@ use crate::record::{Prepared, Token};
 /// when this changes, so it must change whenever any record's keys would: a new or changed rule,
 /// normalisation, phonetic code or variant table (the `scheme_is_pinned` test fails until it does),
 /// or where the store keeps them (from `2026-12-05b` under each record's own id, merged or not).
-pub const SCHEME: &str = "2026-12-05b";
+pub const SCHEME: &str = "2026-12-06";
 
 /// A blocking rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -54,10 +56,12 @@ pub enum Rule {
     DobInitial,
     ForenameDayMonth,
     SurnameDayMonth,
+    Forenames,
+    PostcodeName,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 13] = [
         Rule::SurnameYearInitial,
         Rule::ForenameDob,
         Rule::DobDistrict,
@@ -69,6 +73,8 @@ impl Rule {
         Rule::DobInitial,
         Rule::ForenameDayMonth,
         Rule::SurnameDayMonth,
+        Rule::Forenames,
+        Rule::PostcodeName,
     ];
 
     /// A stable name to store in the database.
@@ -85,6 +91,8 @@ impl Rule {
             Rule::DobInitial => "dob_initial",
             Rule::ForenameDayMonth => "forename_day_month",
             Rule::SurnameDayMonth => "surname_day_month",
+            Rule::Forenames => "forenames",
+            Rule::PostcodeName => "postcode_name",
         }
     }
 }
@@ -119,6 +127,18 @@ fn forename_keys(t: &Token) -> Vec<String> {
 /// Every blocking key of a record, sorted and without duplicates.
 pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
     let mut keys: Vec<(Rule, String)> = Vec::new();
+    each_key(r, &mut |rule, key| keys.push((rule, key.to_string())));
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Every blocking key of a record as its rule and the key's text, unsorted and possibly
+/// repeated: the one definition of the keys, for [`blocking_keys`] (which the store keeps) and
+/// for callers that only hash them (`link::record_keys`, a million records in one run) and need
+/// not build a string each.
+pub fn each_key(r: &Prepared, emit: &mut impl FnMut(Rule, fmt::Arguments<'_>)) {
+    let dates: Vec<String> = r.dates_of_birth.iter().map(|d| d.iso()).collect();
     let mut years: Vec<i16> = r.dates_of_birth.iter().map(|d| d.year).collect();
     years.dedup();
     let districts: Vec<&str> = r
@@ -153,7 +173,7 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
     initials.dedup();
     for i in &initials {
         for p in &full_postcodes {
-            keys.push((Rule::PostcodeInitial, format!("{p}|{i}")));
+            emit(Rule::PostcodeInitial, format_args!("{p}|{i}"));
         }
     }
     // Two initials of different names (sorted, so a swap keeps them; the same initial twice
@@ -161,8 +181,8 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
     // scale. Repeats go with the final dedup.
     for (k, i) in all_initials.iter().enumerate() {
         for j in &all_initials[k + 1..] {
-            for d in &r.dates_of_birth {
-                keys.push((Rule::DobInitial, format!("{}|{i}{j}", d.iso())));
+            for d in &dates {
+                emit(Rule::DobInitial, format_args!("{d}|{i}{j}"));
             }
         }
     }
@@ -188,39 +208,49 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
             for code in codes(s) {
                 for y in &years {
                     for mark in &forename_marks {
-                        keys.push((Rule::SurnameYearInitial, format!("{code}|{y}|{mark}")));
+                        emit(Rule::SurnameYearInitial, format_args!("{code}|{y}|{mark}"));
                     }
                 }
                 for dm in &day_months {
-                    keys.push((Rule::SurnameDayMonth, format!("{code}|{dm}")));
+                    emit(Rule::SurnameDayMonth, format_args!("{code}|{dm}"));
                 }
-                for d in &r.dates_of_birth {
-                    keys.push((Rule::NameTokenDob, format!("{code}|{}", d.iso())));
+                for d in &dates {
+                    emit(Rule::NameTokenDob, format_args!("{code}|{d}"));
                 }
             }
             if let Some(i) = initial {
                 let prefix: String = s.chars.iter().take(3).collect();
-                for d in &r.dates_of_birth {
-                    let (lo, hi) = (d.day.min(d.month), d.day.max(d.month));
-                    keys.push((
-                        Rule::SurnamePrefixInitialDayMonth,
-                        format!("{prefix}|{i}|{lo:02}{hi:02}"),
-                    ));
+                for dm in &day_months {
+                    emit(Rule::SurnamePrefixInitialDayMonth, format_args!("{prefix}|{i}|{dm}"));
                 }
+            }
+        }
+        // Two given names in order are rare enough to key a block without a date; the surname's
+        // initial splits the common pairs (Mohammed Ali) by family.
+        if let [first, second, ..] = forenames[..] {
+            for s in surnames.iter().filter_map(|s| s.initial()) {
+                emit(Rule::Forenames, format_args!("{}|{}|{s}", first.phonetic.metaphone, second.phonetic.metaphone));
             }
         }
         for f in &forenames {
             for fk in forename_keys(f) {
-                for d in &r.dates_of_birth {
-                    keys.push((Rule::ForenameDob, format!("{fk}|{}", d.iso())));
+                for d in &dates {
+                    emit(Rule::ForenameDob, format_args!("{fk}|{d}"));
                 }
                 for dm in &day_months {
-                    keys.push((Rule::ForenameDayMonth, format!("{fk}|{dm}")));
+                    emit(Rule::ForenameDayMonth, format_args!("{fk}|{dm}"));
                 }
             }
             for code in codes(f) {
-                for d in &r.dates_of_birth {
-                    keys.push((Rule::NameTokenDob, format!("{code}|{}", d.iso())));
+                for d in &dates {
+                    emit(Rule::NameTokenDob, format_args!("{code}|{d}"));
+                }
+            }
+            // Not date-checked (see `link::DOB_CHECKED`): a block of one name at one address is
+            // small, and its pairs are what a person searching before creating must see.
+            for s in &surnames {
+                for p in &full_postcodes {
+                    emit(Rule::PostcodeName, format_args!("{p}|{}|{}", f.phonetic.metaphone, s.phonetic.metaphone));
                 }
             }
             // Forename and surname codes as an unordered pair (survives a swap of the two), with
@@ -229,22 +259,19 @@ pub fn blocking_keys(r: &Prepared) -> Vec<(Rule, String)> {
                 let (a, b) = (f.phonetic.metaphone.as_str(), s.phonetic.metaphone.as_str());
                 if !a.is_empty() && !b.is_empty() {
                     let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-                    keys.push((Rule::NamePair, format!("{lo}|{hi}")));
+                    emit(Rule::NamePair, format_args!("{lo}|{hi}"));
                 }
             }
         }
     }
-    for d in &r.dates_of_birth {
+    for d in &dates {
         for district in &districts {
-            keys.push((Rule::DobDistrict, format!("{}|{district}", d.iso())));
+            emit(Rule::DobDistrict, format_args!("{d}|{district}"));
         }
     }
     for (kind, value) in &r.identifiers {
-        keys.push((Rule::Identifier, format!("{kind}|{value}")));
+        emit(Rule::Identifier, format_args!("{kind}|{value}"));
     }
-    keys.sort();
-    keys.dedup();
-    keys
 }
 
 /// Whether two records share a blocking key (for measuring recall).
@@ -379,6 +406,11 @@ mod tests {
                 Rule::NamePair,
             ),
             (
+                "same name at the same address, the date wrong twice over",
+                prep("William", "Smith", "1908-12-03", "SW1A 1AA"),
+                Rule::PostcodeName,
+            ),
+            (
                 "new name, same area",
                 prep("Ahmed", "Khan", "1980-03-12", "SW1A 9ZZ"),
                 Rule::DobDistrict,
@@ -395,6 +427,16 @@ mod tests {
                 "{what}: shared {shared:?}"
             );
         }
+    }
+
+    #[test]
+    fn two_forenames_key_a_surname_slip_after_a_move() {
+        let a = blocking_keys(&prep("Victoria Rachel", "Lloyd", "1980-09-17", "N16 1SY"));
+        let b = blocking_keys(&prep("Victoria Rachel", "Lloycl", "1980-09-18", "TW11 8EX"));
+        let shared: Vec<_> = a.iter().filter(|k| b.contains(k)).collect();
+        assert_eq!(shared.iter().map(|k| k.0).collect::<Vec<_>>(), [Rule::Forenames], "{shared:?}");
+        // One forename keys nothing under this rule: alone it would make blocks of a surname initial.
+        assert!(blocking_keys(&prep("Victoria", "Lloyd", "1980-09-17", "")).iter().all(|k| k.0 != Rule::Forenames));
     }
 
     #[test]
@@ -424,7 +466,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!((SCHEME, digest), ("2026-12-05b", 0xdd29_82c6_a1b2_7a0c), "blocking keys changed: change SCHEME, then pin {digest:#x} with it");
+        assert_eq!((SCHEME, digest), ("2026-12-06", 0x96e5_cbac_bbd5_f3ed), "blocking keys changed: change SCHEME, then pin {digest:#x} with it");
     }
 
     #[test]

@@ -22,11 +22,12 @@
 //! every result is independent of the thread count. The crate stays pure: no I/O, no clock.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use crate::blocking::{Rule, blocking_keys};
+use crate::blocking::{Rule, each_key};
 use crate::cluster::ScoredPair;
 use crate::compare::{Field, SEVERAL_DOBS, compare, dob_not_different, packed_dob, packed_not_different};
 use crate::model::{EmReport, Model, ModelError, Scorer};
@@ -119,10 +120,16 @@ fn rule_of(hash: u64) -> &'static str {
 /// A record's hashed blocking keys, sorted and distinct (as [`BlockingIndex::with_keys`] takes
 /// them).
 pub fn record_keys(p: &Prepared) -> Vec<u64> {
-    let mut ks: Vec<u64> = blocking_keys(p)
-        .iter()
-        .map(|(r, k)| key_hash(*r, k))
-        .collect();
+    // Each key's text is written into one buffer and hashed there: the same hash as its string
+    // in `blocking_keys`, without a string per key (forty-odd a record).
+    let mut text = String::with_capacity(64);
+    let mut ks: Vec<u64> = Vec::with_capacity(64);
+    each_key(p, &mut |rule, key| {
+        text.clear();
+        // Writing to a String cannot fail.
+        let _ = text.write_fmt(key);
+        ks.push(key_hash(rule, &text));
+    });
     ks.sort_unstable();
     ks.dedup();
     ks
@@ -134,7 +141,7 @@ pub fn record_keys(p: &Prepared) -> Vec<u64> {
 pub struct BlockingIndex {
     /// (key, record, the record's [`packed_dob`]), sorted: the date rides along so that the
     /// dates-of-birth check of a large block reads the block and nothing else.
-    entries: Vec<(u64, u32, u32)>,
+    entries: Vec<Entry>,
     keys: Vec<Vec<u64>>,
     /// Each record's dates of birth, for the rules that admit a pair only if they do not
     /// clearly disagree (see [`DOB_CHECKED`]).
@@ -151,17 +158,72 @@ pub struct BlockingIndex {
 /// by `bench match`, for pairs that grow with the square of the block). At 300,000 records this removed most of these rules'
 /// pairs without losing a true pair that scoring would have linked; at a million records it
 /// is what keeps the number of pairs near-linear in the number of records.
-pub const DOB_CHECKED: [Rule; 6] = [
+pub const DOB_CHECKED: [Rule; 7] = [
     Rule::SurnameYearInitial,
     Rule::SurnamePrefixInitialDayMonth,
     Rule::NamePair,
     Rule::PostcodeInitial,
     Rule::ForenameDayMonth,
     Rule::SurnameDayMonth,
+    Rule::Forenames,
 ];
 
 fn dob_compatible(a: &[BirthDate], b: &[BirthDate]) -> bool {
     a.is_empty() || b.is_empty() || a.iter().any(|x| b.iter().any(|y| dob_not_different(*x, *y)))
+}
+
+/// An entry of the blocking index: (key, record, the record's [`packed_dob`]).
+type Entry = (u64, u32, u32);
+
+/// Every (key, record, packed date) of `keys`, sorted, sorted on `threads` threads: the entries
+/// are first placed by their key's top byte (a counting sort, so each byte's entries are one
+/// run, in byte order), then the runs are sorted in parallel. At a million records that is some
+/// forty million entries, whose sort on one thread was the longest step of the index.
+fn sorted_entries(keys: &[Vec<u64>], packed: &[u32], threads: usize) -> Vec<Entry> {
+    const BUCKETS: usize = 256;
+    let bucket = |k: u64| (k >> 56) as usize;
+    let mut starts = [0usize; BUCKETS + 1];
+    for &k in keys.iter().flatten() {
+        starts[bucket(k) + 1] += 1;
+    }
+    for b in 0..BUCKETS {
+        starts[b + 1] += starts[b];
+    }
+    let mut entries: Vec<Entry> = vec![(0, 0, 0); starts[BUCKETS]];
+    let mut next = starts;
+    for (i, ks) in keys.iter().enumerate() {
+        for &k in ks {
+            let at = &mut next[bucket(k)];
+            entries[*at] = (k, i as u32, packed[i]);
+            *at += 1;
+        }
+    }
+    // The runs, largest first, dealt to the thread with the least work so far.
+    let mut runs: Vec<&mut [Entry]> = Vec::with_capacity(BUCKETS);
+    let mut rest = entries.as_mut_slice();
+    for b in 0..BUCKETS {
+        let (run, tail) = std::mem::take(&mut rest).split_at_mut(starts[b + 1] - starts[b]);
+        runs.push(run);
+        rest = tail;
+    }
+    runs.sort_unstable_by_key(|r| std::cmp::Reverse(r.len()));
+    let mut shares: Vec<(usize, Vec<&mut [Entry]>)> = (0..threads.max(1)).map(|_| (0, Vec::new())).collect();
+    for run in runs {
+        if let Some(least) = shares.iter_mut().min_by_key(|s| s.0) {
+            least.0 += run.len();
+            least.1.push(run);
+        }
+    }
+    std::thread::scope(|s| {
+        let workers: Vec<_> = shares
+            .into_iter()
+            .map(|(_, share)| s.spawn(move || share.into_iter().for_each(|run| run.sort_unstable())))
+            .collect();
+        for w in workers {
+            w.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+    });
+    entries
 }
 
 /// The candidate pairs of a [`BlockingIndex`] and what the block cap left out.
@@ -200,13 +262,7 @@ impl BlockingIndex {
         // Candidate generation relies on each record being in a block once.
         assert!(keys.iter().all(|ks| ks.windows(2).all(|w| w[0] < w[1])), "each record's keys sorted and distinct");
         let packed: Vec<u32> = prepared.iter().map(|p| packed_dob(&p.dates_of_birth)).collect();
-        let mut entries: Vec<(u64, u32, u32)> = keys
-            .iter()
-            .enumerate()
-            .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
-            .map(|(k, i)| (k, i, packed[i as usize]))
-            .collect();
-        entries.sort_unstable();
+        let entries = sorted_entries(&keys, &packed, threads);
         let dobs = prepared.iter().map(|p| p.dates_of_birth.clone()).collect();
         Self { entries, keys, dobs, threads }
     }
@@ -229,7 +285,7 @@ impl BlockingIndex {
         }
     }
 
-    fn block(&self, key: u64) -> &[(u64, u32, u32)] {
+    fn block(&self, key: u64) -> &[Entry] {
         let lo = self.entries.partition_point(|e| e.0 < key);
         let hi = self.entries.partition_point(|e| e.0 <= key);
         &self.entries[lo..hi]
@@ -713,6 +769,59 @@ mod tests {
         assert!(!pairs.contains(0, 1), "1980 and 1951 clearly disagree");
         assert!(pairs.contains(0, 2) && pairs.contains(1, 2), "a record with no date of birth is compared");
         assert!(pairs.contains(0, 3), "a day apart is within the levels a duplicate shows");
+    }
+
+    #[test]
+    fn entries_sorted_by_bucket_are_sorted_whatever_the_threads() {
+        // Keys spread over every top byte, with repeats (blocks) and empty records.
+        let mut rng = crate::model::SplitMix64(7);
+        let keys: Vec<Vec<u64>> = (0..500)
+            .map(|i| {
+                let mut ks: Vec<u64> = (0..i % 9).map(|_| (rng.next_u64() % 4000).wrapping_mul(0x0042_1084_2108_4211)).collect();
+                ks.sort_unstable();
+                ks.dedup();
+                ks
+            })
+            .collect();
+        let packed: Vec<u32> = (0..500).map(|i| i * 3).collect();
+        let mut expected: Vec<(u64, u32, u32)> =
+            keys.iter().enumerate().flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32, i as u32 * 3))).collect();
+        expected.sort_unstable();
+        assert!(expected.iter().map(|e| e.0 >> 56).collect::<std::collections::BTreeSet<_>>().len() > 100);
+        for threads in [1, 2, 3] {
+            assert_eq!(sorted_entries(&keys, &packed, threads), expected, "{threads} threads");
+        }
+        assert!(sorted_entries(&[], &[], 2).is_empty());
+    }
+
+    #[test]
+    fn record_keys_are_the_hashes_of_the_blocking_keys() {
+        let records = [
+            person("William Henry", "Smith", "1980-03-12", "SW1A 1AA").name("Bill", "Smyth").dob("1981-12-03").build(),
+            person("Zoë", "O'Brien-Nowak", "1955-01-31", "").build(),
+            MatchRecord::builder().name("Siobhán", "Ní Bhriain").postcode("BT1 5GS").identifier(IdentifierKind::NiNumber, "AB123456C").build(),
+            MatchRecord::default(),
+        ];
+        for p in prepare(&records) {
+            let mut expected: Vec<u64> = crate::blocking::blocking_keys(&p).iter().map(|(r, k)| key_hash(*r, k)).collect();
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(record_keys(&p), expected);
+        }
+    }
+
+    #[test]
+    fn the_same_name_at_the_same_address_is_a_candidate_whatever_the_dates() {
+        let records = [
+            person("John", "Smith", "1980-03-14", "SW1A 1AA").build(),
+            person("John", "Smith", "1951-11-02", "SW1A 1AA").build(),
+            person("Mary", "Smith", "1951-11-02", "SW1A 1AA").build(),
+        ];
+        let index = BlockingIndex::build(&prepare(&records), 2);
+        assert!(index.candidate_pairs(DEFAULT_MAX_BLOCK).contains(0, 1), "father and son, or a date wrong twice over");
+        assert_eq!(index.shared_rules(0, 1), [Rule::PostcodeName]);
+        // Another forename at the address with a clearly different date is no candidate.
+        assert!(index.shared_rules(0, 2).is_empty(), "{:?}", index.shared_rules(0, 2));
     }
 
     #[test]
