@@ -20,8 +20,8 @@
 //! | `DobInitial` | date of birth + the initials of any two names | several name slips at once, swapped names, when the date of birth is right |
 //! | `ForenameDayMonth` | forename key + {day, month} as an unordered pair | year errors with a surname slip or change, after a move |
 //! | `SurnameDayMonth` | surname Double Metaphone + {day, month} as an unordered pair | year errors with a forename change (initial, nickname, middle name), after a move |
-//! | `Forenames` | the Double Metaphone codes of the first two forenames + the surname's initial | a surname slip with a date slip or none, after a move (two given names are rare together) |
-//! | `PostcodeName` | full postcode + forename and surname Double Metaphone codes | a date of birth wrong twice over: the same name at the same address is shown, whatever its date (father and son, or a slip) |
+//! | `Forenames` | the primary Double Metaphone codes of the first two full forenames (initials skipped) + the surname's initial | a surname slip with a date slip or none, after a move (two given names are rare together) |
+//! | `PostcodeName` | full postcode + forename and surname primary Double Metaphone codes | a date of birth wrong twice over: the same name at the same address is a candidate whatever its date (father and son, or a slip) |
 //!
 //! Keys of common values make large blocks, and the number of pairs in a block grows with its
 //! square: a key must stay selective at a force's scale (a million records), not only in a test.
@@ -228,8 +228,12 @@ pub fn each_key(r: &Prepared, emit: &mut impl FnMut(Rule, fmt::Arguments<'_>)) {
         // Two given names in order are rare enough to key a block without a date; the surname's
         // initial splits the common pairs (Mohammed Ali) by family.
         if let [first, second, ..] = forenames[..] {
-            for s in surnames.iter().filter_map(|s| s.initial()) {
-                emit(Rule::Forenames, format_args!("{}|{}|{s}", first.phonetic.metaphone, second.phonetic.metaphone));
+            let (a, b) = (first.phonetic.metaphone.as_str(), second.phonetic.metaphone.as_str());
+            // A name with no code (no Latin letters) would join everyone else without one.
+            if !a.is_empty() && !b.is_empty() {
+                for s in surnames.iter().filter_map(|s| s.initial()) {
+                    emit(Rule::Forenames, format_args!("{a}|{b}|{s}"));
+                }
             }
         }
         for f in &forenames {
@@ -247,10 +251,14 @@ pub fn each_key(r: &Prepared, emit: &mut impl FnMut(Rule, fmt::Arguments<'_>)) {
                 }
             }
             // Not date-checked (see `link::DOB_CHECKED`): a block of one name at one address is
-            // small, and its pairs are what a person searching before creating must see.
+            // small, and a pair in it is a father and son or a date wrong twice over, which the
+            // scorer tells apart or queues for a person to decide.
             for s in &surnames {
-                for p in &full_postcodes {
-                    emit(Rule::PostcodeName, format_args!("{p}|{}|{}", f.phonetic.metaphone, s.phonetic.metaphone));
+                let (a, b) = (f.phonetic.metaphone.as_str(), s.phonetic.metaphone.as_str());
+                if !a.is_empty() && !b.is_empty() {
+                    for p in &full_postcodes {
+                        emit(Rule::PostcodeName, format_args!("{p}|{a}|{b}"));
+                    }
                 }
             }
             // Forename and surname codes as an unordered pair (survives a swap of the two), with
@@ -407,7 +415,7 @@ mod tests {
             ),
             (
                 "same name at the same address, the date wrong twice over",
-                prep("William", "Smith", "1908-12-03", "SW1A 1AA"),
+                prep("William", "Smith", "1908-11-05", "SW1A 1AA"),
                 Rule::PostcodeName,
             ),
             (
@@ -437,6 +445,18 @@ mod tests {
         assert_eq!(shared.iter().map(|k| k.0).collect::<Vec<_>>(), [Rule::Forenames], "{shared:?}");
         // One forename keys nothing under this rule: alone it would make blocks of a surname initial.
         assert!(blocking_keys(&prep("Victoria", "Lloyd", "1980-09-17", "")).iter().all(|k| k.0 != Rule::Forenames));
+    }
+
+    #[test]
+    fn names_without_a_code_key_no_name_rule() {
+        // Names in a script the phonetic codes do not read have no code: they must not all meet
+        // in one block.
+        let a = blocking_keys(&prep("Дмитрий Иван", "Петров", "1980-03-12", "SW1A 1AA"));
+        let b = blocking_keys(&prep("Ольга Анна", "Смирнова", "1971-06-30", "SW1A 1AA"));
+        for rule in [Rule::Forenames, Rule::PostcodeName, Rule::NamePair] {
+            assert!(a.iter().all(|k| k.0 != rule), "{rule}: {a:?}");
+        }
+        assert!(!a.iter().any(|k| b.contains(k)), "{a:?} {b:?}");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! pair one of whose records has no date of birth, every pair across them other than the joining
 //! pair is scored, and the join is refused if one
 //! of those pairs has dates of birth too far apart for a slip *and* the model finds it unlikely
-//! (below [`KEEP_PROBABILITY`](crate::link::KEEP_PROBABILITY)): the record joins its better
+//! (below [`crate::link::KEEP_PROBABILITY`]): the record joins its better
 //! match only, and the other link goes before a person (Christen 2012, "Data Matching", §6.8 on
 //! cluster consistency). The joining pair itself is judged by its own score, which already
 //! weighed its dates.

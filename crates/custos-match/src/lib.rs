@@ -9,9 +9,9 @@
 //! 1. [`record`]: a [`MatchRecord`] from a `Person` or raw legacy strings, then [`Prepared`] once
 //!    ([`normalise`], [`variants`], [`phonetic`] forms precomputed);
 //! 2. [`blocking`]: keys that pick candidate pairs;
-//! 3. [`compare`]: a comparison vector per candidate pair (no allocation);
+//! 3. [`compare`](mod@compare): a comparison vector per candidate pair (no allocation);
 //! 4. [`model`]: Fellegi–Sunter weights and probability, trainable, with [`explain`]ed parts;
-//! 5. [`cluster`]: union–find over accepted pairs that never joins different PNC IDs or NI numbers;
+//! 5. [`cluster`](mod@cluster): union–find over accepted pairs that never joins different PNC IDs or NI numbers;
 //! 6. [`link`]: the whole pipeline over a set of records in memory (blocking index with capped
 //!    blocks counted, parallel scoring, clustering), shared by `bench match` and `custos link`.
 //!

@@ -32,10 +32,10 @@ use crate::error::StoreError;
 use crate::{Store, audit_event, audit_log};
 
 /// People read per statement of [`Store::people_for_linking`] (its `_with` form takes the size).
-/// A page's JSON is built by the database and copied on its way into Rust several times, each
-/// copy into memory the allocator may have handed back to the kernel: at a million people,
-/// pages of 20,000 took about a fifth fewer page faults than pages of 5,000, and 1,000 half as
-/// many more (some 30 MB of text a page on SQLite).
+/// A page's JSON is built by the database and copied four times on its way into Rust, each copy
+/// into memory the allocator may have handed back to the kernel: at a million people, pages of
+/// 20,000 took about a fifth fewer page faults than pages of 5,000 (and pages of 1,000 half as
+/// many again as 5,000).
 pub const LINKING_PAGE: i64 = 20_000;
 
 /// What a page of people selects from, and the id of its last person if the page is full (the

@@ -10,8 +10,8 @@
 //! nominal, and an unmerge needs no rebuild. Postcodes
 //! are left out of the stored keys: a person's addresses are links to locations, created after
 //! the person and changed independently, so keeping address-derived keys right would mean
-//! re-keying people on every link change; the `dob_district` and `postcode_initial` rules therefore
-//! never fire here (a probe with an address still scores its other fields).
+//! re-keying people on every link change; the `dob_district`, `postcode_initial` and `postcode_name` rules
+//! therefore never fire here (a probe with an address still scores its other fields).
 //!
 //! Retrieval is a handful of indexed statements: one per probe key (each block capped at
 //! [`MAX_PER_KEY`]), then one batched load of the [`MAX_SCORED`] candidates sharing the most

@@ -129,7 +129,8 @@ pub async fn run(db: &DbArgs, args: LinkArgs) -> anyhow::Result<ExitCode> {
 
     bar.set_message("blocking");
     let t = Instant::now();
-    // Term frequencies and the blocking index are each built on one thread: side by side.
+    // Term frequencies are counted on a thread of their own while the blocking index is built
+    // (its sort on every core).
     let (tf, index) = std::thread::scope(|scope| {
         let tf = scope.spawn(|| TermFrequencies::from_records(&prepared));
         let index = BlockingIndex::with_keys(&prepared, keys, threads);
