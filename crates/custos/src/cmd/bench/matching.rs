@@ -77,6 +77,12 @@ pub struct MatchArgs {
     /// `DIR/truth.csv`, as a legacy export would look (DIR is created).
     #[arg(long, value_name = "DIR")]
     export_csv: Option<PathBuf>,
+    /// Also write every candidate pair to FILE (CSV): both records, whether they are one person,
+    /// the default model's probability, and each field's level and weight; `bench/oracle.py`
+    /// trains a classifier on them with the truth, to ask how well any weighting of these
+    /// comparisons could link.
+    #[arg(long, value_name = "FILE")]
+    export_pairs: Option<PathBuf>,
 }
 
 /// Ground truth of one record (global index = position).
@@ -185,6 +191,9 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
             .count();
         ratio(joined, true_pairs.len())
     };
+    if let Some(path) = &args.export_pairs {
+        export_pairs(path, &scorer, &prepared, &truth, &blocked.pairs)?;
+    }
     let default_quality = quality(&clustering, &truth, true_pairs.len());
     let true_pair_levels = level_shares(&prepared, &true_pairs);
     let sweep: Vec<Value> = SWEEP
@@ -502,6 +511,30 @@ fn export_csv(dir: &Path, people: usize, seed: u64, threads: usize) -> anyhow::R
     Ok(rows)
 }
 
+/// Writes each candidate pair's comparison to `path` (see `--export-pairs`): `a,b,same_person,
+/// probability`, then `FIELD_level,FIELD_weight` for every field (level `null` when a side
+/// lacks the field).
+fn export_pairs(path: &Path, scorer: &Scorer<'_>, prepared: &[Prepared], truth: &[Truth], pairs: &[u64]) -> anyhow::Result<()> {
+    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    let mut header: Vec<String> = ["a", "b", "same_person", "probability"].map(String::from).to_vec();
+    header.extend(Field::ALL.iter().flat_map(|f| [format!("{}_level", f.name()), format!("{}_weight", f.name())]));
+    w.write_record(&header)?;
+    for &p in pairs {
+        let (a, b) = unpack(p);
+        let e = scorer.explain(&prepared[a], &prepared[b]);
+        let mut row = vec![a.to_string(), b.to_string(), u8::from(truth[a].cluster == truth[b].cluster).to_string(), format!("{:.6}", e.probability)];
+        for f in Field::ALL {
+            let c = e.field(f);
+            row.push(c.map_or("null", |c| c.level).to_owned());
+            row.push(format!("{:.3}", c.map_or(0.0, |c| c.weight)));
+        }
+        w.write_record(&row)?;
+    }
+    w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
 /// Streams the legacy export of the force's person records into `persons` and `truth`, headers
 /// first, in the benchmark's record order (global index). Chunks are regenerated from the seed,
 /// `threads` at a time, so memory holds a few chunks rather than a second copy of the force.
@@ -794,6 +827,38 @@ mod tests {
         } else {
             assert!(rows[0][6].is_empty() && rows[0][7].is_empty() && rows[0][8].is_empty());
         }
+    }
+
+    #[test]
+    fn exported_pairs_carry_the_truth_and_every_field() {
+        let (records, truth) = generate(PEOPLE, SEED, 1).unwrap();
+        let prepared: Vec<Prepared> = records.iter().map(Prepared::new).collect();
+        let model = Model::default();
+        let scorer = model.scorer(None).unwrap();
+        let duplicate = (0..truth.len()).find(|&i| truth[i].cluster != i).unwrap();
+        let stranger = (0..truth.len()).find(|&i| truth[i].cluster != truth[duplicate].cluster).unwrap();
+        let pairs = [pack(truth[duplicate].cluster, duplicate), pack(stranger, duplicate)];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pairs.csv");
+        export_pairs(&path, &scorer, &prepared, &truth, &pairs).unwrap();
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(header.len(), 4 + 2 * Field::ALL.len());
+        assert_eq!(&header[4], "forename_level");
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.iter().map(|r| r[2].to_owned()).collect::<Vec<_>>(), ["1", "0"]);
+        for (row, &p) in rows.iter().zip(&pairs) {
+            let (a, b) = unpack(p);
+            assert_eq!((row[0].parse::<usize>().unwrap(), row[1].parse::<usize>().unwrap()), (a, b));
+            let probability: f64 = row[3].parse().unwrap();
+            assert!((probability - scorer.score(&prepared[a], &prepared[b]).probability).abs() < 1e-5);
+            for (k, f) in Field::ALL.iter().enumerate() {
+                let level = &row[4 + 2 * k];
+                assert!(level == "null" || f.level_names().contains(&level), "{f:?}: {level}");
+            }
+        }
+        let err = export_pairs(&dir.path().join("missing").join("pairs.csv"), &scorer, &prepared, &truth, &pairs).unwrap_err();
+        assert!(err.to_string().contains("cannot create"), "{err:#}");
     }
 
     #[test]
