@@ -121,4 +121,16 @@ fn the_match_benchmark_reports_quality_and_speed() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--people"));
     assert!(!dir.path().join("none.json").exists());
+
+    // A pairs file that cannot be written is refused before the work, and no report is written.
+    let unwritable = Command::new(env!("CARGO_BIN_EXE_custos"))
+        .args(["bench", "match", "--people", "3000", "--export-pairs"])
+        .arg(dir.path().join("missing").join("pairs.csv"))
+        .arg("--out")
+        .arg(dir.path().join("unwritten.json"))
+        .output()
+        .unwrap();
+    assert!(!unwritable.status.success());
+    assert!(String::from_utf8_lossy(&unwritable.stderr).contains("cannot create"), "{unwritable:?}");
+    assert!(!dir.path().join("unwritten.json").exists());
 }

@@ -108,6 +108,11 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         ))?;
     }
 
+    // Opened now, so that a path that cannot be written fails before the work.
+    let pairs_out = match &args.export_pairs {
+        Some(path) => Some((path, std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?)),
+        None => None,
+    };
     let t = Instant::now();
     let (records, truth) = generate(args.people, args.seed, threads)?;
     let generate_s = t.elapsed().as_secs_f64();
@@ -191,8 +196,8 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
             .count();
         ratio(joined, true_pairs.len())
     };
-    if let Some(path) = &args.export_pairs {
-        export_pairs(path, &scorer, &prepared, &truth, &blocked.pairs)?;
+    if let Some((path, file)) = pairs_out {
+        export_pairs(file, &scorer, &prepared, &truth, &blocked.pairs).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let default_quality = quality(&clustering, &truth, true_pairs.len());
     let true_pair_levels = level_shares(&prepared, &true_pairs);
@@ -511,11 +516,10 @@ fn export_csv(dir: &Path, people: usize, seed: u64, threads: usize) -> anyhow::R
     Ok(rows)
 }
 
-/// Writes each candidate pair's comparison to `path` (see `--export-pairs`): `a,b,same_person,
+/// Writes each candidate pair's comparison to `file` (see `--export-pairs`): `a,b,same_person,
 /// probability`, then `FIELD_level,FIELD_weight` for every field (level `null` when a side
-/// lacks the field).
-fn export_pairs(path: &Path, scorer: &Scorer<'_>, prepared: &[Prepared], truth: &[Truth], pairs: &[u64]) -> anyhow::Result<()> {
-    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+/// lacks the field; the weights and the model's prior add up to the pair's weight).
+fn export_pairs(file: std::fs::File, scorer: &Scorer<'_>, prepared: &[Prepared], truth: &[Truth], pairs: &[u64]) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
     let mut header: Vec<String> = ["a", "b", "same_person", "probability"].map(String::from).to_vec();
     header.extend(Field::ALL.iter().flat_map(|f| [format!("{}_level", f.name()), format!("{}_weight", f.name())]));
@@ -531,7 +535,7 @@ fn export_pairs(path: &Path, scorer: &Scorer<'_>, prepared: &[Prepared], truth: 
         }
         w.write_record(&row)?;
     }
-    w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    w.flush()?;
     Ok(())
 }
 
@@ -833,32 +837,40 @@ mod tests {
     fn exported_pairs_carry_the_truth_and_every_field() {
         let (records, truth) = generate(PEOPLE, SEED, 1).unwrap();
         let prepared: Vec<Prepared> = records.iter().map(Prepared::new).collect();
+        let tf = TermFrequencies::from_records(&prepared);
         let model = Model::default();
-        let scorer = model.scorer(None).unwrap();
+        let scorer = model.scorer(Some(&tf)).unwrap();
         let duplicate = (0..truth.len()).find(|&i| truth[i].cluster != i).unwrap();
         let stranger = (0..truth.len()).find(|&i| truth[i].cluster != truth[duplicate].cluster).unwrap();
         let pairs = [pack(truth[duplicate].cluster, duplicate), pack(stranger, duplicate)];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pairs.csv");
-        export_pairs(&path, &scorer, &prepared, &truth, &pairs).unwrap();
+        export_pairs(std::fs::File::create(&path).unwrap(), &scorer, &prepared, &truth, &pairs).unwrap();
         let mut reader = csv::Reader::from_path(&path).unwrap();
-        let header = reader.headers().unwrap().clone();
-        assert_eq!(header.len(), 4 + 2 * Field::ALL.len());
-        assert_eq!(&header[4], "forename_level");
+        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+        let mut expected = vec!["a".to_owned(), "b".into(), "same_person".into(), "probability".into()];
+        for f in ["forename", "surname", "date_of_birth", "postcode", "gender", "identifier", "contact", "household", "middle_name"] {
+            expected.extend([format!("{f}_level"), format!("{f}_weight")]);
+        }
+        assert_eq!(header, expected);
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.iter().map(|r| r[2].to_owned()).collect::<Vec<_>>(), ["1", "0"]);
         for (row, &p) in rows.iter().zip(&pairs) {
             let (a, b) = unpack(p);
             assert_eq!((row[0].parse::<usize>().unwrap(), row[1].parse::<usize>().unwrap()), (a, b));
+            let score = scorer.score(&prepared[a], &prepared[b]);
             let probability: f64 = row[3].parse().unwrap();
-            assert!((probability - scorer.score(&prepared[a], &prepared[b]).probability).abs() < 1e-5);
+            assert!((probability - score.probability).abs() < 1e-5);
+            let mut weight = scorer.explain(&prepared[a], &prepared[b]).prior_weight;
             for (k, f) in Field::ALL.iter().enumerate() {
                 let level = &row[4 + 2 * k];
                 assert!(level == "null" || f.level_names().contains(&level), "{f:?}: {level}");
+                weight += row[5 + 2 * k].parse::<f64>().unwrap();
             }
+            assert!((weight - score.weight).abs() < 0.005, "the fields' weights add up to the pair's: {weight} {}", score.weight);
         }
-        let err = export_pairs(&dir.path().join("missing").join("pairs.csv"), &scorer, &prepared, &truth, &pairs).unwrap_err();
-        assert!(err.to_string().contains("cannot create"), "{err:#}");
+        // The first pair is one person's two records: its names agree, so its weights are not all 0.
+        assert!(rows[0].iter().skip(5).step_by(2).any(|w| w.parse::<f64>().unwrap() != 0.0));
     }
 
     #[test]
