@@ -4,6 +4,7 @@
 
 mod code_list;
 
+pub mod custody;
 pub mod draft;
 pub mod entity;
 pub mod event;
