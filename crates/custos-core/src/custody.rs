@@ -181,20 +181,15 @@ impl Detention {
                     }
                     // s.42(4) binds the authorisation under s.42(1); a further period under
                     // s.42(2), after a shorter one, needs only the 36 hours.
-                    if std::mem::replace(&mut superintendent_before, true) {
-                        if until <= limit {
-                            return Err(ClockError::ExtensionShortens { until, limit });
+                    if !std::mem::replace(&mut superintendent_before, true) {
+                        let deadline = after(relevant, SUPERINTENDENT_DEADLINE);
+                        if granted > deadline {
+                            return Err(ClockError::SuperintendentTooLate { granted, deadline });
                         }
-                        limit = until;
-                        continue;
-                    }
-                    let deadline = after(relevant, SUPERINTENDENT_DEADLINE);
-                    if granted > deadline {
-                        return Err(ClockError::SuperintendentTooLate { granted, deadline });
-                    }
-                    let reviews = self.reviews.iter().filter(|&&r| r <= granted).count();
-                    if reviews < 2 {
-                        return Err(ClockError::SuperintendentBeforeSecondReview { granted, reviews });
+                        let reviews = self.reviews.iter().filter(|&&r| r <= granted).count();
+                        if reviews < 2 {
+                            return Err(ClockError::SuperintendentBeforeSecondReview { granted, reviews });
+                        }
                     }
                 }
                 Extension::Warrant { issued, .. } => {
