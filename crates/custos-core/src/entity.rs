@@ -9,6 +9,7 @@ use crate::link::Link;
 use crate::location::Location;
 use crate::object::Object;
 use crate::person::Person;
+use crate::record::Record;
 
 code_list! {
     /// Which kind of entity a record is.
@@ -18,6 +19,14 @@ code_list! {
         Location = "location",
         Event = "event",
         Link = "link",
+        Incident = "incident",
+        Arrest = "arrest",
+        CustodyRecord = "custody_record",
+        CrimeReport = "crime_report",
+        IntelligenceReport = "intelligence_report",
+        CaseFile = "case_file",
+        AsbReport = "asb_report",
+        VulnerablePersonReport = "vulnerable_person_report",
     }
 }
 
@@ -30,6 +39,9 @@ pub enum EntityBody {
     Location(Location),
     Event(Event),
     Link(Link),
+    /// An operational record: `{"custody_record":{…}}` (the record's own tag).
+    #[serde(untagged)]
+    Record(Record),
 }
 
 /// `a` and `b` hold the same items, in any order.
@@ -37,6 +49,13 @@ fn same_items<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     a.len() == b.len()
         && a.iter()
             .all(|x| a.iter().filter(|y| *y == x).count() == b.iter().filter(|y| *y == x).count())
+}
+
+impl EntityKind {
+    /// The POLE kinds and links, as opposed to operational records.
+    pub fn is_pole(self) -> bool {
+        matches!(self, Self::Person | Self::Object | Self::Location | Self::Event | Self::Link)
+    }
 }
 
 impl EntityBody {
@@ -47,6 +66,7 @@ impl EntityBody {
             Self::Location(_) => EntityKind::Location,
             Self::Event(_) => EntityKind::Event,
             Self::Link(_) => EntityKind::Link,
+            Self::Record(r) => r.kind(),
         }
     }
 
@@ -107,6 +127,7 @@ impl EntityBody {
                     "link dates",
                 );
             }
+            (Self::Record(a), Self::Record(b)) => a.critical_changes(b, &mut note),
             _ => changed.push("entity kind"),
         }
         changed

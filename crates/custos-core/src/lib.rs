@@ -15,6 +15,7 @@ pub mod location;
 pub mod marking;
 pub mod object;
 pub mod person;
+pub mod record;
 pub mod role;
 pub mod search_key;
 pub mod sign_in;

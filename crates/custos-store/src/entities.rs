@@ -198,10 +198,16 @@ impl Store {
         let batch: HashMap<EntityId, EntityKind> = entities.iter().map(|e| (e.id, e.body.kind())).collect();
         let bodies: Vec<(EntityId, &EntityBody)> = entities.iter().map(|e| (e.id, &e.body)).collect();
         let mut tx = self.check_refs(tx, principal, &bodies, &batch).await?;
-        insert_entities(&mut tx, entities, &principal.user, now_micros(), reason).await?;
+        let marked: Vec<_> = entities.iter().map(|e| (e.id, &e.body, &e.marking)).collect();
+        crate::records::check_rules(&mut tx, &marked).await?;
+        let now = now_micros();
+        insert_entities(&mut tx, entities, &principal.user, now, reason).await?;
         crate::search::index_names(&mut tx, &bodies, false).await?;
         crate::matching::index_block_keys(&mut tx, &bodies, false).await?;
         crate::terms::index_terms(&mut tx, &bodies, false).await?;
+        crate::records::index_references(&mut tx, &bodies, false).await?;
+        let docs: Vec<_> = entities.iter().map(|e| (e.id, &e.body, e.marking.owning_unit.as_str(), now)).collect();
+        crate::full_text::index_documents(&mut tx, &docs, false).await?;
         Ok(tx)
     }
 
@@ -302,12 +308,16 @@ impl Store {
         check_change(current.submitted_at.is_some(), &current.body, &body, change, reason)
             .map_err(|e| StoreError::Refused(e.to_string()))?;
         let mut tx = self.check_refs(tx, principal, &[(id, &body)], &HashMap::new()).await?;
+        crate::records::check_rules(&mut tx, &[(id, &body, &current.marking)]).await?;
         let version = current.version + 1;
         write_version(&mut tx, id, version, change, &principal.user, reason, &body, None).await?;
         crate::search::index_names(&mut tx, &[(id, &body)], true).await?;
         crate::matching::index_block_keys(&mut tx, &[(id, &body)], true).await?;
         crate::merge::reindex_names_if_primary(&mut tx, id).await?;
         crate::terms::index_terms(&mut tx, &[(id, &body)], true).await?;
+        crate::records::index_references(&mut tx, &[(id, &body)], true).await?;
+        let recorded = current.created_at.as_microsecond();
+        crate::full_text::index_documents(&mut tx, &[(id, &body, current.marking.owning_unit.as_str(), recorded)], true).await?;
         tx.commit().await?;
         Ok(version)
     }

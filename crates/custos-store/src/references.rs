@@ -25,6 +25,7 @@ fn references(body: &EntityBody) -> Vec<(&'static str, EntityId, EntityKind)> {
             vec![("from", link.from(), from), ("to", link.to(), to)]
         }
         EntityBody::Event(event) => event.location.map(|id| vec![("location", id, EntityKind::Location)]).unwrap_or_default(),
+        EntityBody::Record(record) => record.references(),
         _ => Vec::new(),
     }
 }

@@ -24,6 +24,7 @@ use crate::audit_log::Personal;
 use crate::entities::{EntityRecord, Justification, kind_and_marking, load, object_ref};
 use crate::error::StoreError;
 use crate::sql::{Placeholders, multi_row};
+use crate::full_text::Filters;
 use crate::terms::{is_indexed, query_terms};
 use crate::{Store, audit_event, audit_log};
 
@@ -84,6 +85,16 @@ enum Matcher<'a> {
     Names { surname: &'a str, forename: &'a str },
     /// Records of `kind` with every one of `terms` (1..=MAX_QUERY_TERMS, the first the rarest).
     Terms { kind: EntityKind, terms: &'a [String] },
+    /// Search documents matching the engine's query text, within the filters (`full_text`).
+    FullText { sql: &'static str, query: String, filters: &'a Filters },
+}
+
+/// Where a scan stands: after this entity id (names, terms) or document (full text, newest
+/// first, so it starts at the largest).
+#[derive(Debug, Clone)]
+struct Cursor {
+    id: Vec<u8>,
+    doc: i64,
 }
 
 /// A matching record's id, kind and marking: enough to decide whether it may be read.
@@ -91,6 +102,8 @@ struct Candidate {
     id: EntityId,
     kind: EntityKind,
     marking: SecurityMarking,
+    /// The search document it was found by (full text only).
+    doc: i64,
 }
 
 /// Every term must be present: the statement walks the first term's records in id order and
@@ -114,14 +127,28 @@ const NAMES_SQL: &str = "SELECT DISTINCT e.id, e.kind, e.classification, e.sensi
      ORDER BY e.id LIMIT $4";
 
 /// The next matching candidates after the id `after` (empty: from the start), in id order.
-async fn candidates(conn: &mut AnyConnection, matcher: &Matcher<'_>, after: &[u8]) -> Result<Vec<Candidate>, StoreError> {
+async fn candidates(conn: &mut AnyConnection, matcher: &Matcher<'_>, after: &Cursor) -> Result<Vec<Candidate>, StoreError> {
     let batch = i64::try_from(BATCH).unwrap_or(i64::MAX);
     let rows = match matcher {
         Matcher::Names { surname, forename } => {
             sqlx::query(NAMES_SQL)
                 .bind(surname.to_string())
                 .bind(forename.to_string())
-                .bind(after.to_vec())
+                .bind(after.id.clone())
+                .bind(batch)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Matcher::FullText { sql, query, filters } => {
+            let micros = |t: Option<jiff::Timestamp>, default: i64| t.map_or(default, |t| t.as_microsecond());
+            sqlx::query(*sql)
+                .bind(query.clone())
+                .bind(after.doc)
+                .bind(filters.kind.map_or("", |k| k.as_str()))
+                .bind(micros(filters.from, i64::MIN))
+                .bind(micros(filters.to, i64::MAX))
+                .bind(filters.area.clone().unwrap_or_default())
+                .bind(filters.status.clone().unwrap_or_default())
                 .bind(batch)
                 .fetch_all(&mut *conn)
                 .await?
@@ -132,7 +159,7 @@ async fn candidates(conn: &mut AnyConnection, matcher: &Matcher<'_>, after: &[u8
             for i in 0..MAX_QUERY_TERMS {
                 q = q.bind(terms.get(i).unwrap_or(first).clone());
             }
-            q.bind(after.to_vec()).bind(batch).fetch_all(&mut *conn).await?
+            q.bind(after.id.clone()).bind(batch).fetch_all(&mut *conn).await?
         }
     };
     let mut out = Vec::with_capacity(rows.len());
@@ -140,7 +167,8 @@ async fn candidates(conn: &mut AnyConnection, matcher: &Matcher<'_>, after: &[u8
         let id: Vec<u8> = row.try_get("id")?;
         let Ok(id) = <[u8; 16]>::try_from(id) else { continue };
         let (kind, marking) = kind_and_marking(&row)?;
-        out.push(Candidate { id: EntityId::from_bytes(id), kind, marking });
+        let doc = if matches!(matcher, Matcher::FullText { .. }) { row.try_get("doc_id")? } else { 0 };
+        out.push(Candidate { id: EntityId::from_bytes(id), kind, marking, doc });
     }
     Ok(out)
 }
@@ -224,6 +252,40 @@ impl Store {
         self.search(principal, &Matcher::Terms { kind, terms: &terms }, page, &personal).await
     }
 
+    /// Finds anything (people, objects, locations, events, operational records) whose search
+    /// document has every word of `query` (stemmed, so "screaming" finds "scream"), within
+    /// `filters`: one [`Page`] of those the principal may read, newest first. See `full_text`.
+    pub async fn search_everything(
+        &self,
+        principal: &Principal,
+        query: &str,
+        filters: &Filters,
+        page: Page,
+        justification: &Justification,
+    ) -> Result<SearchPage, StoreError> {
+        if filters.kind == Some(EntityKind::Link) {
+            return Err(StoreError::Refused("links are not searched; search for what they join".into()));
+        }
+        if let (Some(from), Some(to)) = (filters.from, filters.to)
+            && from >= to
+        {
+            return Err(StoreError::Refused("the date range is empty: its start is not before its end".into()));
+        }
+        let text = crate::full_text::query_text(query, self.backend)?;
+        let personal = Personal {
+            justification: Some(justification.as_str()),
+            terms: Some(serde_json::json!({
+                "query": query,
+                "kind": filters.kind.map(EntityKind::as_str),
+                "from": filters.from, "to": filters.to,
+                "area": filters.area, "status": filters.status,
+            })),
+            ..Personal::default()
+        };
+        let matcher = Matcher::FullText { sql: crate::full_text::candidates_sql(self.backend), query: text, filters };
+        self.search(principal, &matcher, page, &personal).await
+    }
+
     /// Authorises a search, finds the page of readable hits and audits it as one event.
     async fn search(
         &self,
@@ -263,12 +325,17 @@ impl Store {
         let limit = page.clamped_limit();
         let mut chosen: Vec<(Candidate, Decision)> = Vec::new();
         let (mut skipped, mut examined, mut more) = (0_usize, 0_usize, false);
-        let mut after: Vec<u8> = Vec::new();
+        let mut after = Cursor { id: Vec::new(), doc: i64::MAX };
+        // A full-text hit on a merged duplicate is its primary, which may match too.
+        let mut seen: std::collections::HashSet<EntityId> = std::collections::HashSet::new();
         'scan: while examined < MAX_SCAN {
-            let batch = candidates(conn, matcher, &after).await?;
+            let mut batch = candidates(conn, matcher, &after).await?;
             let full = batch.len() == BATCH;
             if let Some(last) = batch.last() {
-                after = last.id.as_bytes().to_vec();
+                after = Cursor { id: last.id.as_bytes().to_vec(), doc: last.doc };
+            }
+            if matches!(matcher, Matcher::FullText { .. }) {
+                batch.retain(|c| seen.insert(c.id));
             }
             let decisions = self.authz.decide_records(
                 principal,

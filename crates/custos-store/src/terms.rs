@@ -113,7 +113,7 @@ pub(crate) fn entity_terms(body: &EntityBody) -> Vec<String> {
             add_code(&mut out, event.kind.as_str());
             add_words(&mut out, event.summary.as_str());
         }
-        EntityBody::Person(_) | EntityBody::Link(_) => {}
+        EntityBody::Person(_) | EntityBody::Link(_) | EntityBody::Record(_) => {}
     }
     out.into_iter().collect()
 }

@@ -22,6 +22,7 @@ mod merge;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
+mod records;
 mod related;
 mod reviews;
 pub mod routes;

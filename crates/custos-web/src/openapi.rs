@@ -3,6 +3,7 @@
 //! [`Op`]; the schemas are outlines (field names and JSON types), with the draft schemas derived
 //! from the drafts themselves so that their field lists cannot fall behind.
 
+mod records;
 mod schemas;
 
 use std::sync::LazyLock;
@@ -12,6 +13,7 @@ use custos_store::audit::MAX_AUDIT_PAGE;
 use custos_store::related::MAX_RECENT;
 use custos_store::review::MAX_LISTED;
 use custos_store::search::{MAX_HITS, MAX_QUERY_TERMS, MAX_SCAN};
+use custos_core::entity::EntityKind;
 use serde_json::{Map, Value, json};
 
 use crate::audit_log::DEFAULT_LIMIT;
@@ -158,6 +160,34 @@ fn describe(op: Op) -> Doc {
         Op::CreateLocation => create("createLocation", "Record a location", "CreateLocation"),
         Op::CreateEvent => create("createEvent", "Record an event", "CreateEvent"),
         Op::CreateLink => create("createLink", "Link two entities", "CreateLink"),
+        Op::CreateIncident => create("createIncident", "Record an incident (the call, who reported it, who was involved)", "CreateIncident"),
+        Op::CreateArrest => create("createArrest", "Record an arrest (grounds and PACE s.24(5) necessity)", "CreateArrest"),
+        Op::CreateCustodyRecord => create(
+            "createCustodyRecord",
+            "Record a custody record in full (a voluntary attender; after an arrest, open it from the arrest)",
+            "CreateCustodyRecord",
+        ),
+        Op::CreateCrimeReport => create("createCrimeReport", "Record a crime (HOCR offence, people, outcome, MoPI group)", "CreateCrimeReport"),
+        Op::CreateIntelligenceReport => {
+            create("createIntelligenceReport", "Record an intelligence report graded 3x5x2", "CreateIntelligenceReport")
+        }
+        Op::CreateCaseFile => create("createCaseFile", "Prepare a prosecution case file from a crime report", "CreateCaseFile"),
+        Op::CreateAsbReport => create("createAsbReport", "Record anti-social behaviour", "CreateAsbReport"),
+        Op::CreateVulnerablePersonReport => create(
+            "createVulnerablePersonReport",
+            "Record an adult or child at risk",
+            "CreateVulnerablePersonReport",
+        ),
+        Op::OpenCustody => Doc {
+            request: Some("OpenCustody"),
+            ok: (201, Some("CustodyOpened")),
+            problems: &[Refused],
+            ..doc(
+                "openCustody",
+                "Open the custody record of an arrest: the person, arrest time and incident come from the arrest",
+                "entities",
+            )
+        },
         Op::MatchPerson => Doc {
             request: Some("PersonDraft"),
             ok: (200, Some("PersonMatch")),
@@ -246,6 +276,16 @@ fn describe(op: Op) -> Doc {
             problems: &[Refused],
             ..doc("searchRecords", "Find objects, locations or events having every word of a query", "search")
         },
+        Op::SearchEverything => Doc {
+            ok: (200, Some("EverythingResult")),
+            problems: &[Refused],
+            ..doc(
+                "searchEverything",
+                "One search across people, objects, locations, events and every record (full text, stemmed), \
+                 newest first, with the warnings linked to the places found",
+                "search",
+            )
+        },
         Op::RecentWork => Doc {
             ok: (200, Some("RecentWork")),
             ..doc("recentWork", "The records the signed-in user wrote most recently, newest first", "entities")
@@ -307,7 +347,23 @@ fn operation(route: &Route) -> Value {
             ),
         }));
     }
-    if matches!(op, Op::SearchPeople | Op::SearchRecords) {
+    if op == Op::SearchEverything {
+        let kinds: Vec<&str> = EntityKind::ALL.iter().filter(|k| **k != EntityKind::Link).map(|k| k.as_str()).collect();
+        let text = |name: &str, description: &str| json!({
+            "name": name, "in": "query", "required": false, "schema": { "type": "string" }, "description": description,
+        });
+        parameters.push(json!({
+            "name": "q", "in": "query", "required": true,
+            "schema": { "type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS },
+            "description": format!("Words that must all match (stemmed: 'screaming' finds 'scream'); at most {} words.", custos_store::full_text::MAX_WORDS),
+        }));
+        parameters.push(json!({ "name": "type", "in": "query", "required": false, "schema": { "type": "string", "enum": kinds } }));
+        parameters.push(text("from", "The first day (YYYY-MM-DD, UTC) of when it happened (or was recorded)"));
+        parameters.push(text("to", "The last day (YYYY-MM-DD, UTC), included"));
+        parameters.push(text("area", "The owning unit"));
+        parameters.push(text("status", "The record's status (open, finalised, live, in_custody, ...)"));
+    }
+    if matches!(op, Op::SearchPeople | Op::SearchRecords | Op::SearchEverything) {
         parameters.push(json!({
             "name": "offset", "in": "query", "required": false,
             "schema": { "type": "integer", "minimum": 0, "maximum": MAX_SCAN, "default": 0 },

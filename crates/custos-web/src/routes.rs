@@ -6,8 +6,11 @@ use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft};
+use custos_core::record;
 
-use crate::{AppState, audit_log, entities, health, matching, merge, openapi, related, reviews, search, session, tokens};
+use crate::{
+    AppState, audit_log, entities, health, matching, merge, openapi, records, related, reviews, search, session, tokens,
+};
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +68,15 @@ pub enum Op {
     CreateLocation,
     CreateEvent,
     CreateLink,
+    CreateIncident,
+    CreateArrest,
+    CreateCustodyRecord,
+    CreateCrimeReport,
+    CreateIntelligenceReport,
+    CreateCaseFile,
+    CreateAsbReport,
+    CreateVulnerablePersonReport,
+    OpenCustody,
     MatchPerson,
     CreatePersonAfterMatch,
     ReadEntity,
@@ -78,6 +90,7 @@ pub enum Op {
     DecideReview,
     SearchPeople,
     SearchRecords,
+    SearchEverything,
     RecentWork,
     AuditEvents,
     AuditCheckpoint,
@@ -112,6 +125,15 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Post, "/api/v1/locations", Op::CreateLocation),
     route(Verb::Post, "/api/v1/events", Op::CreateEvent),
     route(Verb::Post, "/api/v1/links", Op::CreateLink),
+    route(Verb::Post, "/api/v1/incidents", Op::CreateIncident),
+    route(Verb::Post, "/api/v1/arrests", Op::CreateArrest),
+    route(Verb::Post, "/api/v1/arrests/{id}/custody", Op::OpenCustody),
+    route(Verb::Post, "/api/v1/custody-records", Op::CreateCustodyRecord),
+    route(Verb::Post, "/api/v1/crime-reports", Op::CreateCrimeReport),
+    route(Verb::Post, "/api/v1/intelligence-reports", Op::CreateIntelligenceReport),
+    route(Verb::Post, "/api/v1/case-files", Op::CreateCaseFile),
+    route(Verb::Post, "/api/v1/asb-reports", Op::CreateAsbReport),
+    route(Verb::Post, "/api/v1/vulnerable-person-reports", Op::CreateVulnerablePersonReport),
     route(Verb::Post, "/api/v1/persons/match", Op::MatchPerson),
     route(Verb::Post, "/api/v1/persons", Op::CreatePersonAfterMatch),
     route(Verb::Get, "/api/v1/entities/{id}", Op::ReadEntity),
@@ -125,6 +147,7 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Post, "/api/v1/reviews/{id}/decision", Op::DecideReview),
     route(Verb::Get, "/api/v1/people/search", Op::SearchPeople),
     route(Verb::Get, "/api/v1/search", Op::SearchRecords),
+    route(Verb::Get, "/api/v1/search/everything", Op::SearchEverything),
     route(Verb::Get, "/api/v1/me/recent", Op::RecentWork),
     route(Verb::Get, "/api/v1/audit/events", Op::AuditEvents),
     route(Verb::Get, "/api/v1/audit/checkpoint", Op::AuditCheckpoint),
@@ -146,6 +169,7 @@ impl Op {
                 | Self::RelatedEntities
                 | Self::SearchPeople
                 | Self::SearchRecords
+                | Self::SearchEverything
                 | Self::MatchPerson
                 | Self::ReviewQueue
         )
@@ -177,6 +201,15 @@ impl Op {
             Self::CreateLocation => on(filter, entities::create::<LocationDraft>),
             Self::CreateEvent => on(filter, entities::create::<EventDraft>),
             Self::CreateLink => on(filter, entities::create::<LinkDraft>),
+            Self::CreateIncident => on(filter, entities::create::<record::Incident>),
+            Self::CreateArrest => on(filter, entities::create::<record::Arrest>),
+            Self::CreateCustodyRecord => on(filter, entities::create::<record::CustodyRecord>),
+            Self::CreateCrimeReport => on(filter, entities::create::<record::CrimeReport>),
+            Self::CreateIntelligenceReport => on(filter, entities::create::<record::IntelligenceReport>),
+            Self::CreateCaseFile => on(filter, entities::create::<record::CaseFile>),
+            Self::CreateAsbReport => on(filter, entities::create::<record::AsbReport>),
+            Self::CreateVulnerablePersonReport => on(filter, entities::create::<record::VulnerablePersonReport>),
+            Self::OpenCustody => on(filter, records::open_custody),
             Self::MatchPerson => on(filter, matching::match_person),
             Self::CreatePersonAfterMatch => on(filter, matching::create_after_match),
             Self::ReadEntity => on(filter, entities::read),
@@ -190,6 +223,7 @@ impl Op {
             Self::DecideReview => on(filter, reviews::decide),
             Self::SearchPeople => on(filter, search::people),
             Self::SearchRecords => on(filter, search::records),
+            Self::SearchEverything => on(filter, records::everything),
             Self::RecentWork => on(filter, related::recent),
             Self::AuditEvents => on(filter, audit_log::events),
             Self::AuditCheckpoint => on(filter, audit_log::checkpoint),

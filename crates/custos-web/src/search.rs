@@ -57,7 +57,7 @@ pub struct TermsQuery {
 
 /// The page asked for, checked (negative or non-numeric values were already refused when the
 /// query string was read).
-fn page(offset: Option<usize>, limit: Option<usize>) -> Result<Page, Problem> {
+pub(crate) fn page(offset: Option<usize>, limit: Option<usize>) -> Result<Page, Problem> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_HITS).contains(&limit) {
         return Err(Problem::field("limit", format!("must be between 1 and {MAX_HITS}")));

@@ -14,6 +14,8 @@ use custos_core::link::Link;
 use custos_core::location::Location;
 use custos_core::object::Object;
 use custos_core::person::Person;
+use custos_core::record::{self, Record};
+use jiff::Timestamp;
 use custos_match::Explanation;
 use custos_store::entities::{EntityRecord, VersionRecord};
 use serde::de::DeserializeOwned;
@@ -43,6 +45,23 @@ draft!(LocationDraft, Location, Location);
 draft!(EventDraft, Event, Event);
 draft!(LinkDraft, Link, Link);
 
+/// An operational record arrives as its domain type (every field valid by type once parsed) and
+/// is checked against its own rules here; the store checks them again with the records it
+/// depends on.
+macro_rules! record_draft {
+    ($($kind:ident),+) => {$(
+        impl Draft for record::$kind {
+            fn into_body(self) -> Result<EntityBody, FieldErrors> {
+                let record = Record::$kind(self);
+                record.check()?;
+                Ok(EntityBody::Record(record))
+            }
+        }
+    )+};
+}
+
+record_draft!(Incident, Arrest, CustodyRecord, CrimeReport, IntelligenceReport, CaseFile, AsbReport, VulnerablePersonReport);
+
 /// Parses a record of `kind` given as JSON (a change names the kind it is changing).
 pub fn body_from_json(kind: EntityKind, record: Value) -> Result<EntityBody, Problem> {
     fn parse<D: Draft>(record: Value) -> Result<EntityBody, Problem> {
@@ -56,6 +75,14 @@ pub fn body_from_json(kind: EntityKind, record: Value) -> Result<EntityBody, Pro
         EntityKind::Location => parse::<LocationDraft>(record),
         EntityKind::Event => parse::<EventDraft>(record),
         EntityKind::Link => parse::<LinkDraft>(record),
+        EntityKind::Incident => parse::<record::Incident>(record),
+        EntityKind::Arrest => parse::<record::Arrest>(record),
+        EntityKind::CustodyRecord => parse::<record::CustodyRecord>(record),
+        EntityKind::CrimeReport => parse::<record::CrimeReport>(record),
+        EntityKind::IntelligenceReport => parse::<record::IntelligenceReport>(record),
+        EntityKind::CaseFile => parse::<record::CaseFile>(record),
+        EntityKind::AsbReport => parse::<record::AsbReport>(record),
+        EntityKind::VulnerablePersonReport => parse::<record::VulnerablePersonReport>(record),
     }
 }
 
@@ -90,6 +117,11 @@ pub fn body_json(body: &EntityBody) -> Result<Value, Problem> {
         EntityBody::Location(x) => serde_json::to_value(x),
         EntityBody::Event(x) => serde_json::to_value(x),
         EntityBody::Link(x) => serde_json::to_value(x),
+        // The record's own tag is the entity's kind, shown beside it.
+        EntityBody::Record(r) => serde_json::to_value(r).map(|v| match v {
+            Value::Object(map) => map.into_iter().next().map(|(_, inner)| inner).unwrap_or(Value::Null),
+            other => other,
+        }),
     };
     value.map_err(|e| Problem::internal(&e))
 }
@@ -106,7 +138,34 @@ pub fn entity_json(record: &EntityRecord) -> Result<Value, Problem> {
         "marking": record.marking,
         "record": body_json(&record.body)?,
         "resolved_from": record.resolved_from.map(|id| id.to_string()),
+        "derived": derived_json(&record.body, Timestamp::now()),
     }))
+}
+
+/// What the system works out from a record, shown with it: a custody record's PACE clocks (due
+/// or overdue at `now`), a crime report's MoPI group and offence title, an intelligence
+/// report's grading code. Null for the rest.
+pub fn derived_json(body: &EntityBody, now: Timestamp) -> Value {
+    let EntityBody::Record(record) = body else { return Value::Null };
+    match record {
+        Record::CustodyRecord(c) => {
+            let d = &c.detention;
+            json!({
+                "relevant_time": d.relevant_time(),
+                "next_review": d.next_review(),
+                "review": d.review_state(now),
+                "limit": d.limit(),
+                "detention_limit": d.limit_state(now),
+                "late_reviews": d.late_reviews().iter().map(|(i, by)| json!({ "review": i + 1, "late_by_minutes": by.as_mins() })).collect::<Vec<_>>(),
+            })
+        }
+        Record::CrimeReport(c) => json!({ "mopi_group": c.mopi_group(), "offence_title": c.offence.title() }),
+        Record::IntelligenceReport(r) => json!({
+            "grading": r.grading.code(),
+            "conditions_review_due": r.conditions_review_due(jiff::tz::TimeZone::UTC.to_datetime(now).date()),
+        }),
+        _ => Value::Null,
+    }
 }
 
 /// A match explanation as the API shows it: each compared field, how it compared (the level

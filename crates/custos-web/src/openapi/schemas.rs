@@ -174,6 +174,12 @@ pub fn all() -> Value {
         if let Value::Object(reviews) = reviews() {
             map.extend(reviews);
         }
+        for (kind, example) in super::records::examples() {
+            let name = pascal(kind.as_str());
+            map.insert(name.clone(), super::records::schema_of(&example));
+            map.insert(format!("Create{name}"), create(&name));
+        }
+        map.extend(super::records::other_schemas());
     }
     schemas
 }
@@ -287,8 +293,19 @@ fn matching() -> Value {
     })
 }
 
+/// `custody_record` → `CustodyRecord`.
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
 /// An object schema that, like the input types, refuses unknown fields.
-fn object(required: &[&str], properties: Value) -> Value {
+pub(super) fn object(required: &[&str], properties: Value) -> Value {
     json!({ "type": "object", "required": required, "properties": properties, "additionalProperties": false })
 }
 

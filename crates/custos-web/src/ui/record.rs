@@ -6,6 +6,7 @@
 
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
+use custos_core::record::Record;
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::EntityId;
 use custos_core::person::Person;
@@ -115,6 +116,23 @@ pub fn title(body: &EntityBody) -> String {
         EntityBody::Location(l) => l.one_line(),
         EntityBody::Event(e) => format!("{} {}", human(e.kind.as_str()), when(e.when.start())),
         EntityBody::Link(l) => human(l.kind().name()),
+        EntityBody::Record(r) => record_title(r),
+    }
+}
+
+/// An operational record's title: its type and what tells it apart in a list.
+fn record_title(record: &Record) -> String {
+    let kind = human(record.kind().as_str());
+    let detail = match record {
+        Record::CrimeReport(c) => Some(format!("{} {}", c.offence.code(), c.offence.title())),
+        Record::IntelligenceReport(r) => Some(r.grading.code()),
+        _ => record.when().map(when),
+    };
+    match (detail, record.status()) {
+        (Some(d), Some(s)) => format!("{kind} {d} ({})", human(s)),
+        (Some(d), None) => format!("{kind} {d}"),
+        (None, Some(s)) => format!("{kind} ({})", human(s)),
+        (None, None) => kind,
     }
 }
 

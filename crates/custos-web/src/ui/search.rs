@@ -105,7 +105,7 @@ fn hint(kind: EntityKind) -> &'static str {
         EntityKind::Object => "Registration, serial, IMEI or words (make, colour…)",
         EntityKind::Location => "Postcode, UPRN or words of the address",
         EntityKind::Event => "Event type or words of the summary",
-        EntityKind::Person | EntityKind::Link => "Words",
+        _ => "Words",
     }
 }
 

@@ -1,0 +1,357 @@
+//! One search across everything (issue 5): people, objects, locations, events and every
+//! operational record, by the words a person would type, with filters (type, date range, area,
+//! status), in the database's own full-text engine: SQLite FTS5 (Porter stemming, case and accents
+//! folded) and PostgreSQL `tsvector` under a GIN index (English stemming).
+//!
+//! Each entity except links has one search document (`search_doc`): its kind, status, when it
+//! happened, its area (the owning unit) and its text:
+//!
+//! - a person: every name, dates of birth, identifiers and warning markers;
+//! - an object, location or event: its search terms (`terms`) and its own words;
+//! - an operational record: its type, offence, status and free text (narratives, grounds, the
+//!   intelligence text, charge particulars).
+//!
+//! The document is written in the transaction that creates or changes the entity. Hits come
+//! newest document first, a page of the readable ones at a time (`search`); a merged duplicate's
+//! hit is its primary. Query words are all required; each is quoted for FTS5 (so no user input
+//! is read as query syntax) and given to `plainto_tsquery` on PostgreSQL.
+
+use std::collections::HashMap;
+
+use custos_core::entity::{EntityBody, EntityKind};
+use custos_core::event::Event;
+use custos_core::ids::EntityId;
+use custos_core::record::Record;
+use jiff::Timestamp;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+use crate::db::Backend;
+use crate::error::StoreError;
+use crate::sql::{Placeholders, in_list, multi_row};
+
+/// The most words one full-text query may have.
+pub const MAX_WORDS: usize = 8;
+
+/// What one entity's search document holds besides its id.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Document {
+    pub kind: EntityKind,
+    pub status: Option<&'static str>,
+    /// When it happened, if the body says; else the event's time or when it was recorded.
+    pub occurred: Option<Timestamp>,
+    /// The Event whose time stands for the record's, when the record has no time of its own.
+    pub event: Option<EntityId>,
+    pub text: String,
+}
+
+fn words(out: &mut String, text: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(text);
+}
+
+/// The search document of a body; `None` for links (they are shown from their ends).
+pub(crate) fn document(body: &EntityBody) -> Option<Document> {
+    let mut text = String::new();
+    let doc = |status, occurred, event, text| Some(Document { kind: body.kind(), status, occurred, event, text });
+    match body {
+        EntityBody::Link(_) => None,
+        EntityBody::Person(p) => {
+            for name in p.names() {
+                for forename in name.forenames() {
+                    words(&mut text, forename);
+                }
+                words(&mut text, name.surname());
+            }
+            for dob in &p.dates_of_birth {
+                words(&mut text, &dob.to_string());
+                words(&mut text, &dob.strftime("%d/%m/%Y").to_string());
+            }
+            for id in &p.identifiers {
+                words(&mut text, id.value());
+            }
+            for marker in &p.warning_markers {
+                words(&mut text, &marker.as_str().replace('_', " "));
+            }
+            doc(None, None, None, text)
+        }
+        EntityBody::Object(_) | EntityBody::Location(_) | EntityBody::Event(_) => {
+            for term in crate::terms::entity_terms(body) {
+                words(&mut text, &term);
+            }
+            let occurred = match body {
+                EntityBody::Location(l) => {
+                    l.address_lines().iter().for_each(|line| words(&mut text, line.as_str()));
+                    l.postcode.iter().for_each(|p| words(&mut text, p.as_str()));
+                    None
+                }
+                EntityBody::Event(Event { when, summary, .. }) => {
+                    words(&mut text, summary.as_str());
+                    Some(when.start())
+                }
+                _ => None,
+            };
+            doc(None, occurred, None, text)
+        }
+        EntityBody::Record(r) => {
+            words(&mut text, &r.kind().as_str().replace('_', " "));
+            if let Record::CrimeReport(c) = r {
+                words(&mut text, c.offence.code());
+            }
+            if let Some(status) = r.status() {
+                words(&mut text, &status.replace('_', " "));
+            }
+            for t in r.text() {
+                words(&mut text, t);
+            }
+            doc(r.status(), r.when(), r.event().filter(|_| r.when().is_none()), text)
+        }
+    }
+}
+
+/// One entity to index: its id, body, area (owning unit) and when it was recorded (µs), the
+/// time a document without one of its own is filed under.
+pub(crate) type ToIndex<'a> = (EntityId, &'a EntityBody, &'a str, i64);
+
+/// Writes the search documents of the given entities in the caller's transaction; with
+/// `replace`, an existing document is rewritten in place (keeping its recorded time).
+pub(crate) async fn index_documents(conn: &mut AnyConnection, entities: &[ToIndex<'_>], replace: bool) -> Result<(), StoreError> {
+    let mut docs: Vec<(EntityId, Document, &str, i64)> = Vec::with_capacity(entities.len());
+    for (id, body, area, recorded) in entities {
+        if let Some(doc) = document(body) {
+            docs.push((*id, doc, area, *recorded));
+        }
+    }
+    let event_times = event_times(conn, docs.iter().filter_map(|(_, d, _, _)| d.event)).await?;
+    let occurred = |d: &Document| d.occurred.or_else(|| d.event.and_then(|e| event_times.get(&e).copied())).map(|t| t.as_microsecond());
+    let sqlite = Placeholders::of(conn) == Placeholders::Anonymous;
+    if replace {
+        let mut missing = Vec::new();
+        for (id, doc, area, recorded) in docs {
+            let sql = if sqlite {
+                "UPDATE search_doc SET status = $1, occurred_at = COALESCE($2, occurred_at), area = $3 \
+                 WHERE entity_id = $4 RETURNING doc_id"
+            } else {
+                "UPDATE search_doc SET status = $1, occurred_at = COALESCE($2, occurred_at), area = $3, \
+                 body = to_tsvector('english', $5) WHERE entity_id = $4 RETURNING doc_id"
+            };
+            let mut q = sqlx::query(sql).bind(doc.status).bind(occurred(&doc)).bind(area.to_owned()).bind(id.as_bytes().to_vec());
+            if !sqlite {
+                q = q.bind(doc.text.clone());
+            }
+            match q.fetch_optional(&mut *conn).await? {
+                Some(row) if sqlite => {
+                    let doc_id: i64 = row.try_get(0)?;
+                    sqlx::query("UPDATE search_text SET body = $1 WHERE rowid = $2")
+                        .bind(doc.text)
+                        .bind(doc_id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Some(_) => {}
+                // Written before documents were kept (the backfill builds those at open).
+                None => missing.push((id, doc, area, recorded)),
+            }
+        }
+        docs = missing;
+    }
+    if sqlite {
+        // Row ids are assigned here: writes are serialised (BEGIN IMMEDIATE), and FTS5 needs the
+        // row id of each text to be the document's.
+        let next: i64 = sqlx::query("SELECT COALESCE(MAX(doc_id), 0) FROM search_doc").fetch_one(&mut *conn).await?.try_get(0)?;
+        for (chunk_no, chunk) in docs.chunks(200).enumerate() {
+            let base = next + 1 + i64::try_from(chunk_no * 200).unwrap_or(i64::MAX - next - 1);
+            let mut meta = sqlx::query(multi_row(
+                Placeholders::Anonymous,
+                "INSERT INTO search_doc (doc_id, entity_id, kind, status, occurred_at, area)",
+                chunk.len(),
+                6,
+            ));
+            let mut text = sqlx::query(multi_row(Placeholders::Anonymous, "INSERT INTO search_text (rowid, body)", chunk.len(), 2));
+            for (i, (id, doc, area, recorded)) in chunk.iter().enumerate() {
+                let doc_id = base + i64::try_from(i).unwrap_or(0);
+                meta = meta
+                    .bind(doc_id)
+                    .bind(id.as_bytes().to_vec())
+                    .bind(doc.kind.as_str())
+                    .bind(doc.status)
+                    .bind(occurred(doc).unwrap_or(*recorded))
+                    .bind(area.to_string());
+                text = text.bind(doc_id).bind(doc.text.clone());
+            }
+            meta.execute(&mut *conn).await?;
+            text.execute(&mut *conn).await?;
+        }
+    } else {
+        for chunk in docs.chunks(200) {
+            let mut sql = multi_row(
+                Placeholders::Numbered,
+                "INSERT INTO search_doc (entity_id, kind, status, occurred_at, area, body) \
+                 SELECT v.e, v.k, v.s, v.o, v.a, to_tsvector('english', v.t) FROM (",
+                chunk.len(),
+                6,
+            );
+            sql.0.push_str(") AS v (e, k, s, o, a, t)");
+            let mut q = sqlx::query(sql);
+            for (id, doc, area, recorded) in chunk {
+                q = q
+                    .bind(id.as_bytes().to_vec())
+                    .bind(doc.kind.as_str())
+                    .bind(doc.status)
+                    .bind(occurred(doc).unwrap_or(*recorded))
+                    .bind(area.to_string())
+                    .bind(doc.text.clone());
+            }
+            q.execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The times of the given events (each the start of its window), read from their current
+/// versions; an id that is not a readable event is left out.
+async fn event_times(
+    conn: &mut AnyConnection,
+    ids: impl Iterator<Item = EntityId>,
+) -> Result<HashMap<EntityId, Timestamp>, StoreError> {
+    let mut ids: Vec<EntityId> = ids.collect();
+    ids.sort();
+    ids.dedup();
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let head = "SELECT e.id, v.body FROM entity e \
+                    JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version WHERE e.id IN";
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let id: Vec<u8> = row.try_get(0)?;
+            let body: String = row.try_get(1)?;
+            if let (Ok(id), Ok(EntityBody::Event(e))) = (<[u8; 16]>::try_from(id), serde_json::from_str::<EntityBody>(&body)) {
+                out.insert(EntityId::from_bytes(id), e.when.start());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The filters of a full-text search; `None` is no filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub kind: Option<EntityKind>,
+    /// Happened at or after `from` and before `to`.
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    /// The owning unit.
+    pub area: Option<String>,
+    pub status: Option<String>,
+}
+
+/// A query's words in the form each engine takes: for FTS5 each word quoted, so that nothing
+/// typed is read as query syntax; for PostgreSQL the words as typed (`plainto_tsquery` reads no
+/// syntax). Refused with no word, or more than [`MAX_WORDS`].
+pub(crate) fn query_text(query: &str, backend: Backend) -> Result<String, StoreError> {
+    let words: Vec<&str> = query
+        .split(|c: char| c.is_whitespace() || c == '"')
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    if words.is_empty() {
+        return Err(StoreError::Refused("give at least one word or number to search for".into()));
+    }
+    if words.len() > MAX_WORDS {
+        return Err(StoreError::Refused(format!("use at most {MAX_WORDS} words in one search")));
+    }
+    Ok(match backend {
+        Backend::Postgres => words.join(" "),
+        Backend::Sqlite => {
+            let mut out = String::new();
+            for w in words {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                // `"` split the words, so none is inside one.
+                out.push('"');
+                out.push_str(w);
+                out.push('"');
+            }
+            out
+        }
+    })
+}
+
+/// The statement that lists candidates, newest document first, after the document `$2`.
+pub(crate) fn candidates_sql(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, d.doc_id \
+             FROM search_text t JOIN search_doc d ON d.doc_id = t.rowid \
+             JOIN entity x ON x.id = d.entity_id JOIN entity e ON e.id = COALESCE(x.merged_into, x.id) \
+             WHERE search_text MATCH $1 AND t.rowid < $2 \
+             AND ($3 = '' OR d.kind = $3) AND d.occurred_at >= $4 AND d.occurred_at < $5 \
+             AND ($6 = '' OR d.area = $6) AND ($7 = '' OR d.status = $7) \
+             ORDER BY t.rowid DESC LIMIT $8"
+        }
+        Backend::Postgres => {
+            "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, d.doc_id \
+             FROM search_doc d \
+             JOIN entity x ON x.id = d.entity_id JOIN entity e ON e.id = COALESCE(x.merged_into, x.id) \
+             WHERE d.body @@ plainto_tsquery('english', $1) AND d.doc_id < $2 \
+             AND ($3 = '' OR d.kind = $3) AND d.occurred_at >= $4 AND d.occurred_at < $5 \
+             AND ($6 = '' OR d.area = $6) AND ($7 = '' OR d.status = $7) \
+             ORDER BY d.doc_id DESC LIMIT $8"
+        }
+    }
+}
+
+/// Builds the documents of entities written before migration 0009, from their current versions,
+/// in one transaction (an interrupted build is redone). Costs two probes once done.
+pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    let any_entity = sqlx::query("SELECT 1 FROM entity WHERE kind <> $1 LIMIT 1")
+        .bind(EntityKind::Link.as_str())
+        .fetch_optional(pool)
+        .await?
+        .is_some();
+    if !any_entity || sqlx::query("SELECT 1 FROM search_doc LIMIT 1").fetch_optional(pool).await?.is_some() {
+        return Ok(());
+    }
+    let mut tx = match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => pool.begin().await?,
+    };
+    let mut after: Vec<u8> = Vec::new();
+    let mut built = 0_usize;
+    loop {
+        let rows = sqlx::query(
+            "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
+             JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+             WHERE e.kind <> $1 AND e.id > $2 ORDER BY e.id LIMIT 2000",
+        )
+        .bind(EntityKind::Link.as_str())
+        .bind(after.clone())
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get(0)?;
+        let mut bodies: Vec<(EntityId, EntityBody, String, i64)> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: Vec<u8> = row.try_get(0)?;
+            let unit: String = row.try_get(1)?;
+            let created: i64 = row.try_get(2)?;
+            let body: String = row.try_get(3)?;
+            let (Ok(id), Ok(body)) = (<[u8; 16]>::try_from(id), serde_json::from_str::<EntityBody>(&body)) else {
+                tracing::error!("a stored record is unreadable; its search document is not built");
+                continue;
+            };
+            bodies.push((EntityId::from_bytes(id), body, unit, created));
+        }
+        let refs: Vec<ToIndex<'_>> = bodies.iter().map(|(id, b, u, t)| (*id, b, u.as_str(), *t)).collect();
+        index_documents(&mut tx, &refs, false).await?;
+        built += refs.len();
+    }
+    tx.commit().await?;
+    tracing::info!(records = built, "built the search documents of records written before they were kept");
+    Ok(())
+}
+

@@ -1,0 +1,120 @@
+//! The store's side of operational records (`custos_core::record`): the rules between records,
+//! applied in the writing transaction once the records depended on are read, and the index of
+//! what each record refers to (`record_ref`).
+//!
+//! The record's own rules (`Record::check`) are applied here again whatever the caller did, so
+//! that no path into the store can write a custody record with its times out of order. The
+//! references themselves (the target exists, is readable and of the right kind) are checked with
+//! every other reference in `references`.
+
+use std::collections::HashMap;
+
+use custos_core::draft::{FieldError, FieldErrors};
+use custos_core::entity::EntityBody;
+use custos_core::ids::EntityId;
+use custos_core::marking::SecurityMarking;
+use custos_core::record::Record;
+use sqlx::{AnyConnection, Row};
+
+use crate::error::StoreError;
+use crate::sql::{Placeholders, in_list, multi_row};
+
+/// Checks every record among `bodies` against its own rules, its marking and the records it
+/// depends on (from `batch` when written in the same call, else from the store, current version).
+pub(crate) async fn check_rules(
+    conn: &mut AnyConnection,
+    bodies: &[(EntityId, &EntityBody, &SecurityMarking)],
+) -> Result<(), StoreError> {
+    let records: Vec<(&Record, &SecurityMarking)> = bodies
+        .iter()
+        .filter_map(|(_, body, marking)| match body {
+            EntityBody::Record(r) => Some((r, *marking)),
+            _ => None,
+        })
+        .collect();
+    if records.is_empty() {
+        return Ok(());
+    }
+    for (record, marking) in &records {
+        record.check().map_err(StoreError::Invalid)?;
+        if record.needs_sensitive_marking() && !marking.sensitive {
+            return Err(StoreError::Invalid(FieldErrors(vec![FieldError {
+                field: "status".into(),
+                message: "a report in a SENSITIVE state must carry the SENSITIVE marking".into(),
+            }])));
+        }
+    }
+    let batch: HashMap<EntityId, &Record> = bodies
+        .iter()
+        .filter_map(|(id, body, _)| match body {
+            EntityBody::Record(r) => Some((*id, r)),
+            _ => None,
+        })
+        .collect();
+    let wanted: Vec<EntityId> =
+        records.iter().flat_map(|(r, _)| r.depends_on()).filter(|id| !batch.contains_key(id)).collect();
+    let stored = current_records(conn, &wanted).await?;
+    for (record, _) in &records {
+        record
+            .check_against(|id| batch.get(&id).copied().or_else(|| stored.get(&id)))
+            .map_err(StoreError::Invalid)?;
+    }
+    Ok(())
+}
+
+/// The current versions of the given operational records; ids of other kinds are left out.
+async fn current_records(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<HashMap<EntityId, Record>, StoreError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let head = "SELECT e.id, v.body FROM entity e \
+                    JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version WHERE e.id IN";
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let id: Vec<u8> = row.try_get(0)?;
+            let body: String = row.try_get(1)?;
+            let id = <[u8; 16]>::try_from(id).map_err(|_| crate::entities::corrupt("record id"))?;
+            match serde_json::from_str::<EntityBody>(&body) {
+                Ok(EntityBody::Record(r)) => {
+                    out.insert(EntityId::from_bytes(id), r);
+                }
+                Ok(_) => {}
+                Err(_) => return Err(crate::entities::corrupt("record")),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes what the given records refer to, in the caller's transaction; with `replace`, their
+/// old references are removed first (after a change).
+pub(crate) async fn index_references(
+    conn: &mut AnyConnection,
+    bodies: &[(EntityId, &EntityBody)],
+    replace: bool,
+) -> Result<(), StoreError> {
+    let mut rows: Vec<(EntityId, &'static str, EntityId)> = Vec::new();
+    for (id, body) in bodies {
+        let EntityBody::Record(record) = body else { continue };
+        if replace {
+            sqlx::query("DELETE FROM record_ref WHERE record_id = $1")
+                .bind(id.as_bytes().to_vec())
+                .execute(&mut *conn)
+                .await?;
+        }
+        rows.extend(record.references().into_iter().map(|(field, target, _)| (*id, field, target)));
+    }
+    for chunk in rows.chunks(300) {
+        // The same person charged twice is one reference.
+        let mut sql = multi_row(Placeholders::of(conn), "INSERT INTO record_ref (record_id, field, target_id)", chunk.len(), 3);
+        sql.0.push_str(" ON CONFLICT DO NOTHING");
+        let mut q = sqlx::query(sql);
+        for (id, field, target) in chunk {
+            q = q.bind(id.as_bytes().to_vec()).bind(*field).bind(target.as_bytes().to_vec());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
