@@ -9,6 +9,7 @@ mod auditor;
 mod entities;
 mod fixtures;
 mod matching;
+mod records;
 mod merge;
 mod related;
 mod schema;
