@@ -35,7 +35,7 @@ pub fn examples() -> Vec<(EntityKind, Value)> {
             "person": PERSON, "arrest": RECORD, "incident": RECORD,
             "detention": {
                 "arrival": "after_arrest", "arrested": "2026-03-01T22:10:00Z", "arrived": "2026-03-01T22:40:00Z",
-                "authorised": "2026-03-01T22:55:00Z", "reviews": ["2026-03-02T04:30:00Z"],
+                "authorised": "2026-03-01T22:55:00Z", "reviews": ["2026-03-02T04:30:00Z", "2026-03-02T13:30:00Z"],
                 "extensions": [{ "by": "superintendent", "granted": "2026-03-02T20:00:00Z", "until": "2026-03-03T10:40:00Z" }],
                 "charged": null, "released": null,
             },
