@@ -30,6 +30,7 @@ mod objects;
 mod origins;
 mod people;
 mod places;
+pub mod records;
 mod sample;
 mod streets;
 mod surnames;

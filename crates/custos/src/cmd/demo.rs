@@ -17,6 +17,7 @@ use custos_core::draft::{
     EventDraft, IdentifierDraft, LinkDraft, LocationDraft, ObjectDraft, PersonDraft, PersonNameDraft,
 };
 use custos_core::entity::EntityBody;
+use custos_core::record::Record;
 use custos_core::ids::{EntityId, UnitId, UserId};
 use custos_core::marking::{AclEntry, SecurityMarking};
 use custos_core::role::Role;
@@ -178,7 +179,7 @@ async fn serve(db: &DbArgs, listen: std::net::SocketAddr) -> anyhow::Result<()> 
 }
 
 fn entity_count(f: &Force) -> usize {
-    f.people.len() + f.locations.len() + f.objects.len() + f.events.len() + f.links.len()
+    f.people.len() + f.locations.len() + f.objects.len() + f.events.len() + f.links.len() + demo::records::records(f).len()
 }
 
 /// The loader's principal, creating the `demo-loader` user (audited, with a random password nobody
@@ -255,7 +256,24 @@ fn convert(force: &Force, prelude: &Force) -> anyhow::Result<Vec<NewEntity>> {
     for (i, l) in force.links.iter().enumerate() {
         out.push(entity(l.id, link(l, id_of(l.from)?, id_of(l.to)?)?, SecurityMarking::official(unit_of(i)?)));
     }
+    for r in demo::records::records(force) {
+        // Each record belongs to its event's unit, and intelligence stays need-to-know.
+        let mut marking = SecurityMarking::official(unit_of(r.event)?);
+        if r.sensitive {
+            marking.sensitive = true;
+            marking.acl = vec![AclEntry::Unit(marking.owning_unit.clone())];
+        }
+        out.push(entity(r.id, record(&r)?, marking));
+    }
     Ok(out)
+}
+
+/// A generated operational record through the API's own parser and rules.
+fn record(r: &demo::records::SynthRecord) -> anyhow::Result<EntityBody> {
+    let record: Record = serde_json::from_value(r.record.clone())
+        .map_err(|e| anyhow::anyhow!("the generator produced an unreadable record: {e}"))?;
+    record.check().map_err(|e| refused(record.kind().as_str(), e))?;
+    Ok(EntityBody::Record(record))
 }
 
 fn entity(id: [u8; 16], body: EntityBody, marking: SecurityMarking) -> NewEntity {
