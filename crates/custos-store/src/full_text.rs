@@ -305,6 +305,14 @@ pub(crate) fn candidates_sql(backend: Backend) -> &'static str {
     }
 }
 
+impl crate::Store {
+    /// How many search documents the store holds (a measure of the search's size; no record
+    /// is read).
+    pub async fn search_document_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM search_doc").fetch_one(&self.pool).await?.try_get(0)?)
+    }
+}
+
 /// Builds the documents of entities written before migration 0009, from their current versions,
 /// in one transaction (an interrupted build is redone). Costs two probes once done.
 pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

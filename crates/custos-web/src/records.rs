@@ -1,7 +1,8 @@
 //! Operational records over HTTP, beyond the create route each type has (`routes`): opening a
 //! custody record from an arrest (`POST /api/v1/arrests/{id}/custody`), so that the custody
 //! officer types only what happened at the station; and the one search across everything
-//! (`GET /api/v1/search/everything`), with the warnings a dispatcher must see about an address.
+//! (`GET /api/v1/search/everything`), with the warnings a dispatcher must see about an address
+//! ([`warnings`], which the search page shows too).
 
 use axum::Json;
 use axum::extract::State;
@@ -15,7 +16,10 @@ use custos_core::marking::{AclEntry, Classification};
 use custos_core::object::ObjectKind;
 use custos_core::record::custody_record::{PropertyItem, RightGiven, RiskAssessment};
 use custos_core::record::{CustodyRecord, Record};
-use custos_store::entities::Justification;
+use custos_authz::Principal;
+use custos_core::ids::EntityId;
+use custos_store::StoreError;
+use custos_store::entities::{EntityRecord, Justification};
 use custos_store::full_text::Filters;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -135,15 +139,28 @@ fn start_of(date: Date) -> Result<Timestamp, Problem> {
 
 /// The filters of a query, checked.
 fn filters(query: &EverythingQuery) -> Result<Filters, Problem> {
-    let kind = match query.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+    let text = |v: &Option<String>| v.as_deref().map(str::to_owned);
+    parse_filters(query.kind.as_deref(), query.from.as_deref(), query.to.as_deref(), text(&query.area), text(&query.status))
+}
+
+/// Search filters from their text (blank is no filter): a type, the first and last day (UTC,
+/// both included), an area (owning unit) and a status.
+pub(crate) fn parse_filters(
+    kind: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    area: Option<String>,
+    status: Option<String>,
+) -> Result<Filters, Problem> {
+    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
         None => None,
         Some(k) => Some(k.parse::<EntityKind>().ok().filter(|k| *k != EntityKind::Link).ok_or_else(|| {
             let kinds: Vec<&str> = EntityKind::ALL.iter().filter(|k| **k != EntityKind::Link).map(|k| k.as_str()).collect();
             Problem::field("type", format!("must be one of: {}", kinds.join(", ")))
         })?),
     };
-    let from = day("from", query.from.as_deref())?.map(start_of).transpose()?;
-    let to = match day("to", query.to.as_deref())? {
+    let from = day("from", from)?.map(start_of).transpose()?;
+    let to = match day("to", to)? {
         Some(d) => Some(start_of(d.tomorrow().map_err(|_| Problem::field("to", "is out of range"))?)?),
         None => None,
     };
@@ -152,7 +169,7 @@ fn filters(query: &EverythingQuery) -> Result<Filters, Problem> {
     {
         return Err(Problem::field("to", "must not be before from"));
     }
-    let text = |field: &str, v: &Option<String>| -> Result<Option<String>, Problem> {
+    let text = |field: &str, v: Option<String>| -> Result<Option<String>, Problem> {
         match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             Some(v) if v.chars().count() > 100 || v.chars().any(char::is_control) => {
                 Err(Problem::field(field, "must be at most 100 characters of plain text"))
@@ -160,7 +177,7 @@ fn filters(query: &EverythingQuery) -> Result<Filters, Problem> {
             other => Ok(other.map(str::to_owned)),
         }
     };
-    Ok(Filters { kind, from, to, area: text("area", &query.area)?, status: text("status", &query.status)? })
+    Ok(Filters { kind, from, to, area: text("area", area)?, status: text("status", status)? })
 }
 
 /// `GET /api/v1/search/everything?q=&type=&from=&to=&area=&status=` → `{hits, next_offset,
@@ -178,26 +195,53 @@ pub async fn everything(
     let filters = filters(&query)?;
     let page = page(query.offset, query.limit)?;
     let found = state.store.search_everything(&caller.principal, &query.q, &filters, page, &why).await?;
-    let mut warnings = Vec::new();
-    for place in found.hits.iter().filter(|h| h.kind == EntityKind::Location).take(WARNED_LOCATIONS) {
-        for related in state.store.related(&caller.principal, place.id, &why).await? {
-            let about = related.other.id.to_string();
-            match (&related.other.body, related.link.body.clone()) {
+    let warnings: Vec<Value> = warnings(&state, &caller.principal, &found.hits, &why)
+        .await?
+        .iter()
+        .map(|w| {
+            let kind = if w.about.kind == EntityKind::Person { "person" } else { "object" };
+            json!({ "location": w.location.to_string(), "about": w.about.id.to_string(), "kind": kind, "marker": w.marker })
+        })
+        .collect();
+    let hits = found.hits.iter().map(entity_json).collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(json!({ "hits": hits, "next_offset": found.next_offset, "warnings": warnings })))
+}
+
+/// A warning about a place: a person linked to it with a warning marker, or a weapon recorded
+/// there.
+#[derive(Debug, Clone)]
+pub struct Warning {
+    pub location: EntityId,
+    pub about: EntityRecord,
+    pub marker: String,
+}
+
+/// The warnings about the first [`WARNED_LOCATIONS`] places among `hits`: each place's links
+/// are read (an audited read under the search's justification; only what the caller may read).
+pub async fn warnings(
+    state: &AppState,
+    principal: &Principal,
+    hits: &[EntityRecord],
+    why: &Justification,
+) -> Result<Vec<Warning>, StoreError> {
+    let mut out = Vec::new();
+    for place in hits.iter().filter(|h| h.kind == EntityKind::Location).take(WARNED_LOCATIONS) {
+        for related in state.store.related(principal, place.id, why).await? {
+            match (&related.other.body, &related.link.body) {
                 (EntityBody::Person(p), _) => {
                     for marker in &p.warning_markers {
-                        warnings.push(json!({ "location": place.id.to_string(), "about": about, "kind": "person", "marker": marker }));
+                        out.push(Warning { location: place.id, about: related.other.clone(), marker: marker.as_str().to_owned() });
                     }
                 }
-                (EntityBody::Object(o), EntityBody::Link(l)) if matches!(o.kind, ObjectKind::Weapon { .. }) => {
-                    let located = matches!(l.kind(), LinkKind::LocatedAt | LinkKind::FoundOn | LinkKind::InvolvedIn);
-                    if located {
-                        warnings.push(json!({ "location": place.id.to_string(), "about": about, "kind": "object", "marker": "weapons" }));
-                    }
+                (EntityBody::Object(o), EntityBody::Link(l))
+                    if matches!(o.kind, ObjectKind::Weapon { .. })
+                        && matches!(l.kind(), LinkKind::LocatedAt | LinkKind::FoundOn | LinkKind::InvolvedIn) =>
+                {
+                    out.push(Warning { location: place.id, about: related.other.clone(), marker: "weapons".into() });
                 }
                 _ => {}
             }
         }
     }
-    let hits = found.hits.iter().map(entity_json).collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(json!({ "hits": hits, "next_offset": found.next_offset, "warnings": warnings })))
+    Ok(out)
 }

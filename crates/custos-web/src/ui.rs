@@ -23,6 +23,8 @@ mod new_record;
 mod person_form;
 mod person_match;
 mod record;
+mod record_form;
+mod record_view;
 mod reviews;
 mod search;
 mod widgets;
@@ -37,10 +39,10 @@ use crate::AppState;
 /// The stylesheet, served at [`STYLESHEET`] (one small file, cached by the browser).
 const STYLE: &str = include_str!("ui/style.css");
 /// Where the stylesheet is served; the name carries a version so a change is fetched at once.
-pub const STYLESHEET: &str = "/ui/style-2.css";
+pub const STYLESHEET: &str = "/ui/style-3.css";
 /// Earlier names of the stylesheet, still served (the current content) for pages rendered before
 /// the last change and still open in a browser.
-const OLD_STYLESHEETS: &[&str] = &["/ui/style-1.css"];
+const OLD_STYLESHEETS: &[&str] = &["/ui/style-1.css", "/ui/style-2.css"];
 
 /// The pages. They are not part of the JSON API, so they are not in [`crate::routes::ROUTES`]
 /// (nor in the OpenAPI document).
@@ -53,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .route("/people/new", get(person_form::new_page).post(person_form::create))
         .route(person_match::CHOOSE_PATH, axum::routing::post(person_match::choose))
         .route("/new/{kind}", get(new_record::form_handler).post(new_record::create))
+        .route("/records/new/{kind}", get(record_form::form_handler).post(record_form::create))
         .route("/records/{id}", get(record::page_handler))
         .route("/records/{id}/history", get(record::history))
         .route("/records/{id}/edit", get(person_form::edit_page).post(person_form::change))

@@ -197,7 +197,7 @@ async fn an_officer_works_through_the_pages_on_a_phone() {
     shot(&client, "02-home").await;
 
     // Search needs a reason; nobody is called Okonkwo yet.
-    client.goto(&format!("{base}/search")).await.unwrap();
+    client.goto(&format!("{base}/search?kind=person")).await.unwrap();
     fill(&client, "surname", "Okonkwo").await;
     fill(&client, "justification", "CAD 4411 domestic incident").await;
     follow(&client, "form.search button").await;
@@ -297,7 +297,7 @@ async fn an_officer_works_through_the_pages_on_a_phone() {
     shot(&client, "07-history").await;
 
     // The person is found now, with the marker in the result list.
-    client.goto(&format!("{base}/search")).await.unwrap();
+    client.goto(&format!("{base}/search?kind=person")).await.unwrap();
     fill(&client, "surname", "okonkwo").await;
     fill(&client, "justification", "CAD 4411 domestic incident").await;
     follow(&client, "form.search button").await;
@@ -330,6 +330,195 @@ async fn an_officer_works_through_the_pages_on_a_phone() {
         .await
         .unwrap();
     assert_eq!(overflow.as_i64(), Some(0), "the audit page scrolls sideways at 360 px");
+
+    client.close().await.unwrap();
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+/// Sets a box's value as a person would type it (date-time boxes do not take keystrokes the same
+/// way in every locale), remembering what was typed.
+async fn enter(client: &Client, typed: &mut Vec<String>, id: &str, value: &str) {
+    let script = "const e = document.getElementById(arguments[0]); e.value = arguments[1]; return e.value;";
+    let set = client.execute(script, vec![json!(id), json!(value)]).await.unwrap_or_else(|e| panic!("no #{id}: {e}"));
+    assert_eq!(set, json!(value), "#{id} did not take {value}");
+    typed.push(value.to_owned());
+}
+
+/// Picks an option of a list (not typing).
+async fn choose(client: &Client, id: &str, value: &str) {
+    let script = "const e = document.getElementById(arguments[0]); e.value = arguments[1]; return e.value;";
+    let set = client.execute(script, vec![json!(id), json!(value)]).await.unwrap_or_else(|e| panic!("no #{id}: {e}"));
+    assert_eq!(set, json!(value), "#{id} has no option {value}");
+}
+
+/// Answers the page's "why are you looking?" question, if it asks.
+async fn justify(client: &Client, why: &str) {
+    if client.find(Locator::Css("input#justification[autofocus]")).await.is_ok() {
+        fill(client, "justification", why).await;
+        follow(client, "main form button[type=submit]").await;
+    }
+}
+
+fn local_principal(id: &str, role: Role) -> custos_authz::Principal {
+    custos_authz::Principal {
+        user: UserId::parse(id).unwrap(),
+        roles: vec![role],
+        units: vec![UnitId::parse("BORO-NORTH").unwrap()],
+        clearance: Classification::Official,
+        scopes: None,
+    }
+}
+
+/// The MiPS case study (DOMAIN.md §3) at a phone's size: the dispatcher's one search warns of
+/// the weapons at the address and opens the incident there; the officer records the arrest from
+/// the incident; the custody officer opens the custody record from the arrest, with the person
+/// and incident already in it and the PACE clocks shown; the same person, place and event serve
+/// an anti-social behaviour and a vulnerable-person report. No value is typed twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mips_case_study_on_a_phone_types_nothing_twice() {
+    let db = testing::sqlite().await;
+    let store = db.store.clone();
+    add_user(&store, "CAD1", Role::ResponseOfficer).await;
+    add_user(&store, "PC2001", Role::ResponseOfficer).await;
+    add_user(&store, "PS3001", Role::CustodyOfficer).await;
+    // What the force already knew: the couple at the flat, his weapons marker, the bat seen there.
+    let analyst = local_principal("INT1", Role::IntelligenceAnalyst);
+    let marking = SecurityMarking::official(UnitId::parse("BORO-NORTH").unwrap());
+    let why = Justification::parse("intelligence entry").unwrap();
+    let body = |value: serde_json::Value| serde_json::from_value::<EntityBody>(value).unwrap();
+    let known = |forename: &str, dob: &str, markers: serde_json::Value| {
+        let draft: PersonDraft = serde_json::from_value(json!({
+            "names": [{ "kind": "primary", "forenames": [forename], "surname": "Holt" }],
+            "dates_of_birth": [dob], "warning_markers": markers,
+        }))
+        .unwrap();
+        EntityBody::Person(Person::try_from(draft).unwrap())
+    };
+    let mut ids = Vec::new();
+    for person in [known("Gary", "1979-04-02", json!(["weapons"])), known("Dawn", "1981-09-12", json!([]))] {
+        let search = store.match_person(&analyst, match &person { EntityBody::Person(p) => p, _ => unreachable!() }, &why).await.unwrap();
+        let MatchOutcome::Created(id) = store
+            .create_person_after_match(&analyst, search.search_id, MatchChoice::NoneOfThese, person, marking.clone(), None)
+            .await
+            .unwrap()
+        else {
+            panic!("not created")
+        };
+        ids.push(id);
+    }
+    let flat = store
+        .create_entity(&analyst, body(json!({ "location": { "address_lines": ["Flat 3, 12 Acacia Road"], "town": "London", "postcode": "E8 1AA" } })), marking.clone(), None)
+        .await
+        .unwrap();
+    let bat = store
+        .create_entity(&analyst, body(json!({ "object": { "kind": { "type": "weapon", "category": "blunt_instrument", "description": "Baseball bat behind the front door" } } })), marking.clone(), None)
+        .await
+        .unwrap();
+    for (from, kind) in [(ids[0], "home"), (ids[1], "home"), (bat, "located_at")] {
+        let link = body(json!({ "link": { "from": from, "to": flat, "kind": { "type": kind } } }));
+        store.create_entity(&analyst, link, marking.clone(), None).await.unwrap();
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(custos_web::serve(store.clone(), WebConfig { secure_cookies: false }, Metrics::default(), listener, async {
+        let _ = stopped.await;
+    }));
+    let driver = start_driver();
+    let client = browser(&driver).await;
+    let mut typed: Vec<String> = Vec::new();
+
+    // The dispatcher's one search: the address, and the warnings about it above the results.
+    sign_in(&client, &base, "CAD1").await;
+    client.goto(&format!("{base}/search")).await.unwrap();
+    enter(&client, &mut typed, "q", "Acacia Road").await;
+    fill(&client, "justification", "CAD 5512 woman screaming").await;
+    follow(&client, "form.search button").await;
+    let warnings = text_of(&client, "section.warnings").await;
+    assert!(warnings.contains("Weapons") && warnings.contains("Gary HOLT"), "{warnings}");
+    assert!(warnings.contains("Baseball bat") || warnings.contains("Weapon"), "the bat seen at the flat: {warnings}");
+    shot(&client, "mips-01-dispatcher-search").await;
+    follow(&client, "ol.records li a").await;
+    follow(&client, "a[href^='/records/new/incident']").await;
+    enter(&client, &mut typed, "happened.at", "2026-03-01T21:50").await;
+    enter(&client, &mut typed, "happened.summary", "Woman screaming at a flat").await;
+    enter(&client, &mut typed, "call.received", "2026-03-01T21:55").await;
+    choose(&client, "call.channel", "emergency_999").await;
+    choose(&client, "people[0].role", "suspect").await;
+    choose(&client, "people[1].role", "victim").await;
+    enter(&client, &mut typed, "narrative", "Neighbour heard screaming; bat behind the door, officer warned").await;
+    shot(&client, "mips-02-incident-form").await;
+    follow(&client, "main form button[type=submit]").await;
+    let incident = client.current_url().await.unwrap();
+    assert!(text_of(&client, "h1").await.starts_with("Incident"), "{}", text_of(&client, "main").await);
+    follow(&client, "header form button").await;
+
+    // At the scene, on the phone: the arrest, from the incident.
+    sign_in(&client, &base, "PC2001").await;
+    client.goto(incident.path()).await.unwrap();
+    justify(&client, "Attending CAD 5512").await;
+    follow(&client, "a[href^='/records/new/arrest']").await;
+    press(&client, &format!("input[name=person][value='{}']", ids[0])).await;
+    enter(&client, &mut typed, "arrested_at", "2026-03-01T22:10").await;
+    choose(&client, "offences[0]", "8N").await;
+    enter(&client, &mut typed, "grounds", "She says he struck her arm with the bat").await;
+    press(&client, "input[name=necessity][value=prevent_injury]").await;
+    enter(&client, &mut typed, "arresting_officer", "PC 2001 Khan").await;
+    shot(&client, "mips-03-arrest-form").await;
+    follow(&client, "main form button[type=submit]").await;
+    let arrest = client.current_url().await.unwrap();
+    assert!(text_of(&client, "h1").await.starts_with("Arrest"), "{}", text_of(&client, "main").await);
+
+    // The same person, place and event: anti-social behaviour and a vulnerable person.
+    client.goto(incident.as_str()).await.unwrap();
+    follow(&client, "a[href^='/records/new/asb_report']").await;
+    assert_eq!(client.find(Locator::Id("people[0].role")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("subject"));
+    choose(&client, "category", "personal").await;
+    enter(&client, &mut typed, "narrative", "Third disturbance at the address this month").await;
+    follow(&client, "main form button[type=submit]").await;
+    assert!(text_of(&client, "h1").await.starts_with("Asb report"), "{}", text_of(&client, "main").await);
+    assert!(text_of(&client, "main").await.contains("Gary HOLT"));
+    client.goto(incident.as_str()).await.unwrap();
+    follow(&client, "a[href^='/records/new/vulnerable_person_report']").await;
+    press(&client, &format!("input[name=subject][value='{}']", ids[1])).await;
+    choose(&client, "at_risk", "adult").await;
+    press(&client, "input[name=concerns][value=domestic_abuse]").await;
+    choose(&client, "risk", "high").await;
+    enter(&client, &mut typed, "narrative", "Fears for her safety; DASH assessment done").await;
+    follow(&client, "main form button[type=submit]").await;
+    let vulnerable = text_of(&client, "main").await;
+    assert!(vulnerable.contains("Dawn HOLT") && vulnerable.contains("Incident 2026-03-01 21:50 UTC"), "{vulnerable}");
+    shot(&client, "mips-04-vulnerable-person").await;
+    follow(&client, "header form button").await;
+
+    // At the station: the custody record, from the arrest, already holds the man and the incident.
+    sign_in(&client, &base, "PS3001").await;
+    client.goto(arrest.path()).await.unwrap();
+    justify(&client, "Booking in from CAD 5512").await;
+    follow(&client, "a[href^='/records/new/custody_record']").await;
+    enter(&client, &mut typed, "detention.arrived", "2026-03-01T22:40").await;
+    enter(&client, &mut typed, "detention.authorised", "2026-03-01T22:55").await;
+    follow(&client, "main form button[type=submit]").await;
+    let custody = text_of(&client, "main").await;
+    assert!(text_of(&client, "h1").await.starts_with("Custody record"), "{custody}");
+    assert!(custody.contains("Gary HOLT"), "the detained person is pulled in: {custody}");
+    assert!(custody.contains("Incident"), "the incident is there: {custody}");
+    let clocks = text_of(&client, "section[aria-labelledby=clocks]").await;
+    assert!(clocks.contains("2026-03-01 22:40 UTC") && clocks.contains("OVERDUE"), "{clocks}");
+    shot(&client, "mips-05-custody-record").await;
+
+    // No value was typed twice, and nothing is wider than the phone.
+    let mut sorted = typed.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), typed.len(), "a value was typed twice: {typed:?}");
+    let overflow = client
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(overflow.as_i64(), Some(0), "the custody record scrolls sideways at 360 px");
 
     client.close().await.unwrap();
     let _ = stop.send(());

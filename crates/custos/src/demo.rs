@@ -327,3 +327,11 @@ pub fn truth_csv_rows(force: &Force) -> String {
     }
     out
 }
+
+/// A line in the style of an officer's entry about an event of `kind` ("crime", "incident",
+/// "arrest", "intelligence", "anti_social_behaviour"…) at `place`, from the generator's phrase
+/// tables: benchmarks use it to fill narratives with realistic words.
+pub fn sample_narrative(rng: &mut rand_chacha::ChaCha8Rng, kind: &str, place: &str) -> String {
+    let category = event_text::category(rng, kind);
+    event_text::summary(rng, kind, category, place)
+}

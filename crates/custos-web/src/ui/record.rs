@@ -62,12 +62,17 @@ pub async fn page_handler(
     };
     let record = state.store.read_entity(&officer.principal, id, &why).await?;
     let related = state.store.related(&officer.principal, id, &why).await?;
+    let about = match &record.body {
+        EntityBody::Record(r) => super::record_view::about(&state, &officer, r, &why).await?,
+        _ => Vec::new(),
+    };
     let heading = title(&record.body);
     let body = html! {
         @if let Some(asked) = record.resolved_from {
             p.ok role="status" { "Record " (asked) " was merged into this one; this is the record it now resolves to." }
         }
         @if let EntityBody::Person(person) = &record.body { (person_sections(person)) }
+        @else if let EntityBody::Record(r) = &record.body { (super::record_view::sections(&record, r, &about, &why)) (fields_list(&record.body)) }
         @else { (fields_list(&record.body)) }
         @if !related.is_empty() {
             section {
@@ -98,6 +103,7 @@ pub async fn page_handler(
                 @if record.kind == EntityKind::Person {
                     a.button href={ "/records/" (id) "/edit?" (carry(&why)) } { "Edit" }
                 }
+                (super::record_view::actions(&record, &why))
             }
         }
     };
@@ -184,8 +190,15 @@ fn person_sections(person: &Person) -> Markup {
 }
 
 /// Any record as a list of its fields (`kind.vrm: AB51ABC`), blanks left out.
-fn fields_list(body: &EntityBody) -> Markup {
-    let rows = flatten(&serde_json::to_value(body).unwrap_or(Value::Null));
+pub fn fields_list(body: &EntityBody) -> Markup {
+    let rows = match body {
+        // An operational record's references are shown by name above ("About"), not as ids.
+        EntityBody::Record(_) => flatten(&crate::wire::body_json(body).unwrap_or(Value::Null))
+            .into_iter()
+            .filter(|(_, v)| v.parse::<EntityId>().is_err())
+            .collect(),
+        _ => flatten(&serde_json::to_value(body).unwrap_or(Value::Null)),
+    };
     html! {
         section {
             h2 { "Details" }

@@ -6,6 +6,7 @@
 //! (the benchmarks write thousands of records into it).
 
 mod matching;
+mod records;
 mod search;
 mod web;
 
@@ -50,6 +51,9 @@ pub enum BenchCommand {
     /// Search-before-create latency on an existing store (writes searches and audit events:
     /// use a copy).
     Search(search::SearchArgs),
+    /// Operational records at volume: creation with authorisation and audit, and the one
+    /// full-text search across everything, p50 and p99.
+    Records(records::RecordsArgs),
 }
 
 const UNITS: [&str; 4] = ["CE-BCU", "NW-BCU", "SE-BCU", "SW-BCU"];
@@ -60,6 +64,7 @@ pub async fn run(db: &DbArgs, command: BenchCommand) -> anyhow::Result<ExitCode>
         BenchCommand::Web(args) => web::run(db, args).await,
         BenchCommand::Match(args) => matching::run(args),
         BenchCommand::Search(args) => search::run(db, args).await,
+        BenchCommand::Records(args) => records::run(db, args).await,
     }
 }
 
