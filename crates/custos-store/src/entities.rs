@@ -153,13 +153,14 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<(), StoreError> {
         check_reason(reason)?;
-        let mut events = self.authorise_creates(principal, entities).await?;
-        let tx = self.begin_write().await?;
-        let mut tx = self.write_created(tx, principal, entities, reason).await?;
-        let personal = Personal { reason, ..Personal::default() };
-        audit_log::append_with_text(&mut tx, &mut events, &personal).await?;
-        tx.commit().await?;
-        Ok(())
+        let events = self.authorise_creates(principal, entities).await?;
+        let job = crate::group_commit::Creation {
+            principal: principal.clone(),
+            entities: entities.to_vec(),
+            reason: reason.map(str::to_owned),
+            events,
+        };
+        self.creations.submit(self, job).await
     }
 
     /// Authorises creating each of `entities` (one decision per distinct marking): the `create`
@@ -198,18 +199,59 @@ impl Store {
         let batch: HashMap<EntityId, EntityKind> = entities.iter().map(|e| (e.id, e.body.kind())).collect();
         let bodies: Vec<(EntityId, &EntityBody)> = entities.iter().map(|e| (e.id, &e.body)).collect();
         let mut tx = self.check_refs(tx, principal, &bodies, &batch).await?;
-        let marked: Vec<_> = entities.iter().map(|e| (e.id, &e.body, &e.marking)).collect();
-        crate::records::check_rules(&mut tx, &marked).await?;
-        let now = now_micros();
-        insert_entities(&mut tx, entities, &principal.user, now, reason).await?;
-        crate::search::index_names(&mut tx, &bodies, false).await?;
-        crate::matching::index_block_keys(&mut tx, &bodies, false).await?;
-        crate::terms::index_terms(&mut tx, &bodies, false).await?;
-        crate::records::index_references(&mut tx, &bodies, false).await?;
-        let docs: Vec<_> = entities.iter().map(|e| (e.id, &e.body, e.marking.owning_unit.as_str(), now)).collect();
-        crate::full_text::index_documents(&mut tx, &docs, false).await?;
+        write_checked(&mut tx, principal, entities, reason).await?;
         Ok(tx)
     }
+
+    /// As [`Store::write_created`], inside a transaction shared with other creations (see
+    /// `group_commit`): nothing is committed here, and a denied reference comes back as
+    /// `Refusal::Denied` with its event, for the caller to write once this creation's own writes
+    /// are undone.
+    pub(crate) async fn write_created_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        principal: &Principal,
+        entities: &[NewEntity],
+        reason: Option<&str>,
+    ) -> Result<(), crate::references::Refusal> {
+        let batch: HashMap<EntityId, EntityKind> = entities.iter().map(|e| (e.id, e.body.kind())).collect();
+        let bodies: Vec<(EntityId, &EntityBody)> = entities.iter().map(|e| (e.id, &e.body)).collect();
+        self.check_references(tx, principal, &bodies, &batch).await?;
+        write_checked(tx, principal, entities, reason).await?;
+        Ok(())
+    }
+}
+
+/// Writes new entities whose references were checked, with their derived index rows (name keys,
+/// blocking keys, terms, record references, search documents), after the rules between records.
+async fn write_checked(
+    tx: &mut Transaction<'static, Any>,
+    principal: &Principal,
+    entities: &[NewEntity],
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
+    let items: Vec<Authored<'_>> = entities.iter().map(|entity| Authored { entity, author: &principal.user, reason }).collect();
+    write_authored(tx, &items).await
+}
+
+/// As `write_checked`, for entities of several creations (each with its own author and reason).
+pub(crate) async fn write_authored(tx: &mut Transaction<'static, Any>, items: &[Authored<'_>]) -> Result<(), StoreError> {
+    let entities: Vec<&NewEntity> = items.iter().map(|a| a.entity).collect();
+    let bodies: Vec<(EntityId, &EntityBody)> = entities.iter().map(|e| (e.id, &e.body)).collect();
+    let marked: Vec<_> = entities.iter().map(|e| (e.id, &e.body, &e.marking)).collect();
+    crate::records::check_rules(tx, &marked).await?;
+    let now = now_micros();
+    insert_authored(tx, items, now).await?;
+    crate::search::index_names(tx, &bodies, false).await?;
+    crate::matching::index_block_keys(tx, &bodies, false).await?;
+    crate::terms::index_terms(tx, &bodies, false).await?;
+    crate::records::index_references(tx, &bodies, false).await?;
+    let docs: Vec<_> = entities.iter().map(|e| (e.id, &e.body, e.marking.owning_unit.as_str(), now)).collect();
+    crate::full_text::index_documents(tx, &docs, false).await?;
+    Ok(())
+}
+
+impl Store {
 
     /// Creates one entity and returns its id.
     pub async fn create_entity(
@@ -422,9 +464,22 @@ pub(crate) async fn insert_entities(
     now: i64,
     reason: Option<&str>,
 ) -> Result<(), StoreError> {
+    let items: Vec<Authored<'_>> = entities.iter().map(|entity| Authored { entity, author, reason }).collect();
+    insert_authored(conn, &items, now).await
+}
+
+/// A new entity with the author and reason of its first version.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Authored<'a> {
+    pub entity: &'a NewEntity,
+    pub author: &'a UserId,
+    pub reason: Option<&'a str>,
+}
+
+pub(crate) async fn insert_authored(conn: &mut AnyConnection, items: &[Authored<'_>], now: i64) -> Result<(), StoreError> {
     // Links must join existing entities of the kinds their type allows; check before writing.
     // SQLite allows 32,766 bound values per statement; 200 rows × 10 columns stays well inside.
-    for chunk in entities.chunks(200) {
+    for chunk in items.chunks(200) {
         let mut entity_q = sqlx::query(multi_row(
             Placeholders::of(conn),
             "INSERT INTO entity (id, kind, current_version, classification, sensitive, owning_unit, acl, \
@@ -438,7 +493,7 @@ pub(crate) async fn insert_entities(
             chunk.len(),
             7,
         ));
-        for e in chunk {
+        for &Authored { entity: e, author, reason } in chunk {
             entity_q = entity_q
                 .bind(e.id.as_bytes().to_vec())
                 .bind(e.body.kind().as_str())
@@ -464,8 +519,8 @@ pub(crate) async fn insert_entities(
 
         let links: Vec<_> = chunk
             .iter()
-            .filter_map(|e| match &e.body {
-                EntityBody::Link(link) => Some((e.id, link)),
+            .filter_map(|a| match &a.entity.body {
+                EntityBody::Link(link) => Some((a.entity.id, link)),
                 _ => None,
             })
             .collect();

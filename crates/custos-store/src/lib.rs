@@ -12,6 +12,7 @@ pub mod entities;
 mod linking_read;
 pub mod error;
 pub mod full_text;
+mod group_commit;
 pub mod matching;
 pub mod merge;
 pub mod migrate;
@@ -48,6 +49,8 @@ pub struct Store {
     signer: Arc<NoteSigner>,
     /// Group-commits read audit events (see `read_audit`).
     reads: read_audit::ReadAudit,
+    /// Group-commits creations (see `group_commit`).
+    creations: Arc<group_commit::Creations>,
 }
 
 impl std::fmt::Debug for Store {
@@ -72,7 +75,13 @@ impl Store {
             data_dir: location.data_dir().to_path_buf(),
             authz: Arc::new(authz),
             signer: Arc::new(signer),
+            creations: Arc::default(),
         })
+    }
+
+    /// This store without its creation writer: the writer's own handle (see `group_commit`).
+    fn without_writers(&self) -> Self {
+        Self { creations: Arc::default(), ..self.clone() }
     }
 
     /// Whether the database holds nothing yet: no users, records or audit events (for tools that

@@ -32,8 +32,8 @@ fn references(body: &EntityBody) -> Vec<(&'static str, EntityId, EntityKind)> {
 
 impl Store {
     /// Checks every reference of `bodies` (ids in `batch` count as present, with their kinds),
-    /// in `tx` before anything is written. On a missing or unreadable target it commits `tx` with
-    /// only the denial event in it and returns `Denied`; on a wrong kind it returns `Refused`.
+    /// in `tx` before anything is written. On a missing or unreadable target it returns `Denied`
+    /// with the denial event to commit (see `settle`); on a wrong kind it returns `Refused`.
     pub(crate) async fn check_references(
         &self,
         tx: &mut Transaction<'static, Any>,
@@ -89,9 +89,7 @@ impl Store {
             };
             if !decision.allowed {
                 let objects = vec![ObjectRef { kind: "reference".into(), id: id.to_string() }];
-                let event = audit_event(AuditKind::AccessDenied, principal, objects, &decision);
-                audit_log::append(tx, &event).await?;
-                return Err(Refusal::Denied);
+                return Err(Refusal::Denied(audit_event(AuditKind::AccessDenied, principal, objects, &decision)));
             }
             if let Some((kind, _)) = stored.get(id) {
                 checked.insert(*id, *kind);
@@ -114,8 +112,8 @@ impl Store {
 /// Why references were not accepted.
 #[derive(Debug)]
 pub(crate) enum Refusal {
-    /// A target is missing or unreadable; the denial is in the transaction, to be committed.
-    Denied,
+    /// A target is missing or unreadable: the denial event to commit, without the write.
+    Denied(custos_audit::AuditEvent),
     /// A wrong kind, or a database failure; roll back.
     Refused(StoreError),
 }
@@ -132,12 +130,13 @@ impl From<sqlx::Error> for Refusal {
     }
 }
 
-/// Settles a reference check: a denial commits `tx` (keeping only the denial event) and returns
-/// `Denied`; a refusal rolls back.
-pub(crate) async fn settle(tx: Transaction<'static, Any>, outcome: Result<(), Refusal>) -> Result<Transaction<'static, Any>, StoreError> {
+/// Settles a reference check: a denial commits `tx` with the denial event (nothing else was
+/// written) and returns `Denied`; a refusal rolls back.
+pub(crate) async fn settle(mut tx: Transaction<'static, Any>, outcome: Result<(), Refusal>) -> Result<Transaction<'static, Any>, StoreError> {
     match outcome {
         Ok(()) => Ok(tx),
-        Err(Refusal::Denied) => {
+        Err(Refusal::Denied(event)) => {
+            audit_log::append(&mut tx, &event).await?;
             tx.commit().await?;
             Err(StoreError::Denied)
         }

@@ -285,3 +285,50 @@ conformance! {
         assert!(searches.iter().all(|e| e.payload.is_some()), "terms kept as erasable payloads");
     }
 }
+
+conformance! {
+    async fn concurrent_creations_commit_together_and_fail_alone(db: TestDb) {
+        let who = investigator();
+        let s = scene(&db).await;
+        let arrest_id = db.store.create_entity(&who, arrest(&s), marking(), None).await.unwrap();
+        let before = entities(&db).await;
+        let missing = EntityId::new();
+        let mut tasks = Vec::new();
+        for i in 0..24 {
+            let (store, who) = (db.store.clone(), who.clone());
+            let body = match i {
+                // A reference to nothing: denied, and the denial audited.
+                5 => custody(missing, arrest_id, detention(|_| {})),
+                // Against the rules: refused, nothing audited.
+                11 => custody(s.husband, arrest_id, detention(|d| d["arrived"] = json!("2026-03-01T21:00:00Z"))),
+                _ => record("incident", json!({"event": s.call, "narrative": format!("Call number {i}")})),
+            };
+            tasks.push(tokio::spawn(async move { store.create_entity(&who, body, marking(), None).await }));
+        }
+        let mut outcomes = Vec::new();
+        for t in tasks {
+            outcomes.push(t.await.unwrap());
+        }
+        for (i, outcome) in outcomes.iter().enumerate() {
+            match i {
+                5 => assert!(matches!(outcome, Err(StoreError::Denied)), "{outcome:?}"),
+                11 => assert!(matches!(outcome, Err(StoreError::Invalid(_))), "{outcome:?}"),
+                _ => assert!(outcome.is_ok(), "{i}: {outcome:?}"),
+            }
+        }
+        assert_eq!(entities(&db).await, before + 22, "the 22 accepted, nothing of the 2 refused");
+        for (i, outcome) in outcomes.iter().enumerate() {
+            if let Ok(id) = outcome {
+                let read = db.store.read_entity(&who, *id, &why()).await.unwrap();
+                assert!(serde_json::to_string(&read.body).unwrap().contains(&format!("Call number {i}")));
+            }
+        }
+        let events = audit_events(&db).await;
+        let created = events.iter().filter(|e| e.kind == AuditKind::Create).count();
+        assert_eq!(created, 4 + 1 + 22, "the scene, the arrest and the 22: one create event each");
+        let denied: Vec<_> = events.iter().filter(|e| e.kind == AuditKind::AccessDenied).collect();
+        assert_eq!(denied.len(), 1);
+        assert_eq!(denied[0].objects[0].id, missing.to_string());
+        assert_eq!(find(&db, "call number", &Filters::default()).await.len(), 22);
+    }
+}
