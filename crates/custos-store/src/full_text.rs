@@ -124,17 +124,24 @@ pub(crate) async fn index_documents(conn: &mut AnyConnection, entities: &[ToInde
         }
     }
     let event_times = event_times(conn, docs.iter().filter_map(|(_, d, _, _)| d.event)).await?;
-    let occurred = |d: &Document| d.occurred.or_else(|| d.event.and_then(|e| event_times.get(&e).copied())).map(|t| t.as_microsecond());
+    // Each document's time, and its filter tokens added to its text (see `filter_tokens`).
+    for (_, doc, area, recorded) in &mut docs {
+        let at = doc.occurred.or_else(|| doc.event.and_then(|e| event_times.get(&e).copied()));
+        let at = at.unwrap_or_else(|| crate::clock::from_micros(*recorded));
+        doc.occurred = Some(at);
+        doc.text.push(' ');
+        doc.text.push_str(&filter_tokens(doc.kind, doc.status, area, at));
+    }
+    let occurred = |d: &Document| d.occurred.map_or(0, |t| t.as_microsecond());
     let sqlite = Placeholders::of(conn) == Placeholders::Anonymous;
     if replace {
         let mut missing = Vec::new();
         for (id, doc, area, recorded) in docs {
             let sql = if sqlite {
-                "UPDATE search_doc SET status = $1, occurred_at = COALESCE($2, occurred_at), area = $3 \
-                 WHERE entity_id = $4 RETURNING doc_id"
+                "UPDATE search_doc SET status = $1, occurred_at = $2, area = $3 WHERE entity_id = $4 RETURNING doc_id"
             } else {
-                "UPDATE search_doc SET status = $1, occurred_at = COALESCE($2, occurred_at), area = $3, \
-                 body = to_tsvector('english', $5) WHERE entity_id = $4 RETURNING doc_id"
+                "UPDATE search_doc SET status = $1, occurred_at = $2, area = $3, body = to_tsvector('english', $5) \
+                 WHERE entity_id = $4 RETURNING doc_id"
             };
             let mut q = sqlx::query(sql).bind(doc.status).bind(occurred(&doc)).bind(area.to_owned()).bind(id.as_bytes().to_vec());
             if !sqlite {
@@ -169,14 +176,14 @@ pub(crate) async fn index_documents(conn: &mut AnyConnection, entities: &[ToInde
                 6,
             ));
             let mut text = sqlx::query(multi_row(Placeholders::Anonymous, "INSERT INTO search_text (rowid, body)", chunk.len(), 2));
-            for (i, (id, doc, area, recorded)) in chunk.iter().enumerate() {
+            for (i, (id, doc, area, _)) in chunk.iter().enumerate() {
                 let doc_id = base + i64::try_from(i).unwrap_or(0);
                 meta = meta
                     .bind(doc_id)
                     .bind(id.as_bytes().to_vec())
                     .bind(doc.kind.as_str())
                     .bind(doc.status)
-                    .bind(occurred(doc).unwrap_or(*recorded))
+                    .bind(occurred(doc))
                     .bind(area.to_string());
                 text = text.bind(doc_id).bind(doc.text.clone());
             }
@@ -194,12 +201,12 @@ pub(crate) async fn index_documents(conn: &mut AnyConnection, entities: &[ToInde
             );
             sql.0.push_str(") AS v (e, k, s, o, a, t)");
             let mut q = sqlx::query(sql);
-            for (id, doc, area, recorded) in chunk {
+            for (id, doc, area, _) in chunk {
                 q = q
                     .bind(id.as_bytes().to_vec())
                     .bind(doc.kind.as_str())
                     .bind(doc.status)
-                    .bind(occurred(doc).unwrap_or(*recorded))
+                    .bind(occurred(doc))
                     .bind(area.to_string())
                     .bind(doc.text.clone());
             }
@@ -237,6 +244,68 @@ async fn event_times(
     Ok(out)
 }
 
+/// The prefix of the tokens that stand for a document's filter values in its text: no word a
+/// person types begins with it, and it survives stemming and case folding unchanged in meaning.
+const TOKEN: &str = "zzq";
+/// A date range of at most this many calendar months is also matched by month tokens.
+const MAX_MONTH_TOKENS: usize = 24;
+
+/// `value` as one token: letters and digits only, lower case.
+fn token(kind: char, value: &str) -> String {
+    let folded: String = value.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    format!("{TOKEN}{kind}{folded}")
+}
+
+fn month_token(at: Timestamp) -> String {
+    let date = jiff::tz::TimeZone::UTC.to_datetime(at).date();
+    token('m', &format!("{:04}{:02}", date.year(), date.month()))
+}
+
+/// The tokens a document carries for its filter values (kind, status, area, month), so that a
+/// filtered search is one intersection in the full-text index instead of a scan of every
+/// document with its words. The filters are still applied to the columns: the tokens only make
+/// the search fast, never decide what matches.
+fn filter_tokens(kind: EntityKind, status: Option<&str>, area: &str, at: Timestamp) -> String {
+    let mut out = vec![token('k', kind.as_str()), token('a', area), month_token(at)];
+    out.extend(status.map(|s| token('s', s)));
+    out.join(" ")
+}
+
+/// The month tokens of a date range, if it spans at most [`MAX_MONTH_TOKENS`] months.
+fn month_tokens(from: Timestamp, to: Timestamp) -> Option<Vec<String>> {
+    let utc = jiff::tz::TimeZone::UTC;
+    let (mut month, last) = (utc.to_datetime(from).date().first_of_month(), utc.to_datetime(to).date());
+    let mut out = Vec::new();
+    while month <= last {
+        out.push(token('m', &format!("{:04}{:02}", month.year(), month.month())));
+        if out.len() > MAX_MONTH_TOKENS {
+            return None;
+        }
+        month = month.checked_add(jiff::Span::new().months(1)).ok()?;
+    }
+    Some(out)
+}
+
+/// The filter tokens a query must match, as groups of alternatives (one group per filter).
+fn query_tokens(filters: &Filters) -> Vec<Vec<String>> {
+    let mut groups = Vec::new();
+    if let Some(kind) = filters.kind {
+        groups.push(vec![token('k', kind.as_str())]);
+    }
+    if let Some(status) = &filters.status {
+        groups.push(vec![token('s', status)]);
+    }
+    if let Some(area) = &filters.area {
+        groups.push(vec![token('a', area)]);
+    }
+    if let (Some(from), Some(to)) = (filters.from, filters.to)
+        && let Some(months) = month_tokens(from, to)
+    {
+        groups.push(months);
+    }
+    groups
+}
+
 /// The filters of a full-text search; `None` is no filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
@@ -252,7 +321,7 @@ pub struct Filters {
 /// A query's words in the form each engine takes: for FTS5 each word quoted, so that nothing
 /// typed is read as query syntax; for PostgreSQL the words as typed (`plainto_tsquery` reads no
 /// syntax). Refused with no word, or more than [`MAX_WORDS`].
-pub(crate) fn query_text(query: &str, backend: Backend) -> Result<String, StoreError> {
+pub(crate) fn query_text(query: &str, filters: &Filters, backend: Backend) -> Result<(String, String), StoreError> {
     let words: Vec<&str> = query
         .split(|c: char| c.is_whitespace() || c == '"')
         .filter(|w| w.chars().any(char::is_alphanumeric))
@@ -263,20 +332,20 @@ pub(crate) fn query_text(query: &str, backend: Backend) -> Result<String, StoreE
     if words.len() > MAX_WORDS {
         return Err(StoreError::Refused(format!("use at most {MAX_WORDS} words in one search")));
     }
+    let groups = query_tokens(filters);
     Ok(match backend {
-        Backend::Postgres => words.join(" "),
+        // The words for plainto_tsquery; the filter tokens (ours, letters and digits only) in
+        // to_tsquery's syntax.
+        Backend::Postgres => {
+            let tokens: Vec<String> = groups.iter().map(|g| format!("({})", g.join(" | "))).collect();
+            (words.join(" "), tokens.join(" & "))
+        }
         Backend::Sqlite => {
-            let mut out = String::new();
-            for w in words {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                // `"` split the words, so none is inside one.
-                out.push('"');
-                out.push_str(w);
-                out.push('"');
-            }
-            out
+            // `"` split the words, so none is inside one.
+            let quoted = |w: &str| format!("\"{w}\"");
+            let mut parts: Vec<String> = words.iter().map(|w| quoted(w)).collect();
+            parts.extend(groups.iter().map(|g| format!("({})", g.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(" OR "))));
+            (parts.join(" AND "), String::new())
         }
     })
 }
@@ -288,7 +357,7 @@ pub(crate) fn candidates_sql(backend: Backend) -> &'static str {
             "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, d.doc_id \
              FROM search_text t JOIN search_doc d ON d.doc_id = t.rowid \
              JOIN entity x ON x.id = d.entity_id JOIN entity e ON e.id = COALESCE(x.merged_into, x.id) \
-             WHERE search_text MATCH $1 AND t.rowid < $2 \
+             WHERE search_text MATCH $1 AND t.rowid < $2 AND $9 = '' \
              AND ($3 = '' OR d.kind = $3) AND d.occurred_at >= $4 AND d.occurred_at < $5 \
              AND ($6 = '' OR d.area = $6) AND ($7 = '' OR d.status = $7) \
              ORDER BY t.rowid DESC LIMIT $8"
@@ -297,7 +366,8 @@ pub(crate) fn candidates_sql(backend: Backend) -> &'static str {
             "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, d.doc_id \
              FROM search_doc d \
              JOIN entity x ON x.id = d.entity_id JOIN entity e ON e.id = COALESCE(x.merged_into, x.id) \
-             WHERE d.body @@ plainto_tsquery('english', $1) AND d.doc_id < $2 \
+             WHERE d.body @@ plainto_tsquery('english', $1) AND ($9 = '' OR d.body @@ to_tsquery('english', $9)) \
+             AND d.doc_id < $2 \
              AND ($3 = '' OR d.kind = $3) AND d.occurred_at >= $4 AND d.occurred_at < $5 \
              AND ($6 = '' OR d.area = $6) AND ($7 = '' OR d.status = $7) \
              ORDER BY d.doc_id DESC LIMIT $8"
@@ -363,3 +433,47 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     Ok(())
 }
 
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn queries_quote_every_word_and_add_the_filter_tokens() {
+        let none = Filters::default();
+        assert_eq!(query_text("Baseball  bat", &none, Backend::Sqlite).unwrap().0, r#""Baseball" AND "bat""#);
+        assert_eq!(query_text(r#"bat" OR NEAR(x) *"#, &none, Backend::Sqlite).unwrap().0, r#""bat" AND "OR" AND "NEAR(x)""#);
+        let filters = Filters {
+            kind: Some(EntityKind::CrimeReport),
+            from: Some(ts("2026-02-20T00:00:00Z")),
+            to: Some(ts("2026-03-05T00:00:00Z")),
+            area: Some("CE-BCU".into()),
+            status: Some("under_investigation".into()),
+        };
+        assert_eq!(
+            query_text("bat", &filters, Backend::Sqlite).unwrap().0,
+            r#""bat" AND ("zzqkcrimereport") AND ("zzqsunderinvestigation") AND ("zzqacebcu") AND ("zzqm202602" OR "zzqm202603")"#
+        );
+        let (words, tokens) = query_text("bat", &filters, Backend::Postgres).unwrap();
+        assert_eq!(words, "bat");
+        assert_eq!(tokens, "(zzqkcrimereport) & (zzqsunderinvestigation) & (zzqacebcu) & (zzqm202602 | zzqm202603)");
+        // A long range is left to the column filter alone.
+        let years = Filters { from: Some(ts("2020-01-01T00:00:00Z")), to: Some(ts("2026-01-01T00:00:00Z")), ..Filters::default() };
+        assert_eq!(query_text("bat", &years, Backend::Sqlite).unwrap().0, r#""bat""#);
+        for bad in ["", "  \" - ", &"word ".repeat(MAX_WORDS + 1)] {
+            assert!(query_text(bad, &none, Backend::Sqlite).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn documents_carry_the_tokens_their_filters_match() {
+        let tokens = filter_tokens(EntityKind::CustodyRecord, Some("in_custody"), "CE-BCU", ts("2026-03-01T22:40:00Z"));
+        assert_eq!(tokens, "zzqkcustodyrecord zzqacebcu zzqm202603 zzqsincustody");
+    }
+}

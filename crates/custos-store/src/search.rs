@@ -86,7 +86,7 @@ enum Matcher<'a> {
     /// Records of `kind` with every one of `terms` (1..=MAX_QUERY_TERMS, the first the rarest).
     Terms { kind: EntityKind, terms: &'a [String] },
     /// Search documents matching the engine's query text, within the filters (`full_text`).
-    FullText { sql: &'static str, query: String, filters: &'a Filters },
+    FullText { sql: &'static str, query: String, tokens: String, filters: &'a Filters },
 }
 
 /// Where a scan stands: after this entity id (names, terms) or document (full text, newest
@@ -139,7 +139,7 @@ async fn candidates(conn: &mut AnyConnection, matcher: &Matcher<'_>, after: &Cur
                 .fetch_all(&mut *conn)
                 .await?
         }
-        Matcher::FullText { sql, query, filters } => {
+        Matcher::FullText { sql, query, tokens, filters } => {
             let micros = |t: Option<jiff::Timestamp>, default: i64| t.map_or(default, |t| t.as_microsecond());
             sqlx::query(*sql)
                 .bind(query.clone())
@@ -150,6 +150,7 @@ async fn candidates(conn: &mut AnyConnection, matcher: &Matcher<'_>, after: &Cur
                 .bind(filters.area.clone().unwrap_or_default())
                 .bind(filters.status.clone().unwrap_or_default())
                 .bind(batch)
+                .bind(tokens.clone())
                 .fetch_all(&mut *conn)
                 .await?
         }
@@ -271,7 +272,7 @@ impl Store {
         {
             return Err(StoreError::Refused("the date range is empty: its start is not before its end".into()));
         }
-        let text = crate::full_text::query_text(query, self.backend)?;
+        let (text, tokens) = crate::full_text::query_text(query, filters, self.backend)?;
         let personal = Personal {
             justification: Some(justification.as_str()),
             terms: Some(serde_json::json!({
@@ -282,7 +283,7 @@ impl Store {
             })),
             ..Personal::default()
         };
-        let matcher = Matcher::FullText { sql: crate::full_text::candidates_sql(self.backend), query: text, filters };
+        let matcher = Matcher::FullText { sql: crate::full_text::candidates_sql(self.backend), query: text, tokens, filters };
         self.search(principal, &matcher, page, &personal).await
     }
 

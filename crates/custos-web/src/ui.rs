@@ -15,6 +15,7 @@ mod account;
 mod audit;
 mod auth;
 mod compare;
+mod custody;
 mod error;
 mod form;
 mod home;
@@ -58,6 +59,8 @@ pub fn router() -> Router<AppState> {
         .route("/records/new/{kind}", get(record_form::form_handler).post(record_form::create))
         .route("/records/{id}", get(record::page_handler))
         .route("/records/{id}/history", get(record::history))
+        .route("/records/{id}/review", axum::routing::post(custody::review))
+        .route("/records/{id}/release", axum::routing::post(custody::release))
         .route("/records/{id}/edit", get(person_form::edit_page).post(person_form::change))
         .route(reviews::PATH, get(reviews::page_handler))
         .route("/reviews/{id}", axum::routing::post(reviews::decide))

@@ -508,6 +508,17 @@ async fn the_mips_case_study_on_a_phone_types_nothing_twice() {
     let clocks = text_of(&client, "section[aria-labelledby=clocks]").await;
     assert!(clocks.contains("2026-03-01 22:40 UTC") && clocks.contains("OVERDUE"), "{clocks}");
     shot(&client, "mips-05-custody-record").await;
+    // The first review, then release under investigation: the clocks move, then stop.
+    enter(&client, &mut typed, "review_at", "2026-03-02T04:30").await;
+    follow(&client, "form[action$='/review'] button").await;
+    let clocks = text_of(&client, "section[aria-labelledby=clocks]").await;
+    assert!(clocks.contains("2026-03-02 13:30 UTC"), "the next review 9 hours on (s.40(3)(b)): {clocks}");
+    choose(&client, "disposal", "released_under_investigation").await;
+    enter(&client, &mut typed, "released", "2026-03-02T06:15").await;
+    follow(&client, "form[action$='/release'] button").await;
+    let clocks = text_of(&client, "section[aria-labelledby=clocks]").await;
+    assert!(clocks.contains("stopped") && !clocks.contains("OVERDUE"), "{clocks}");
+    assert!(client.find(Locator::Css("form[action$='/review']")).await.is_err(), "no reviews after the release");
 
     // No value was typed twice, and nothing is wider than the phone.
     let mut sorted = typed.clone();

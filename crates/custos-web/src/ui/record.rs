@@ -72,7 +72,7 @@ pub async fn page_handler(
             p.ok role="status" { "Record " (asked) " was merged into this one; this is the record it now resolves to." }
         }
         @if let EntityBody::Person(person) = &record.body { (person_sections(person)) }
-        @else if let EntityBody::Record(r) = &record.body { (super::record_view::sections(&record, r, &about, &why)) (fields_list(&record.body)) }
+        @else if let EntityBody::Record(r) = &record.body { (super::record_view::sections(&record, r, &about, &officer, &why)) (fields_list(&record.body)) }
         @else { (fields_list(&record.body)) }
         @if !related.is_empty() {
             section {

@@ -13,7 +13,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::EntityId;
-use custos_core::record::crime::CrimeStatus;
+use custos_core::record::crime::{CaseFileStatus, CrimeStatus};
+use custos_core::record::intelligence::{IntelligenceAssessment, IntelligenceStatus, SourceEvaluation};
 use custos_core::record::occurrence::{AsbCategory, AtRisk, CallChannel, Concern, Necessity, ResponseGrade, Risk};
 use custos_core::record::offence::OFFENCES;
 use custos_core::record::{Involvement, Record};
@@ -67,6 +68,8 @@ fn kind_of(name: &str) -> Option<EntityKind> {
             | EntityKind::CrimeReport
             | EntityKind::AsbReport
             | EntityKind::VulnerablePersonReport
+            | EntityKind::IntelligenceReport
+            | EntityKind::CaseFile
     )
     .then_some(kind)
 }
@@ -76,6 +79,8 @@ fn opened_from(kind: EntityKind) -> EntityKind {
     match kind {
         EntityKind::Incident => EntityKind::Location,
         EntityKind::CustodyRecord => EntityKind::Arrest,
+        EntityKind::IntelligenceReport => EntityKind::Person,
+        EntityKind::CaseFile => EntityKind::CrimeReport,
         _ => EntityKind::Incident,
     }
 }
@@ -126,6 +131,31 @@ fn inputs(kind: EntityKind, source: &Source) -> Vec<Input> {
             Area("narrative", "How it was committed"),
             Choice("status", "Status", CrimeStatus::NAMES.to_vec()),
         ],
+        EntityKind::IntelligenceReport => vec![
+            Time("received", "Received (UTC)"),
+            Area("text", "The intelligence"),
+            Choice("grading.source", "Source evaluation", SourceEvaluation::NAMES.to_vec()),
+            Choice("grading.intelligence", "Intelligence assessment", IntelligenceAssessment::NAMES.to_vec()),
+            Choice("grading.handling.code", "Handling", vec!["P", "C"]),
+            Area("grading.handling.conditions", "Handling conditions (C only)"),
+            Text("grading.handling.review_by", "Review the conditions by (C only, YYYY-MM-DD)"),
+            Choice("status", "State", IntelligenceStatus::NAMES.to_vec()),
+            People("people", ROLES),
+            Area("sanitised", "Sanitised version, for dissemination (optional)"),
+        ],
+        EntityKind::CaseFile => {
+            let offence = match record(&source.body) {
+                Some(Record::CrimeReport(c)) => json!(c.offence),
+                _ => Value::Null,
+            };
+            vec![
+                Carried("crime_report", json!(source.id)),
+                OnePerson("charges[0].defendant", "Defendant (a suspect on the crime)"),
+                Carried("charges[0].offence", offence),
+                Area("charges[0].particulars", "Particulars of the charge"),
+                Choice("status", "Status", CaseFileStatus::NAMES.to_vec()),
+            ]
+        }
         EntityKind::AsbReport => vec![
             event(),
             Choice("category", "Category", AsbCategory::NAMES.to_vec()),
@@ -247,6 +277,12 @@ async fn source(state: &AppState, officer: &Officer, kind: EntityKind, from: Ent
                 }
             }
         }
+        EntityBody::Person(_) => people.push((read.id, Some(Involvement::Subject))),
+        EntityBody::Record(Record::CrimeReport(c)) => {
+            event = Some(c.event);
+            // A case file charges the crime's suspects.
+            people.extend(c.people.iter().filter(|p| p.role == Involvement::Suspect).map(|p| (p.person, Some(p.role))));
+        }
         EntityBody::Record(Record::Incident(i)) => {
             event = Some(i.event);
             people.extend(i.people.iter().map(|p| (p.person, Some(p.role))));
@@ -308,6 +344,12 @@ pub async fn create(State(state): State<AppState>, Path(kind): Path<String>, pos
     let source = source(&state, &officer, kind, from, &why).await?;
     let boxes = inputs(kind, &source);
     let mut json = posted_json(&boxes, &fields, &source);
+    // P handling carries no conditions (boxes left filled after choosing P are not meant).
+    if let Some(handling) = json.pointer_mut("/grading/handling")
+        && handling.get("code").and_then(Value::as_str) == Some("P")
+    {
+        *handling = json!({ "code": "P" });
+    }
     // The person at risk is the report's subject, not one of "the others involved".
     if let Some(subject) = json.get("subject").cloned()
         && let Some(Value::Array(people)) = json.get_mut("people")
@@ -466,7 +508,9 @@ mod tests {
     fn only_record_forms_with_a_source_are_offered() {
         assert_eq!(kind_of("custody_record"), Some(EntityKind::CustodyRecord));
         assert_eq!(kind_of("person"), None);
-        assert_eq!(kind_of("case_file"), None);
+        assert_eq!(kind_of("case_file"), Some(EntityKind::CaseFile));
+        assert_eq!(kind_of("link"), None);
+        assert_eq!(opened_from(EntityKind::CaseFile), EntityKind::CrimeReport);
         assert_eq!(opened_from(EntityKind::CustodyRecord), EntityKind::Arrest);
     }
 }

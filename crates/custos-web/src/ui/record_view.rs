@@ -82,6 +82,7 @@ fn follow_on(entity: &EntityRecord, record: &Record, why: &Justification) -> Mar
             (EntityKind::VulnerablePersonReport, "Record a vulnerable person"),
         ],
         Record::Arrest(_) => &[(EntityKind::CustodyRecord, "Open the custody record")],
+        Record::CrimeReport(_) => &[(EntityKind::CaseFile, "Prepare the case file")],
         _ => &[],
     };
     html! {
@@ -94,9 +95,12 @@ fn follow_on(entity: &EntityRecord, record: &Record, why: &Justification) -> Mar
 }
 
 /// The sections shown before a record's details.
-pub fn sections(entity: &EntityRecord, record: &Record, about: &[About], why: &Justification) -> Markup {
+pub fn sections(entity: &EntityRecord, record: &Record, about: &[About], officer: &Officer, why: &Justification) -> Markup {
     html! {
-        @if let Record::CustodyRecord(c) = record { (clocks(c, Timestamp::now())) }
+        @if let Record::CustodyRecord(c) = record {
+            (clocks(c, Timestamp::now()))
+            (super::custody::forms(entity.id, c, entity.version, officer, why))
+        }
         (follow_on(entity, record, why))
         @if !about.is_empty() {
             section {
@@ -117,11 +121,15 @@ pub fn sections(entity: &EntityRecord, record: &Record, about: &[About], why: &J
     }
 }
 
-/// Actions on a POLE record that start an operational record: an incident at a place.
+/// Actions on a POLE record that start an operational record: an incident at a place,
+/// intelligence about a person.
 pub fn actions(entity: &EntityRecord, why: &Justification) -> Markup {
     html! {
         @if entity.kind == EntityKind::Location {
             a.button href={ "/records/new/incident?from=" (entity.id) "&" (carry(why)) } { "Record an incident here" }
+        }
+        @if entity.kind == EntityKind::Person {
+            a.button href={ "/records/new/intelligence_report?from=" (entity.id) "&" (carry(why)) } { "Record intelligence" }
         }
     }
 }

@@ -11,6 +11,7 @@ mod matching;
 mod merge;
 mod metrics;
 mod openapi;
+mod record_pages;
 mod records;
 mod related;
 mod reviews;

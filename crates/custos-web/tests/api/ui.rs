@@ -24,11 +24,11 @@ fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
     serde_urlencoded::to_string(pairs).unwrap().into_bytes()
 }
 
-fn post_form(path: &str, s: &Session, pairs: &[(&str, &str)]) -> Call {
+pub fn post_form(path: &str, s: &Session, pairs: &[(&str, &str)]) -> Call {
     Call::post(path).cookie_only(s).raw("application/x-www-form-urlencoded", form(pairs))
 }
 
-fn html(reply: &Reply) -> &str {
+pub fn html(reply: &Reply) -> &str {
     assert_eq!(
         reply.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap()),
         Some("text/html; charset=utf-8"),

@@ -325,6 +325,7 @@ pub async fn run(db: &DbArgs, args: RecordsArgs) -> anyhow::Result<ExitCode> {
     let total = args.warmup + args.queries;
     let progress = bar(total, "searches")?;
     let mut latencies = Vec::with_capacity(args.queries);
+    let mut slowest: Vec<(f64, String, String)> = Vec::new();
     let mut hits = 0usize;
     for i in 0..total {
         let (q, filters) = query(&mut rng, &words);
@@ -334,6 +335,9 @@ pub async fn run(db: &DbArgs, args: RecordsArgs) -> anyhow::Result<ExitCode> {
         if i >= args.warmup {
             latencies.push(ms);
             hits += page.hits.len();
+            slowest.push((ms, q, format!("{filters:?}")));
+            slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+            slowest.truncate(5);
         }
         progress.inc(1);
         if i % 200 == 199 {
@@ -357,6 +361,7 @@ pub async fn run(db: &DbArgs, args: RecordsArgs) -> anyhow::Result<ExitCode> {
         "search_p99_ms": p(0.99),
         "search_max_ms": p(1.0),
         "mean_hits": hits as f64 / latencies.len() as f64,
+        "slowest": slowest.iter().map(|(ms, q, f)| json!({ "ms": ms, "query": q, "filters": f })).collect::<Vec<_>>(),
         "record_create_per_s": single_rate,
         "record_create_writers": args.writers,
         "bulk_create_per_s": bulk_rate,
