@@ -21,5 +21,4 @@ CREATE TABLE search_doc (
     area        TEXT NOT NULL,              -- the owning unit
     body        TSVECTOR NOT NULL
 );
-CREATE INDEX search_doc_filter ON search_doc (kind, occurred_at);
 CREATE INDEX search_doc_body ON search_doc USING GIN (body);

@@ -20,7 +20,6 @@ CREATE TABLE search_doc (
     occurred_at BIGINT NOT NULL,            -- when it happened (µs), else when it was recorded
     area        TEXT NOT NULL               -- the owning unit
 );
-CREATE INDEX search_doc_filter ON search_doc (kind, occurred_at);
 
 -- Stemmed (Porter), case and accent folded. Deleting an entity must delete its row here too:
 -- a virtual table takes no part in foreign keys.

@@ -212,12 +212,15 @@ impl Record {
             (Self::CrimeReport(a), Self::CrimeReport(b)) => {
                 note(a.event != b.event, "event");
                 note(a.offence != b.offence, "offence");
-                note(a.mopi_group() != b.mopi_group() && a.outcome == b.outcome, "MoPI group");
+                // An override sets the group by hand: changing it is a re-grading, with a reason.
+                note(a.mopi_override != b.mopi_override, "MoPI group");
             }
             (Self::IntelligenceReport(a), Self::IntelligenceReport(b)) => {
                 note(a.grading != b.grading, "grading");
                 note(a.text != b.text || a.received != b.received, "intelligence text");
                 note(!b.disseminations.starts_with(&a.disseminations), "disseminations");
+                // What was shared stays as it was shared.
+                note(!a.disseminations.is_empty() && a.sanitised != b.sanitised, "sanitised version");
             }
             (Self::CaseFile(a), Self::CaseFile(b)) => {
                 note(a.crime_report != b.crime_report, "crime report");

@@ -156,12 +156,15 @@ pub(crate) async fn connect(location: &Location) -> Result<AnyPool, StoreError> 
             AnyPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))
+                // A page cache of up to 256 MB per connection: at a million records the indexes a
+                // creation touches no longer fit in 64 MB, and `bench records` created a fifth
+                // more records per second with the larger cache (a 4 GB mmap instead was slower).
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+                             PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;",
                         )
                         .await?;
                         Ok(())

@@ -322,6 +322,9 @@ pub struct Filters {
 /// typed is read as query syntax; for PostgreSQL the words as typed (`plainto_tsquery` reads no
 /// syntax). Refused with no word, or more than [`MAX_WORDS`].
 pub(crate) fn query_text(query: &str, filters: &Filters, backend: Backend) -> Result<(String, String), StoreError> {
+    if query.chars().any(char::is_control) {
+        return Err(StoreError::Refused("the search words must be plain text".into()));
+    }
     let words: Vec<&str> = query
         .split(|c: char| c.is_whitespace() || c == '"')
         .filter(|w| w.chars().any(char::is_alphanumeric))

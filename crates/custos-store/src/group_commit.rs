@@ -38,6 +38,9 @@ use crate::Store;
 /// The most creations written in one transaction.
 const MAX_GROUP: usize = 64;
 
+/// How long the SQLite write lock is left free after each group (as `read_audit` does).
+const SQLITE_GAP: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// One creation, authorised: its records and the audit events to write with them.
 pub(crate) struct Creation {
     pub principal: Principal,
@@ -91,6 +94,12 @@ impl Creations {
 async fn write_groups(store: Store, mut jobs: mpsc::UnboundedReceiver<Job>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     while jobs.recv_many(&mut group, MAX_GROUP).await > 0 {
+        // A creator that stopped waiting (its request timed out and was answered) is not
+        // written: it was told nothing was stored, and a retry must not make a duplicate.
+        group.retain(|job| !job.done.is_closed());
+        if group.is_empty() {
+            continue;
+        }
         let outcomes = match store.write_group(&group).await {
             Ok(outcomes) => outcomes,
             Err(e) => {
@@ -99,8 +108,14 @@ async fn write_groups(store: Store, mut jobs: mpsc::UnboundedReceiver<Job>) {
             }
         };
         for (job, outcome) in group.drain(..).zip(outcomes) {
-            // A creator that stopped waiting is not told; what it created stays committed.
+            // A creator that stopped waiting while its group was written is not told; what it
+            // created stays committed (the window is one group's write).
             let _ = job.done.send(outcome);
+        }
+        if store.backend() == crate::db::Backend::Sqlite {
+            // Leave the write lock free a moment, so that other writers (the audit integrator,
+            // changes, read audits) are not starved by back-to-back groups.
+            tokio::time::sleep(SQLITE_GAP).await;
         }
     }
 }

@@ -552,11 +552,13 @@ impl Store {
                     tx.commit().await?;
                     return Err(StoreError::Denied);
                 }
-                crate::entities::insert_entities(&mut tx, std::slice::from_ref(&entity), &principal.user, now_micros(), reason)
-                    .await?;
+                let now = now_micros();
+                crate::entities::insert_entities(&mut tx, std::slice::from_ref(&entity), &principal.user, now, reason).await?;
                 let people = [(id, &entity.body)];
                 crate::search::index_names(&mut tx, &people, false).await?;
                 index_block_keys(&mut tx, &people, false).await?;
+                let documents = [(id, &entity.body, entity.marking.owning_unit.as_str(), now)];
+                crate::full_text::index_documents(&mut tx, &documents, false).await?;
                 (MatchOutcome::Created(id), id, AuditKind::Create, objects, decision)
             }
         };

@@ -77,7 +77,7 @@ impl CrimeReport {
             _ => {}
         }
         if let Some(outcome) = self.outcome
-            && !outcome.undetected()
+            && !outcome.needs_no_suspect()
             && !self.people.iter().any(|p| p.role == Involvement::Suspect)
         {
             c.push("outcome", "this outcome needs an identified suspect on the report");

@@ -100,7 +100,9 @@ impl CustodyRecord {
             c.push("arrest", "a person brought in under arrest is detained on that arrest; open the custody record from it");
         }
         for (i, r) in self.rights.iter().enumerate() {
-            if r.at < d.arrived.min(d.arrested) {
+            // At the station and under arrest: the later of the two (a voluntary attender is
+            // arrested after arriving), as `Detention::validate` has it.
+            if r.at < d.arrived.max(d.arrested) {
                 c.push(format!("rights[{i}].at"), "rights are given once the person is at the station");
             }
             if d.released.is_some_and(|released| r.at > released) {
@@ -131,6 +133,7 @@ impl CustodyRecord {
         note(!b.extensions.starts_with(&a.extensions), "extensions");
         note(a.charged.is_some() && a.charged != b.charged, "charge time");
         note(a.released.is_some() && a.released != b.released, "release time");
+        note(self.disposal.is_some() && self.disposal != newer.disposal, "disposal");
         let given = |r: &[RightGiven]| r.iter().map(|g| (g.right, g.at)).collect::<Vec<_>>();
         note(!given(&newer.rights).starts_with(&given(&self.rights)), "rights given");
     }

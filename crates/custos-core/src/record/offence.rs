@@ -82,7 +82,7 @@ pub const OFFENCES: &[OffenceClass] = &[
     row("41", "Theft by an employee", G3),
     row("44", "Theft or unauthorised taking of a pedal cycle", G3),
     row("56A", "Arson endangering life", G1),
-    row("56B", "Arson not endangering life", G2),
+    row("56B", "Arson not endangering life", G1),
     row("58A", "Criminal damage to a dwelling", G3),
     row("58B", "Criminal damage to a building other than a dwelling", G3),
     row("58C", "Criminal damage to a vehicle", G3),
@@ -186,6 +186,12 @@ impl Outcome {
     /// record is an undetected crime for MoPI (Group 4).
     pub fn undetected(self) -> bool {
         matches!(self, Self::NoSuspectVictimDeclines | Self::NoSuspectIdentified)
+    }
+
+    /// An outcome that names no suspect: undetected (14, 18), or handed to another body (20),
+    /// which may not have told the police who it was.
+    pub fn needs_no_suspect(self) -> bool {
+        self.undetected() || self == Self::ActionByAnotherBody
     }
 
     /// A charge or summons (outcomes 1 and 1A): the crime goes on to a prosecution case file.

@@ -309,3 +309,40 @@ fn a_vulnerable_person_report_names_its_concern() {
     .unwrap();
     assert_eq!(fields(&r.check()), ["concerns", "people"]);
 }
+
+#[test]
+fn review_findings_locks_and_station_rules() {
+    let lock = |a: &Record, b: &Record| {
+        check_change(true, &EntityBody::Record(a.clone()), &EntityBody::Record(b.clone()), ChangeKind::Edited, None)
+    };
+    // Re-grading by hand is a correction, whatever else changes with it.
+    let Record::CrimeReport(c) = crime(id(1)) else { unreachable!() };
+    let mut regraded = c.clone();
+    regraded.mopi_override = Some(crime::MopiOverride { group: MopiGroup::OtherOffences, reason: "Minor matter".parse().unwrap() });
+    regraded.status = crime::CrimeStatus::Finalised;
+    regraded.outcome = Some(Outcome::Charged);
+    assert_eq!(
+        lock(&Record::CrimeReport(c), &Record::CrimeReport(regraded)),
+        Err(LockError::Locked { fields: vec!["MoPI group"] })
+    );
+    // A recorded disposal is locked.
+    let mut released = custody(detention());
+    released["detention"]["released"] = json!("2026-03-02T02:00:00Z");
+    released["disposal"] = json!("released");
+    let mut bailed = released.clone();
+    bailed["disposal"] = json!("bailed");
+    assert_eq!(
+        lock(&parse("custody_record", released).unwrap(), &parse("custody_record", bailed).unwrap()),
+        Err(LockError::Locked { fields: vec!["disposal"] })
+    );
+    // Rights are given at the station: not between the arrest and the arrival.
+    let mut early = custody(detention());
+    early["rights"] = json!([{"right": "legal_advice", "at": "2026-03-01T22:20:00Z"}]);
+    assert_eq!(fields(&parse("custody_record", early).unwrap().check()), ["rights[0].at"]);
+    // Handed to another body: no suspect needed.
+    let Record::CrimeReport(mut c) = crime(id(1)) else { unreachable!() };
+    c.people.clear();
+    c.status = crime::CrimeStatus::Finalised;
+    c.outcome = Some(Outcome::ActionByAnotherBody);
+    assert_eq!(Record::CrimeReport(c).check(), Ok(()));
+}

@@ -244,12 +244,15 @@ fn posted_json(inputs: &[Input], fields: &Fields, source: &Source) -> Value {
             }
             Input::Checks(path, _, _) => set(&mut root, path, json!(fields.all(path))),
             Input::People(path, _) => {
+                // Each row names its person: a role applies to the person shown beside it, even if
+                // the people offered changed between showing the form and posting it.
                 let chosen: Vec<Value> = source
                     .people
                     .iter()
-                    .enumerate()
-                    .filter_map(|(i, (id, _, _))| {
-                        let role = fields.get(&format!("{path}[{i}].role"));
+                    .filter_map(|(id, _, _)| {
+                        let row = (0..source.people.len() + 8)
+                            .find(|i| fields.get(&format!("{path}[{i}].person")) == id.to_string())?;
+                        let role = fields.get(&format!("{path}[{row}].role"));
                         (!role.is_empty()).then(|| json!({ "person": id, "role": role }))
                     })
                     .collect();
@@ -471,8 +474,9 @@ fn render(input: &Input, source: &Source, fields: &Fields, errors: &Errors) -> M
                 legend { "People involved" }
                 @if let Some(message) = errors.0.iter().find(|e| e.field.starts_with(path)).map(|e| e.message.as_str()) { p.error { (message) } }
                 @if source.people.is_empty() { p.muted { "No one is recorded on the record this follows." } }
-                @for (i, (_, name, _)) in source.people.iter().enumerate() {
+                @for (i, (id, name, _)) in source.people.iter().enumerate() {
                     @let field = format!("{path}[{i}].role");
+                    input type="hidden" name=(format!("{path}[{i}].person")) value=(id.to_string());
                     (select(&field, name, roles, fields, errors, true))
                 }
             }

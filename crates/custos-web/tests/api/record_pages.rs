@@ -59,7 +59,7 @@ conformance! {
         let fields = |source: &str| vec![("csrf", s.csrf.clone()), ("from", subject.clone()), ("justification", WHY.to_owned()),
             ("received", "2026-02-01T10:00".to_owned()), ("text", "Keeps a bat behind the door".to_owned()),
             ("grading.source", source.to_owned()), ("grading.intelligence", "B".to_owned()), ("grading.handling.code", "P".to_owned()),
-            ("grading.handling.conditions", "left over from a C".to_owned()), ("status", "live".to_owned()), ("people[0].role", "subject".to_owned())];
+            ("grading.handling.conditions", "left over from a C".to_owned()), ("status", "live".to_owned()), ("people[0].person", subject.clone()), ("people[0].role", "subject".to_owned())];
         let before = app.count("entity").await;
         let bad = fields("4");
         let pairs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();

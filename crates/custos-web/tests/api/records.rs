@@ -88,6 +88,9 @@ conformance! {
         wife["identifiers"] = json!([]);
         sent.push(wife.clone());
         let wife = app.create_person(&officer, wife).await;
+        // A person recorded after search before create is found by the search across everything.
+        let found = app.send(Call::get("/api/v1/search/everything?q=Dawn%20Holt&type=person").session(&officer).justify()).await;
+        assert_eq!(found.body["hits"][0]["id"], wife.as_str(), "{}", found.text);
         let arrest = post(&app, &officer, "/api/v1/arrests", json!({"record": {
             "person": husband, "event": event, "incident": incident, "arrested_at": "2026-03-01T22:10:00Z",
             "offences": ["8N"], "grounds": "She states he struck her arm with the bat", "necessity": ["prevent_injury"],
