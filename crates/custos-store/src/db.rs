@@ -177,6 +177,15 @@ pub(crate) async fn connect(location: &Location) -> Result<AnyPool, StoreError> 
             AnyPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(30))
+                // Statements are prepared once per connection; a generic plan cannot know how
+                // common a searched word is, and for the full-text search it walked the newest
+                // documents testing each (over a second for a common word). Plan with the values.
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute("SET plan_cache_mode = force_custom_plan").await?;
+                        Ok(())
+                    })
+                })
                 .connect_with(options)
                 .await
         }

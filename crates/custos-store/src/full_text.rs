@@ -366,14 +366,17 @@ pub(crate) fn candidates_sql(backend: Backend) -> &'static str {
              ORDER BY t.rowid DESC LIMIT $8"
         }
         Backend::Postgres => {
+            // The page of documents first, then their entities: joining every match before the
+            // sort cost a second for a common word.
             "SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, d.doc_id \
-             FROM search_doc d \
+             FROM (SELECT doc_id, entity_id FROM search_doc \
+                   WHERE body @@ plainto_tsquery('english', $1) AND ($9 = '' OR body @@ to_tsquery('english', $9)) \
+                   AND doc_id < $2 \
+                   AND ($3 = '' OR kind = $3) AND occurred_at >= $4 AND occurred_at < $5 \
+                   AND ($6 = '' OR area = $6) AND ($7 = '' OR status = $7) \
+                   ORDER BY doc_id DESC LIMIT $8) d \
              JOIN entity x ON x.id = d.entity_id JOIN entity e ON e.id = COALESCE(x.merged_into, x.id) \
-             WHERE d.body @@ plainto_tsquery('english', $1) AND ($9 = '' OR d.body @@ to_tsquery('english', $9)) \
-             AND d.doc_id < $2 \
-             AND ($3 = '' OR d.kind = $3) AND d.occurred_at >= $4 AND d.occurred_at < $5 \
-             AND ($6 = '' OR d.area = $6) AND ($7 = '' OR d.status = $7) \
-             ORDER BY d.doc_id DESC LIMIT $8"
+             ORDER BY d.doc_id DESC"
         }
     }
 }
