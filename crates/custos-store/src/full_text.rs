@@ -27,7 +27,7 @@ use sqlx::{AnyConnection, AnyPool, Row};
 
 use crate::db::Backend;
 use crate::error::StoreError;
-use crate::sql::{Placeholders, in_list, multi_row};
+use crate::sql::{Placeholders, multi_row};
 
 /// The most words one full-text query may have.
 pub const MAX_WORDS: usize = 8;
@@ -216,32 +216,24 @@ pub(crate) async fn index_documents(conn: &mut AnyConnection, entities: &[ToInde
     Ok(())
 }
 
-/// The times of the given events (each the start of its window), read from their current
-/// versions; an id that is not a readable event is left out.
+/// The times of the given events (each the start of its window), from their current versions;
+/// an id that is not an event is left out.
 async fn event_times(
     conn: &mut AnyConnection,
     ids: impl Iterator<Item = EntityId>,
 ) -> Result<HashMap<EntityId, Timestamp>, StoreError> {
-    let mut ids: Vec<EntityId> = ids.collect();
-    ids.sort();
-    ids.dedup();
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let head = "SELECT e.id, v.body FROM entity e \
-                    JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version WHERE e.id IN";
-        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
-        for id in chunk {
-            q = q.bind(id.as_bytes().to_vec());
-        }
-        for row in q.fetch_all(&mut *conn).await? {
-            let id: Vec<u8> = row.try_get(0)?;
-            let body: String = row.try_get(1)?;
-            if let (Ok(id), Ok(EntityBody::Event(e))) = (<[u8; 16]>::try_from(id), serde_json::from_str::<EntityBody>(&body)) {
-                out.insert(EntityId::from_bytes(id), e.when.start());
-            }
-        }
+    let ids: Vec<EntityId> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(out)
+    let bodies = crate::entities::current_bodies(conn, &ids).await?;
+    Ok(bodies
+        .into_iter()
+        .filter_map(|(id, body)| match body {
+            EntityBody::Event(e) => Some((id, e.when.start())),
+            _ => None,
+        })
+        .collect())
 }
 
 /// The prefix of the tokens that stand for a document's filter values in its text: no word a

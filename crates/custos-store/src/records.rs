@@ -14,10 +14,10 @@ use custos_core::entity::EntityBody;
 use custos_core::ids::EntityId;
 use custos_core::marking::SecurityMarking;
 use custos_core::record::Record;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::error::StoreError;
-use crate::sql::{Placeholders, in_list, multi_row};
+use crate::sql::{Placeholders, multi_row};
 
 /// Checks every record among `bodies` against its own rules, its marking and the records it
 /// depends on (from `batch` when written in the same call, else from the store, current version).
@@ -64,28 +64,14 @@ pub(crate) async fn check_rules(
 
 /// The current versions of the given operational records; ids of other kinds are left out.
 async fn current_records(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<HashMap<EntityId, Record>, StoreError> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let head = "SELECT e.id, v.body FROM entity e \
-                    JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version WHERE e.id IN";
-        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
-        for id in chunk {
-            q = q.bind(id.as_bytes().to_vec());
-        }
-        for row in q.fetch_all(&mut *conn).await? {
-            let id: Vec<u8> = row.try_get(0)?;
-            let body: String = row.try_get(1)?;
-            let id = <[u8; 16]>::try_from(id).map_err(|_| crate::entities::corrupt("record id"))?;
-            match serde_json::from_str::<EntityBody>(&body) {
-                Ok(EntityBody::Record(r)) => {
-                    out.insert(EntityId::from_bytes(id), r);
-                }
-                Ok(_) => {}
-                Err(_) => return Err(crate::entities::corrupt("record")),
-            }
-        }
-    }
-    Ok(out)
+    let bodies = crate::entities::current_bodies(conn, ids).await?;
+    Ok(bodies
+        .into_iter()
+        .filter_map(|(id, body)| match body {
+            EntityBody::Record(r) => Some((id, r)),
+            _ => None,
+        })
+        .collect())
 }
 
 /// Writes what the given records refer to, in the caller's transaction; with `replace`, their
