@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::code_list::code_list;
 use crate::draft::{Collector, FieldErrors};
-use crate::entity::EntityKind;
+use crate::entity::{EntityBody, EntityKind};
 use crate::ids::EntityId;
 
 pub use crime::{CaseFile, CrimeReport};
@@ -166,19 +166,26 @@ impl Record {
 
     /// The rules between this record and those it depends on, given by `stored` (the current
     /// version of each id in [`Record::depends_on`]; a missing one is the store's concern).
-    pub fn check_against<'a>(&self, stored: impl Fn(EntityId) -> Option<&'a Record>) -> Result<(), FieldErrors> {
+    /// People are compared as Golden Nominals: `nominal` gives the record a person id now
+    /// belongs to (a merged duplicate's primary, else the id itself), so a suspect recorded
+    /// before a merge can be charged under the merged record.
+    pub fn check_against<'a>(
+        &self,
+        stored: impl Fn(EntityId) -> Option<&'a Record>,
+        nominal: impl Fn(EntityId) -> EntityId,
+    ) -> Result<(), FieldErrors> {
         let mut c = Checks::default();
         match self {
             Self::CaseFile(f) => {
                 if let Some(Record::CrimeReport(crime)) = stored(f.crime_report) {
-                    for field in f.charges_not_against_suspects(crime) {
+                    for field in f.charges_not_against_suspects(crime, &nominal) {
                         c.push(field, "a charge is against a suspect on the crime report; link the person to the crime as a suspect first");
                     }
                 }
             }
             Self::CustodyRecord(r) => {
                 if let Some(Record::Arrest(arrest)) = r.arrest.and_then(&stored) {
-                    if arrest.person != r.person {
+                    if nominal(arrest.person) != nominal(r.person) {
                         c.push("person", "the custody record is for the person arrested");
                     }
                     if arrest.arrested_at != r.detention.arrested {
@@ -239,6 +246,18 @@ impl Record {
     /// intelligence state).
     pub fn needs_sensitive_marking(&self) -> bool {
         matches!(self, Self::IntelligenceReport(r) if r.status.sensitive())
+    }
+
+    /// How many disseminations this version records that `before` (the previous version, if
+    /// any) did not: each is a disclosure, audited as one (DPA 2018 s.62(1)(d): logs of
+    /// disclosures). Disseminations are append-only (see `critical_changes`).
+    pub fn new_disseminations(&self, before: Option<&EntityBody>) -> usize {
+        let Self::IntelligenceReport(now) = self else { return 0 };
+        let earlier = match before {
+            Some(EntityBody::Record(Self::IntelligenceReport(r))) => r.disseminations.len(),
+            _ => 0,
+        };
+        now.disseminations.len().saturating_sub(earlier)
     }
 
     /// Its status, for filtering a search (`open`, `finalised`, `live`…), where it has one.

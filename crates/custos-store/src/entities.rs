@@ -182,6 +182,18 @@ impl Store {
                 let event = audit_event(AuditKind::AccessDenied, principal, objects, decision);
                 return self.record_denial(event).await;
             }
+            if let EntityBody::Record(r) = &e.body {
+                let disclosures = r.new_disseminations(None);
+                if disclosures > 0 {
+                    // Created already disseminated: a disclosure, as in `change_entity`.
+                    let decision = self.authz.decide(principal, Action::Disclose, &resource(e.body.kind(), e.id, &e.marking));
+                    if !decision.allowed {
+                        let event = audit_event(AuditKind::AccessDenied, principal, objects, &decision);
+                        return self.record_denial(event).await;
+                    }
+                    events.extend(std::iter::repeat_n(audit_event(AuditKind::Disclose, principal, objects.clone(), &decision), disclosures));
+                }
+            }
             events.push(audit_event(AuditKind::Create, principal, objects, decision));
         }
         Ok(events)
@@ -341,9 +353,29 @@ impl Store {
         };
         // A merged duplicate's id changes its primary (the duplicate is frozen until unmerged).
         let id = current.id;
+        // Each new dissemination is a disclosure outside the force: its own permission and its
+        // own audit event (DPA 2018 s.62(1)(d)); who it went to is in the version written.
+        // Decided first, so that a denial commits with nothing else queued.
+        let disclosures = match &body {
+            EntityBody::Record(r) => r.new_disseminations(Some(&current.body)),
+            _ => 0,
+        };
+        let mut disclosed: Vec<AuditEvent> = Vec::new();
+        if disclosures > 0 {
+            let decision = self.authz.decide(principal, Action::Disclose, &resource(current.kind, id, &current.marking));
+            let objects = vec![object_ref(current.kind, id)];
+            if !decision.allowed {
+                let mut tx = tx;
+                audit_log::append(&mut tx, &audit_event(AuditKind::AccessDenied, principal, objects, &decision)).await?;
+                tx.commit().await?;
+                return Err(StoreError::Denied);
+            }
+            disclosed = vec![audit_event(AuditKind::Disclose, principal, objects, &decision); disclosures];
+        }
         let kind = if change == ChangeKind::Corrected { AuditKind::Correct } else { AuditKind::Update };
         let personal = Personal { reason, ..Personal::default() };
-        let tx = self.authorise(tx, principal, Action::Update, &current, kind, personal).await?;
+        let mut tx = self.authorise(tx, principal, Action::Update, &current, kind, personal).await?;
+        audit_log::append_many(&mut tx, &disclosed).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict);
         }

@@ -10,14 +10,14 @@
 use std::collections::HashMap;
 
 use custos_core::draft::{FieldError, FieldErrors};
-use custos_core::entity::EntityBody;
+use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::EntityId;
 use custos_core::marking::SecurityMarking;
 use custos_core::record::Record;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use crate::error::StoreError;
-use crate::sql::{Placeholders, multi_row};
+use crate::sql::{Placeholders, in_list, multi_row};
 
 /// Checks every record among `bodies` against its own rules, its marking and the records it
 /// depends on (from `batch` when written in the same call, else from the store, current version).
@@ -54,12 +54,63 @@ pub(crate) async fn check_rules(
     let wanted: Vec<EntityId> =
         records.iter().flat_map(|(r, _)| r.depends_on()).filter(|id| !batch.contains_key(id)).collect();
     let stored = current_records(conn, &wanted).await?;
-    for (record, _) in &records {
-        record
-            .check_against(|id| batch.get(&id).copied().or_else(|| stored.get(&id)))
-            .map_err(StoreError::Invalid)?;
+    let record = |id: EntityId| batch.get(&id).copied().or_else(|| stored.get(&id));
+    // Every person the rules may compare, with the Golden Nominal each now belongs to.
+    let people: Vec<EntityId> = records
+        .iter()
+        .flat_map(|(r, _)| r.depends_on().into_iter().filter_map(record).chain([*r]))
+        .flat_map(|r| r.references())
+        .filter(|(_, _, kind)| *kind == EntityKind::Person)
+        .map(|(_, id, _)| id)
+        .collect();
+    let nominals = crate::merge::resolve_many(conn, &people).await?;
+    for (r, _) in &records {
+        r.check_against(record, |id| nominals.get(&id).copied().unwrap_or(id)).map_err(StoreError::Invalid)?;
+    }
+    one_custody_record_per_arrest(conn, bodies).await
+}
+
+/// An arrest opens one custody episode: PACE Code C para 2.1 requires "a separate custody
+/// record" for each person brought to a station under arrest, so a second custody record for
+/// the same arrest is refused. The unique index `record_ref_one_custody_per_arrest` holds the rule against
+/// concurrent writers; this check gives the clear message.
+async fn one_custody_record_per_arrest(
+    conn: &mut AnyConnection,
+    bodies: &[(EntityId, &EntityBody, &SecurityMarking)],
+) -> Result<(), StoreError> {
+    let mut arrests: HashMap<EntityId, EntityId> = HashMap::new();
+    for (id, body, _) in bodies {
+        let EntityBody::Record(Record::CustodyRecord(custody)) = body else { continue };
+        let Some(arrest) = custody.arrest else { continue };
+        if arrests.insert(arrest, *id).is_some_and(|other| other != *id) {
+            return Err(already_in_custody());
+        }
+    }
+    let ids: Vec<EntityId> = arrests.keys().copied().collect();
+    for chunk in ids.chunks(300) {
+        let head = "SELECT record_id, target_id FROM record_ref WHERE field = 'arrest' AND target_id IN";
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let (custody, arrest) = (id_of(row.try_get("record_id")?)?, id_of(row.try_get("target_id")?)?);
+            if arrests.get(&arrest) != Some(&custody) {
+                return Err(already_in_custody());
+            }
+        }
     }
     Ok(())
+}
+
+fn already_in_custody() -> StoreError {
+    StoreError::Refused("this arrest already has a custody record; open that record instead".into())
+}
+
+fn id_of(bytes: Vec<u8>) -> Result<EntityId, StoreError> {
+    <[u8; 16]>::try_from(bytes)
+        .map(EntityId::from_bytes)
+        .map_err(|_| StoreError::Refused("a stored reference is unreadable".into()))
 }
 
 /// The current versions of the given operational records; ids of other kinds are left out.
@@ -93,14 +144,18 @@ pub(crate) async fn index_references(
         rows.extend(record.references().into_iter().map(|(field, target, _)| (*id, field, target)));
     }
     for chunk in rows.chunks(300) {
-        // The same person charged twice is one reference.
+        // The same person charged twice is one reference. The conflict is named so that the
+        // other unique index (one custody record per arrest) still refuses.
         let mut sql = multi_row(Placeholders::of(conn), "INSERT INTO record_ref (record_id, field, target_id)", chunk.len(), 3);
-        sql.0.push_str(" ON CONFLICT DO NOTHING");
+        sql.0.push_str(" ON CONFLICT (record_id, target_id, field) DO NOTHING");
         let mut q = sqlx::query(sql);
         for (id, field, target) in chunk {
             q = q.bind(id.as_bytes().to_vec()).bind(*field).bind(target.as_bytes().to_vec());
         }
-        q.execute(&mut *conn).await?;
+        q.execute(&mut *conn).await.map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => already_in_custody(),
+            _ => e.into(),
+        })?;
     }
     Ok(())
 }

@@ -40,7 +40,7 @@ const MATRIX: [(Role, [Grant; 10]); 10] = [
     (Role::ResponseOfficer,          [F,     F,   U,     U,     N,    N,     N,       N,    N,    N]),
     (Role::CustodyOfficer,           [F,     F,   U,     U,     N,    N,     N,       N,    N,    N]),
     (Role::Investigator,             [F,     F,   U,     U,     U,    N,     N,       N,    N,    N]),
-    (Role::IntelligenceAnalyst,      [F,     F,   U,     U,     U,    N,     N,       N,    N,    N]),
+    (Role::IntelligenceAnalyst,      [F,     F,   U,     U,     U,    N,     U,       N,    N,    N]),
     (Role::CasePreparer,             [F,     F,   U,     U,     N,    N,     N,       N,    N,    N]),
     (Role::InformationRightsOfficer, [F,     F,   N,     N,     N,    F,     F,       N,    N,    N]),
     (Role::RecordsManager,           [F,     F,   N,     N,     F,    N,     N,       F,    N,    N]),

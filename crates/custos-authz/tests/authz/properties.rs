@@ -66,9 +66,14 @@ fn role_permits(role: Role, action: Action, in_unit: bool) -> bool {
             Create | Update => in_unit,
             _ => false,
         },
-        Investigator | IntelligenceAnalyst => match action {
+        Investigator => match action {
             Search | Read => true,
             Create | Update | Merge => in_unit,
+            _ => false,
+        },
+        IntelligenceAnalyst => match action {
+            Search | Read => true,
+            Create | Update | Merge | Disclose => in_unit,
             _ => false,
         },
         InformationRightsOfficer => matches!(action, Search | Read | Export | Disclose),

@@ -63,9 +63,11 @@ impl CrimeReport {
         }
     }
 
-    /// Whether `person` is a suspect on this crime.
-    pub fn suspect(&self, person: EntityId) -> bool {
-        self.people.iter().any(|p| p.person == person && p.role == Involvement::Suspect)
+    /// Whether `person` is a suspect on this crime, people compared by `nominal` (see
+    /// [`super::Record::check_against`]).
+    pub fn suspect(&self, person: EntityId, nominal: impl Fn(EntityId) -> EntityId) -> bool {
+        let person = nominal(person);
+        self.people.iter().any(|p| nominal(p.person) == person && p.role == Involvement::Suspect)
     }
 
     pub(super) fn check(&self, c: &mut Checks) {
@@ -163,11 +165,11 @@ impl CaseFile {
     }
 
     /// Charges whose defendant is not a suspect on `crime`: the field path of each.
-    pub fn charges_not_against_suspects(&self, crime: &CrimeReport) -> Vec<String> {
+    pub fn charges_not_against_suspects(&self, crime: &CrimeReport, nominal: impl Fn(EntityId) -> EntityId) -> Vec<String> {
         self.charges
             .iter()
             .enumerate()
-            .filter(|(_, ch)| !crime.suspect(ch.defendant))
+            .filter(|(_, ch)| !crime.suspect(ch.defendant, &nominal))
             .map(|(i, _)| format!("charges[{i}].defendant"))
             .collect()
     }

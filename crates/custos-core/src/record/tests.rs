@@ -187,12 +187,15 @@ fn a_custody_record_is_for_the_person_arrested_at_the_arrest_time() {
     let lookup = |want: EntityId| (want == id(3)).then_some(&arrest);
     let ok = parse("custody_record", custody(detention())).unwrap();
     assert_eq!(ok.depends_on(), vec![id(3)]);
-    assert_eq!(ok.check_against(lookup), Ok(()));
+    assert_eq!(ok.check_against(lookup, same), Ok(()));
     let mut other = custody(detention());
     other["person"] = json!(id(7));
     other["detention"]["arrested"] = json!("2026-03-01T22:00:00Z");
     let r = parse("custody_record", other).unwrap();
-    assert_eq!(fields(&r.check_against(lookup)), ["person", "detention.arrested"]);
+    assert_eq!(fields(&r.check_against(lookup, same)), ["person", "detention.arrested"]);
+    // The arrested person's record was merged into id(7)'s: the same Golden Nominal.
+    let merged = |who: EntityId| if who == id(1) { id(7) } else { who };
+    assert_eq!(fields(&r.check_against(lookup, merged)), ["detention.arrested"]);
 }
 
 #[test]
@@ -203,13 +206,18 @@ fn charges_are_against_suspects_and_a_submitted_file_has_one() {
 
     let file = case_file("submitted", charge(id(1)));
     assert_eq!(file.check(), Ok(()));
-    assert_eq!(file.check_against(lookup), Ok(()));
+    assert_eq!(file.check_against(lookup, same), Ok(()));
     // The victim is on the crime, but not as a suspect; a stranger is not on it at all.
     for who in [id(9), id(8)] {
-        let err = case_file("draft", charge(who)).check_against(lookup).unwrap_err();
+        let err = case_file("draft", charge(who)).check_against(lookup, same).unwrap_err();
         assert_eq!(err.errors()[0].field, "charges[0].defendant");
         assert!(err.errors()[0].message.contains("suspect"), "{err}");
     }
+    // The suspect's record was merged into id(6) after the crime was recorded: the charge
+    // against the Golden Nominal is against the suspect.
+    let merged = |who: EntityId| if who == id(1) { id(6) } else { who };
+    assert_eq!(case_file("draft", charge(id(6))).check_against(lookup, merged), Ok(()));
+    assert!(case_file("draft", charge(id(6))).check_against(lookup, same).is_err());
     let empty = case_file("submitted", json!([])).check().unwrap_err();
     assert_eq!(empty.errors()[0].field, "charges");
     assert!(empty.to_string().contains("at least one charge"), "{empty}");
@@ -345,4 +353,9 @@ fn review_findings_locks_and_station_rules() {
     c.status = crime::CrimeStatus::Finalised;
     c.outcome = Some(Outcome::ActionByAnotherBody);
     assert_eq!(Record::CrimeReport(c).check(), Ok(()));
+}
+
+/// No person merged: every id is its own Golden Nominal.
+fn same(id: EntityId) -> EntityId {
+    id
 }

@@ -30,6 +30,11 @@ pub fn investigator() -> Principal {
     principal("MP100001", &[Role::Investigator], &["CE-BCU"], Classification::Official)
 }
 
+/// An intelligence analyst of CE-BCU with OFFICIAL clearance: may disseminate its intelligence.
+pub fn analyst() -> Principal {
+    principal("MP100002", &[Role::IntelligenceAnalyst], &["CE-BCU"], Classification::Official)
+}
+
 /// An auditor (professional standards): may inspect the audit log, nothing else.
 pub fn auditor() -> Principal {
     principal("PS000001", &[Role::Auditor], &["PROF-STANDARDS"], Classification::Official)

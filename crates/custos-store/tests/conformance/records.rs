@@ -100,6 +100,99 @@ async fn find(db: &TestDb, query: &str, filters: &Filters) -> Vec<EntityId> {
 }
 
 conformance! {
+    async fn an_arrest_has_one_custody_record(db: TestDb) {
+        let who = investigator();
+        let s = scene(&db).await;
+        let other = db.store.create_entity(&who, arrest(&s), marking(), None).await.unwrap();
+        let arrest = db.store.create_entity(&who, arrest(&s), marking(), None).await.unwrap();
+        let held = db.store.create_entity(&who, custody(s.husband, arrest, detention(|_| {})), marking(), None).await.unwrap();
+        let before = entities(&db).await;
+        let err = db.store.create_entity(&who, custody(s.husband, arrest, detention(|_| {})), marking(), None).await.unwrap_err();
+        assert!(err.to_string().contains("already has a custody record"), "{err}");
+        // Two in one batch are refused alike.
+        let twice = vec![custody(s.husband, other, detention(|_| {})), custody(s.husband, other, detention(|_| {}))];
+        let twice: Vec<custos_store::entities::NewEntity> = twice.into_iter().map(|b| custos_store::entities::NewEntity::new(b, marking())).collect();
+        let err = db.store.create_entities(&who, &twice, None).await.unwrap_err();
+        assert!(err.to_string().contains("already has a custody record"), "{err}");
+        assert_eq!(entities(&db).await, before, "nothing stored by either refusal");
+        // The record's own changes are not a second record.
+        let body = custody(s.husband, arrest, detention(|d| d["reviews"] = json!(["2026-03-02T04:00:00Z"])));
+        db.store.change_entity(&who, held, 1, body, ChangeKind::Edited, None).await.unwrap();
+        // The unique index holds the rule for any writer that skips the check.
+        let mut conn = db.raw().await;
+        let sneak = sqlx::query("INSERT INTO record_ref (record_id, field, target_id) VALUES ($1, 'arrest', $2)")
+            .bind(s.call.as_bytes().to_vec())
+            .bind(arrest.as_bytes().to_vec())
+            .execute(&mut conn)
+            .await;
+        assert!(sneak.is_err(), "a second custody reference to one arrest is refused by the schema");
+    }
+
+    async fn a_dissemination_is_an_authorised_audited_disclosure(db: TestDb) {
+        let s = scene(&db).await;
+        let report = |sent: Value| record("intelligence_report", json!({
+            "received": "2026-02-01T10:00:00Z", "text": "Source says Holt keeps a bat behind the door",
+            "grading": {"source": "2", "intelligence": "B", "handling": {"code": "P"}}, "status": "live",
+            "sanitised": "A man at the address is believed to keep a weapon", "disseminations": sent,
+            "people": [{"person": s.husband, "role": "subject"}],
+        }));
+        let mash = json!({"to": "MASH", "at": "2026-02-02T09:00:00Z"});
+        let council = json!({"to": "Hackney ASB team", "at": "2026-02-03T09:00:00Z"});
+        let disclosed = |events: &[custos_audit::AuditEvent], id: EntityId| {
+            events.iter().filter(|e| e.kind == AuditKind::Disclose && e.objects[0].id == id.to_string()).count()
+        };
+        // An investigator may write the report but not disclose it outside the force.
+        let id = db.store.create_entity(&investigator(), report(json!([])), marking(), None).await.unwrap();
+        let err = db.store.change_entity(&investigator(), id, 1, report(json!([mash])), ChangeKind::Edited, None).await.unwrap_err();
+        assert!(matches!(err, StoreError::Denied), "{err:?}");
+        assert_eq!(db.store.read_entity(&investigator(), id, &why()).await.unwrap().version, 1, "nothing changed");
+        let events = audit_events(&db).await;
+        let denied = events.iter().filter(|e| e.kind == AuditKind::AccessDenied && e.objects[0].id == id.to_string()).count();
+        assert_eq!((denied, disclosed(&events, id)), (1, 0), "the denial is kept, no disclosure logged");
+        let before = entities(&db).await;
+        let err = db.store.create_entity(&investigator(), report(json!([mash])), marking(), None).await.unwrap_err();
+        assert!(matches!(err, StoreError::Denied), "{err:?}");
+        assert_eq!(entities(&db).await, before);
+
+        // The analyst disseminates: one disclosure event per recipient, the recipients in the version.
+        let analyst = analyst();
+        db.store.change_entity(&analyst, id, 1, report(json!([mash])), ChangeKind::Edited, None).await.unwrap();
+        db.store.change_entity(&analyst, id, 2, report(json!([mash, council])), ChangeKind::Edited, None).await.unwrap();
+        // Other edits disclose nothing more.
+        let mut same = report(json!([mash, council]));
+        if let EntityBody::Record(Record::IntelligenceReport(r)) = &mut same {
+            r.text = "Source says Holt keeps a bat and a knife behind the door".parse().unwrap();
+        }
+        db.store.change_entity(&analyst, id, 3, same, ChangeKind::Edited, None).await.unwrap();
+        let created = db.store.create_entity(&analyst, report(json!([mash])), marking(), None).await.unwrap();
+        let events = audit_events(&db).await;
+        assert_eq!((disclosed(&events, id), disclosed(&events, created)), (2, 1));
+    }
+
+    async fn rules_between_records_compare_golden_nominals(db: TestDb) {
+        let who = investigator();
+        let s = scene(&db).await;
+        let crime = db.store.create_entity(&who, crime(&s), marking(), None).await.unwrap();
+        // The suspect turns out to be a duplicate of an older record of the same man.
+        let older = db.store.create_entity(&who, person("Gary", "Holt", "1979-04-02"), marking(), None).await.unwrap();
+        db.store.merge_people(&who, older, s.husband, "the same man, checked", custos_store::merge::Identifiers::MustAgree).await.unwrap();
+        let charge = json!([{"defendant": older, "offence": "8N", "particulars": "Assault on 1 March 2026"}]);
+        db.store
+            .create_entity(&who, record("case_file", json!({"crime_report": crime, "status": "draft", "charges": charge})), marking(), None)
+            .await
+            .expect("the charge against the merged record is against the suspect");
+        // The arrest named the duplicate; the custody record names the Golden Nominal.
+        let arrest = db.store.create_entity(&who, arrest(&s), marking(), None).await.unwrap();
+        db.store.create_entity(&who, custody(older, arrest, detention(|_| {})), marking(), None).await.unwrap();
+        // The victim is still not the suspect.
+        let charge = json!([{"defendant": s.wife, "offence": "8N", "particulars": "Assault on 1 March 2026"}]);
+        let err = db.store
+            .create_entity(&who, record("case_file", json!({"crime_report": crime, "status": "draft", "charges": charge})), marking(), None)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&err), ["charges[0].defendant"]);
+    }
+
     async fn the_mips_records_refer_to_one_person_place_and_event(db: TestDb) {
         let who = investigator();
         let s = scene(&db).await;
@@ -184,7 +277,8 @@ conformance! {
             body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
             record("intelligence_report", body)
         };
-        let err = refuse(intel(json!({"disseminations": [{"to": "MASH", "at": "2026-02-02T09:00:00Z"}]}))).await;
+        let sent = intel(json!({"disseminations": [{"to": "MASH", "at": "2026-02-02T09:00:00Z"}]}));
+        let err = db.store.create_entity(&analyst(), sent, marking(), None).await.unwrap_err();
         assert_eq!(fields(&err), ["disseminations"]);
         let err = refuse(intel(json!({"status": "sensitive_live"}))).await;
         assert_eq!(fields(&err), ["status"]);

@@ -287,7 +287,7 @@ mod tests {
             .collect();
         assert_eq!(parsed.len(), made.len(), "ids are distinct");
         for record in parsed.values() {
-            record.check_against(|id| parsed.get(&id)).unwrap_or_else(|e| panic!("{e}: {record:?}"));
+            record.check_against(|id| parsed.get(&id), |id| id).unwrap_or_else(|e| panic!("{e}: {record:?}"));
         }
         for kind in EntityKind::ALL.iter().filter(|k| !k.is_pole()) {
             let n = parsed.values().filter(|r| r.kind() == *kind).count();
