@@ -15,6 +15,7 @@ mod account;
 mod audit;
 mod auth;
 mod compare;
+mod case_file;
 mod custody;
 mod error;
 mod form;
@@ -61,6 +62,9 @@ pub fn router() -> Router<AppState> {
         .route("/records/{id}/history", get(record::history))
         .route("/records/{id}/review", axum::routing::post(custody::review))
         .route("/records/{id}/release", axum::routing::post(custody::release))
+        .route("/records/{id}/evidence", axum::routing::post(case_file::add_evidence))
+        .route("/records/{id}/unused", axum::routing::post(case_file::add_unused))
+        .route("/records/{id}/file-status", axum::routing::post(case_file::set_status))
         .route("/records/{id}/edit", get(person_form::edit_page).post(person_form::change))
         .route(reviews::PATH, get(reviews::page_handler))
         .route("/reviews/{id}", axum::routing::post(reviews::decide))

@@ -29,11 +29,7 @@ pub fn forms(id: custos_core::ids::EntityId, record: &CustodyRecord, version: u3
     if record.detention.released.is_some() {
         return html! {};
     }
-    let hidden = html! {
-        (csrf_field(officer))
-        input type="hidden" name="justification" value=(why.as_str());
-        input type="hidden" name="expected_version" value=(version);
-    };
+    let hidden = hidden(officer, why, version);
     html! {
         section aria-labelledby="review-form" {
             h2 #review-form { "Record a review" }
@@ -62,6 +58,16 @@ pub fn forms(id: custos_core::ids::EntityId, record: &CustodyRecord, version: u3
     }
 }
 
+/// The fields every form that amends a record carries: the CSRF token, the page's
+/// justification and the version the officer saw (a lost update is refused).
+pub(super) fn hidden(officer: &Officer, why: &Justification, version: u32) -> Markup {
+    html! {
+        (csrf_field(officer))
+        input type="hidden" name="justification" value=(why.as_str());
+        input type="hidden" name="expected_version" value=(version);
+    }
+}
+
 fn instant(field: &str, typed: &str) -> Result<Option<Timestamp>, PageError> {
     if typed.is_empty() {
         return Ok(None);
@@ -70,30 +76,45 @@ fn instant(field: &str, typed: &str) -> Result<Option<Timestamp>, PageError> {
     text.parse().map(Some).map_err(|_| Problem::field(field, "is not a date and time").into())
 }
 
-/// Applies `change` to the custody record `id` as a new version, then shows the record again;
-/// a refusal is shown with the record's link, nothing stored.
-async fn amend(
+/// Applies `change` to the custody record `id` as a new version (see [`amend`]).
+async fn amend_custody(
     state: &AppState,
     officer: &Officer,
     id: custos_core::ids::EntityId,
     fields: &super::form::Fields,
     change: impl FnOnce(&mut CustodyRecord) -> Result<(), PageError>,
 ) -> Result<Response, PageError> {
+    amend(state, officer, id, fields, |record| match record {
+        Record::CustodyRecord(c) => change(c),
+        _ => Err(Problem::field("id", "this record is not a custody record").into()),
+    })
+    .await
+}
+
+/// Applies `change` to the operational record `id` as a new version, then shows the record
+/// again; a refusal by the record's rules is shown with the record's link, nothing stored.
+pub(super) async fn amend(
+    state: &AppState,
+    officer: &Officer,
+    id: custos_core::ids::EntityId,
+    fields: &super::form::Fields,
+    change: impl FnOnce(&mut Record) -> Result<(), PageError>,
+) -> Result<Response, PageError> {
     let why = Justification::parse(fields.get("justification"))?;
     let expected: u32 = fields.get("expected_version").parse().map_err(|_| Problem::field("expected_version", "is missing"))?;
     let current = state.store.read_entity(&officer.principal, id, &why).await?;
-    let EntityBody::Record(Record::CustodyRecord(mut record)) = current.body else {
-        return Err(Problem::field("id", "this record is not a custody record").into());
+    let EntityBody::Record(mut record) = current.body else {
+        return Err(Problem::field("id", "this record is not an operational record").into());
     };
     change(&mut record)?;
-    let body = EntityBody::Record(Record::CustodyRecord(record));
+    let body = EntityBody::Record(record);
     match state.store.change_entity(&officer.principal, id, expected, body, ChangeKind::Edited, None).await {
         Ok(_) => Ok(see_other(&record_href(id, Some(&why)))),
         Err(StoreError::Invalid(errors)) => {
             let body = html! {
                 (alert("Nothing was saved."))
                 ul { @for e in errors.errors() { li { (e.message) } } }
-                p { a href=(record_href(id, Some(&why))) { "Back to the custody record" } }
+                p { a href=(record_href(id, Some(&why))) { "Back to the record" } }
             };
             let mut page = Page::ok(page("Not recorded", Some(officer), body));
             page.status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -107,7 +128,7 @@ async fn amend(
 pub async fn review(State(state): State<AppState>, IdParam(id): IdParam, posted: Posted) -> Result<Response, PageError> {
     let Posted { officer, fields } = posted;
     let at = instant("at", fields.get("at"))?.ok_or_else(|| Problem::field("at", "say when the review was held"))?;
-    amend(&state, &officer, id, &fields, |record| {
+    amend_custody(&state, &officer, id, &fields, |record| {
         record.detention.reviews.push(at);
         Ok(())
     })
@@ -120,7 +141,7 @@ pub async fn release(State(state): State<AppState>, IdParam(id): IdParam, posted
     let disposal: Disposal = fields.get("disposal").parse().map_err(|_| Problem::field("disposal", "choose an outcome"))?;
     let charged = instant("charged", fields.get("charged"))?;
     let released = instant("released", fields.get("released"))?;
-    amend(&state, &officer, id, &fields, |record| {
+    amend_custody(&state, &officer, id, &fields, |record| {
         record.disposal = Some(disposal);
         record.detention.charged = charged.or(record.detention.charged);
         record.detention.released = released;

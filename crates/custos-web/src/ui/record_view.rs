@@ -101,6 +101,9 @@ pub fn sections(entity: &EntityRecord, record: &Record, about: &[About], officer
             (clocks(c, Timestamp::now()))
             (super::custody::forms(entity.id, c, entity.version, officer, why))
         }
+        @if let Record::CaseFile(f) = record {
+            (super::case_file::forms(entity.id, f, entity.version, officer, why))
+        }
         (follow_on(entity, record, why))
         @if !about.is_empty() {
             section {

@@ -1,7 +1,8 @@
 //! The operational record pages through `oneshot`, on both backends: a case file opened from the
 //! crime offers only its suspects and refuses a forged defendant; an intelligence form refuses a
 //! grading outside 3x5x2 and drops conditions from P handling; a custody review after the release
-//! is refused with nothing stored. Each refusal is a page naming the problem, never a write.
+//! is refused with nothing stored; a case file is built on its page (exhibits, unused material,
+//! returned with reasons). Each refusal is a page naming the problem, never a write.
 
 use axum::http::StatusCode;
 use custos_core::role::Role;
@@ -92,5 +93,46 @@ conformance! {
         assert!(html(&refused).contains("after the release"), "{}", refused.text);
         let record = app.send(Call::get(&format!("/api/v1/entities/{held}")).session(&s).justify()).await;
         assert_eq!(record.body["version"], 1, "nothing stored");
+    }
+
+    async fn a_case_file_is_built_on_its_page(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("MP500004", Role::CasePreparer, "CE-BCU").await;
+        let suspect = app.create_person(&s, person("Gary", "Holt")).await;
+        let event = create(&app, &s, "events", json!({"kind": "crime", "at": "2026-03-01T21:50:00Z", "summary": "Assault at the flat"})).await;
+        let crime = create(&app, &s, "crime-reports", json!({"event": event, "offence": "8N", "narrative": "Struck with a bat",
+            "status": "under_investigation", "people": [{"person": suspect, "role": "suspect"}]})).await;
+        let file = create(&app, &s, "case-files", json!({"crime_report": crime, "status": "draft",
+            "charges": [{"defendant": suspect, "offence": "8N", "particulars": "Assault on 1 March 2026"}]})).await;
+        let page = app.send(Call::get(&format!("/records/{file}?justification=CE%2F1234%2F26")).cookie_only(&s)).await;
+        for form in ["/evidence\"", "/unused\"", "/file-status\""] {
+            assert!(html(&page).contains(form), "{form} offered: {}", page.text);
+        }
+        let post = |path: &str, version: &str, extra: &[(&str, &str)]| {
+            let mut fields = vec![("csrf", s.csrf.as_str()), ("justification", WHY), ("expected_version", version)];
+            fields.extend_from_slice(extra);
+            app.send(post_form(&format!("/records/{file}/{path}"), &s, &fields))
+        };
+        let added = post("evidence", "1", &[("reference", "JH/1"), ("description", "Baseball bat from behind the door")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+        let added = post("unused", "2", &[("reference", "U/1"), ("description", "CAD log of the call"), ("sensitive", "yes")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+        // A blank exhibit, a stale version and a return without reasons are refused, nothing stored.
+        let blank = post("evidence", "3", &[("reference", " "), ("description", "Something")]).await;
+        assert!(blank.status.is_client_error(), "{}", blank.text);
+        let stale = post("evidence", "1", &[("reference", "JH/2"), ("description", "Phone")]).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+        let returned = post("file-status", "3", &[("status", "returned")]).await;
+        assert_eq!(returned.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", returned.text);
+        assert!(html(&returned).contains("say why the file was returned"), "{}", returned.text);
+        let returned = post("file-status", "3", &[("status", "returned"), ("returned_reasons", "No statement from the victim")]).await;
+        assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.text);
+
+        let record = app.send(Call::get(&format!("/api/v1/entities/{file}")).session(&s).justify()).await;
+        assert_eq!(record.body["version"], 4);
+        let body = &record.body["record"];
+        assert_eq!(body["evidence"][0]["reference"], "JH/1", "{body}");
+        assert_eq!(body["unused_material"][0]["sensitive"], true, "{body}");
+        assert_eq!((body["status"].as_str(), body["returned_reasons"].as_str()), (Some("returned"), Some("No statement from the victim")));
     }
 }
