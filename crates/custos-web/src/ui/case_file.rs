@@ -68,11 +68,11 @@ pub fn forms(id: EntityId, file: &CaseFile, version: u32, officer: &Officer, why
 }
 
 fn label(fields: &Fields, name: &str) -> Result<Label, PageError> {
-    Label::parse(fields.get(name)).map_err(|e| Problem::field(name, &e.to_string()).into())
+    Label::parse(fields.get(name)).map_err(|e| Problem::field(name, e.to_string()).into())
 }
 
 fn text(fields: &Fields, name: &str) -> Result<Text, PageError> {
-    Text::parse(fields.get(name)).map_err(|e| Problem::field(name, &e.to_string()).into())
+    Text::parse(fields.get(name)).map_err(|e| Problem::field(name, e.to_string()).into())
 }
 
 /// Applies `change` to the case file `id` as a new version.
