@@ -32,7 +32,7 @@ use custos_core::ids::EntityId;
 use crate::audit_log::{self, Personal};
 use crate::entities::{Authored, NewEntity, write_authored};
 use crate::error::StoreError;
-use crate::references::Refusal;
+use crate::references::{Refusal, load_targets, referenced};
 use crate::Store;
 
 /// The most creations written in one transaction.
@@ -146,11 +146,21 @@ impl Store {
 
     /// Every creation of the group, checked and written as one batch.
     async fn write_together(&self, tx: &mut Transaction<'static, Any>, group: &[Job]) -> Result<(), Refusal> {
+        // The targets of every creation's references, loaded at once; decided per creator.
+        let mut checks = Vec::with_capacity(group.len());
+        let mut wanted: Vec<EntityId> = Vec::new();
         for job in group {
             let c = &job.creation;
             let batch: HashMap<EntityId, EntityKind> = c.entities.iter().map(|e| (e.id, e.body.kind())).collect();
             let bodies: Vec<(EntityId, &EntityBody)> = c.entities.iter().map(|e| (e.id, &e.body)).collect();
-            self.check_references(tx, &c.principal, &bodies, &batch).await?;
+            wanted.extend(referenced(&bodies, &batch));
+            checks.push((&c.principal, bodies, batch));
+        }
+        wanted.sort();
+        wanted.dedup();
+        let stored = load_targets(tx, &wanted).await?;
+        for (principal, bodies, batch) in &checks {
+            self.decide_references(principal, bodies, batch, &stored)?;
         }
         let items: Vec<Authored<'_>> = group
             .iter()

@@ -10,7 +10,7 @@ use custos_authz::{Action, Principal, Resource};
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::EntityId;
 use custos_core::marking::SecurityMarking;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::entities::{kind_and_marking, not_found};
 use crate::error::StoreError;
@@ -30,6 +30,43 @@ fn references(body: &EntityBody) -> Vec<(&'static str, EntityId, EntityKind)> {
     }
 }
 
+/// What a reference names: the target's kind and marking.
+pub(crate) type Targets = HashMap<EntityId, (EntityKind, SecurityMarking)>;
+
+/// The ids `bodies` refer to that are not in `batch` (written with them).
+pub(crate) fn referenced(bodies: &[(EntityId, &EntityBody)], batch: &HashMap<EntityId, EntityKind>) -> Vec<EntityId> {
+    let mut ids: Vec<EntityId> =
+        bodies.iter().flat_map(|(_, body)| references(body)).map(|(_, id, _)| id).filter(|id| !batch.contains_key(id)).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The stored targets among `ids`, each with its kind and marking; missing ones are absent.
+///
+/// A reference to a merged duplicate is a reference to its primary: that is the record
+/// checked (and the link table will join), while the body keeps the id it named.
+pub(crate) async fn load_targets(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Targets, StoreError> {
+    let aliases = crate::merge::resolve_many(conn, ids).await?;
+    let mut targets: Vec<EntityId> = ids.iter().map(|id| aliases.get(id).copied().unwrap_or(*id)).collect();
+    targets.sort();
+    targets.dedup();
+    let mut found: Targets = HashMap::new();
+    for chunk in targets.chunks(500) {
+        let head = "SELECT id, kind, classification, sensitive, owning_unit, acl FROM entity WHERE id IN";
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let id: Vec<u8> = row.try_get("id")?;
+            let Ok(id) = <[u8; 16]>::try_from(id) else { continue };
+            found.insert(EntityId::from_bytes(id), kind_and_marking(&row)?);
+        }
+    }
+    Ok(ids.iter().filter_map(|id| Some((*id, found.get(aliases.get(id).unwrap_or(id))?.clone()))).collect())
+}
+
 impl Store {
     /// Checks every reference of `bodies` (ids in `batch` count as present, with their kinds),
     /// in `tx` before anything is written. On a missing or unreadable target it returns `Denied`
@@ -41,38 +78,20 @@ impl Store {
         bodies: &[(EntityId, &EntityBody)],
         batch: &HashMap<EntityId, EntityKind>,
     ) -> Result<(), Refusal> {
+        let stored = load_targets(tx, &referenced(bodies, batch)).await?;
+        self.decide_references(principal, bodies, batch, &stored)
+    }
+
+    /// Decides the references of `bodies` given their `stored` targets (see `load_targets`;
+    /// those loaded for a whole group of creations at once may hold more).
+    pub(crate) fn decide_references(
+        &self,
+        principal: &Principal,
+        bodies: &[(EntityId, &EntityBody)],
+        batch: &HashMap<EntityId, EntityKind>,
+        stored: &Targets,
+    ) -> Result<(), Refusal> {
         let wanted: Vec<(&'static str, EntityId, EntityKind)> = bodies.iter().flat_map(|(_, body)| references(body)).collect();
-        if wanted.is_empty() {
-            return Ok(());
-        }
-        let mut stored: HashMap<EntityId, (EntityKind, SecurityMarking)> = HashMap::new();
-        let mut missing: Vec<EntityId> = wanted.iter().map(|(_, id, _)| *id).filter(|id| !batch.contains_key(id)).collect();
-        missing.sort();
-        missing.dedup();
-        // A reference to a merged duplicate is a reference to its primary: that is the record
-        // checked (and the link table will join), while the body keeps the id it named.
-        let aliases = crate::merge::resolve_many(tx, &missing).await?;
-        let mut targets: Vec<EntityId> = missing.iter().map(|id| aliases.get(id).copied().unwrap_or(*id)).collect();
-        targets.sort();
-        targets.dedup();
-        let mut found: HashMap<EntityId, (EntityKind, SecurityMarking)> = HashMap::new();
-        for chunk in targets.chunks(500) {
-            let head = "SELECT id, kind, classification, sensitive, owning_unit, acl FROM entity WHERE id IN";
-            let mut q = sqlx::query(in_list(Placeholders::of(tx), head, chunk.len()));
-            for id in chunk {
-                q = q.bind(id.as_bytes().to_vec());
-            }
-            for row in q.fetch_all(&mut **tx).await? {
-                let id: Vec<u8> = row.try_get("id")?;
-                let Ok(id) = <[u8; 16]>::try_from(id) else { continue };
-                found.insert(EntityId::from_bytes(id), kind_and_marking(&row)?);
-            }
-        }
-        for id in &missing {
-            if let Some(target) = found.get(aliases.get(id).unwrap_or(id)) {
-                stored.insert(*id, target.clone());
-            }
-        }
         // Readability first: a denial must not depend on, or reveal, what kind a record is.
         let mut checked: HashMap<EntityId, EntityKind> = batch.clone();
         for (_, id, _) in &wanted {
@@ -89,7 +108,7 @@ impl Store {
             };
             if !decision.allowed {
                 let objects = vec![ObjectRef { kind: "reference".into(), id: id.to_string() }];
-                return Err(Refusal::Denied(audit_event(AuditKind::AccessDenied, principal, objects, &decision)));
+                return Err(Refusal::Denied(Box::new(audit_event(AuditKind::AccessDenied, principal, objects, &decision))));
             }
             if let Some((kind, _)) = stored.get(id) {
                 checked.insert(*id, *kind);
@@ -113,7 +132,7 @@ impl Store {
 #[derive(Debug)]
 pub(crate) enum Refusal {
     /// A target is missing or unreadable: the denial event to commit, without the write.
-    Denied(custos_audit::AuditEvent),
+    Denied(Box<custos_audit::AuditEvent>),
     /// A wrong kind, or a database failure; roll back.
     Refused(StoreError),
 }
