@@ -29,7 +29,8 @@ impl fmt::Display for UnknownCode {
 }
 
 /// Normalises user input for comparison with list names: trimmed, lower case, `-` and spaces as `_`.
-pub(crate) fn normalise_code(s: &str) -> String {
+#[doc(hidden)]
+pub fn normalise_code(s: &str) -> String {
     s.trim()
         .chars()
         .map(|c| match c {
@@ -39,6 +40,7 @@ pub(crate) fn normalise_code(s: &str) -> String {
         .collect()
 }
 
+#[macro_export]
 macro_rules! code_list {
     (
         $(#[$meta:meta])*
@@ -101,7 +103,7 @@ macro_rules! code_list {
     };
 }
 
-pub(crate) use code_list;
+pub use crate::code_list;
 
 #[cfg(test)]
 mod tests {

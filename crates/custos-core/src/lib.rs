@@ -2,7 +2,7 @@
 //! security markings, roles and the versioning rules. No I/O happens here and nothing here can fail
 //! for I/O reasons; storage, authorisation and audit build on these types.
 
-mod code_list;
+pub mod code_list;
 
 pub mod custody;
 pub mod draft;

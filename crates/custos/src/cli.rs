@@ -61,6 +61,8 @@ pub enum Command {
     /// Benchmarks.
     #[command(subcommand)]
     Bench(cmd::bench::BenchCommand),
+    /// When an FOI or subject access request must be answered (the statutory clocks).
+    Deadline(cmd::deadline::DeadlineArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -85,6 +87,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(command) => cmd::audit::run(&cli.db, command).await,
         Command::Serve(args) => cmd::serve::run(&cli.db, args).await,
         Command::Bench(command) => cmd::bench::run(&cli.db, command).await,
+        Command::Deadline(args) => cmd::deadline::run(args),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod audit;
 pub mod bench;
+pub mod deadline;
 pub mod demo;
 pub mod import;
 pub mod import_persons;

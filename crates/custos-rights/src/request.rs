@@ -1,0 +1,569 @@
+//! An information rights request as casework: everything that happens to it is an [`Event`],
+//! appended and never changed, and the request's state ([`Request`]) is what its events add up
+//! to. Each event is checked against that state before it is accepted, so the rules of the law
+//! (no extension after the deadline, no stop the law does not allow, no closure with work left)
+//! hold for every way into the store, and the history is the case.
+
+use custos_core::code_list;
+use custos_core::text::{Label, Text};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Region;
+use crate::clock::{Clock, ClockError, Law, Stop, StopKind};
+
+code_list! {
+    /// How the request came in.
+    pub enum Channel ("channel") {
+        Email = "email",
+        WebForm = "web_form",
+        Letter = "letter",
+        Phone = "phone",
+        InPerson = "in_person",
+    }
+}
+
+code_list! {
+    /// Who is asking (the FOI statistics report by requester type; a subject access request is
+    /// made by the subject or someone acting for them).
+    pub enum RequesterType ("requester type") {
+        MemberOfPublic = "member_of_public",
+        Journalist = "journalist",
+        Business = "business",
+        Researcher = "researcher",
+        CampaignGroup = "campaign_group",
+        Solicitor = "solicitor",
+        PublicBody = "public_body",
+        DataSubject = "data_subject",
+        Representative = "representative",
+    }
+}
+
+code_list! {
+    /// FOIA exemptions and refusal grounds a police force applies. Absolute exemptions need no
+    /// public interest test; qualified ones do (s.2); the cost limit (s.12) and vexatious
+    /// requests (s.14) are refusals, not exemptions.
+    pub enum FoiSection ("FOIA section") {
+        S12CostLimit = "s12" | "12",
+        S14Vexatious = "s14" | "14",
+        S21OtherwiseAccessible = "s21" | "21",
+        S22FuturePublication = "s22" | "22",
+        S23SecurityBodies = "s23" | "23",
+        S24NationalSecurity = "s24" | "24",
+        S30Investigations = "s30" | "30",
+        S31LawEnforcement = "s31" | "31",
+        S38HealthAndSafety = "s38" | "38",
+        S40PersonalData = "s40" | "40",
+        S41Confidence = "s41" | "41",
+        S42LegalPrivilege = "s42" | "42",
+        S43Commercial = "s43" | "43",
+        S44Prohibitions = "s44" | "44",
+    }
+}
+
+/// Whether an exemption needs the public interest test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExemptionKind {
+    Absolute,
+    Qualified,
+    /// A refusal ground (s.12, s.14): neither.
+    Refusal,
+}
+
+impl FoiSection {
+    /// FOIA s.2(3) lists the absolute exemptions; s.40 is absolute for a requester's own data
+    /// and, for third parties, where disclosure would breach the data protection principles.
+    pub fn kind(self) -> ExemptionKind {
+        match self {
+            Self::S12CostLimit | Self::S14Vexatious => ExemptionKind::Refusal,
+            Self::S21OtherwiseAccessible | Self::S23SecurityBodies | Self::S40PersonalData | Self::S41Confidence | Self::S44Prohibitions => {
+                ExemptionKind::Absolute
+            }
+            _ => ExemptionKind::Qualified,
+        }
+    }
+
+    /// Whether the section has a neither-confirm-nor-deny provision (every exemption but s.21,
+    /// whose information is by definition available; s.14 has none).
+    pub fn may_neither_confirm_nor_deny(self) -> bool {
+        !matches!(self, Self::S21OtherwiseAccessible | Self::S14Vexatious)
+    }
+}
+
+code_list! {
+    /// Grounds to restrict a subject's right of access. For Part 3 requests, DPA 2018 s.45(4):
+    /// to avoid obstructing an inquiry, investigation or procedure; to avoid prejudicing the
+    /// prevention, detection, investigation or prosecution of offences or the execution of
+    /// penalties; to protect public security; national security; the rights and freedoms of
+    /// others. For UK GDPR requests, DPA 2018 Schedule 2 para 2 (crime and taxation) and Schedule
+    /// 3 para 16 (third parties' data).
+    pub enum Restriction ("restriction") {
+        Inquiry = "s45_4_a",
+        Crime = "s45_4_b",
+        PublicSecurity = "s45_4_c",
+        NationalSecurity = "s45_4_d",
+        OthersRights = "s45_4_e",
+        CrimeAndTaxation = "sch2_para2",
+        ThirdParties = "sch2_para16",
+    }
+}
+
+impl Restriction {
+    fn applies_to(self, law: Law) -> bool {
+        match self {
+            Self::CrimeAndTaxation | Self::ThirdParties => law == Law::Sar,
+            _ => law == Law::SarLe,
+        }
+    }
+}
+
+code_list! {
+    /// How a request ended.
+    pub enum Outcome ("outcome") {
+        Granted = "granted",
+        PartlyGranted = "partly_granted",
+        Refused = "refused",
+        NotHeld = "not_held",
+        Withdrawn = "withdrawn",
+        ClarificationNotReceived = "clarification_not_received",
+    }
+}
+
+impl Outcome {
+    /// Whether the outcome is an answer sent to the requester (the others end the request
+    /// without one).
+    pub fn is_answer(self) -> bool {
+        !matches!(self, Self::Withdrawn | Self::ClarificationNotReceived)
+    }
+}
+
+/// The requester. Personal data: never shown on the disclosure log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requester {
+    pub name: Label,
+    /// An email or postal address to answer to.
+    pub contact: Text,
+    pub kind: RequesterType,
+}
+
+/// Something that happened to a request. Appended, never changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// The request was registered. For subject access the clock starts when the identity is
+    /// verified (`identity_verified`, here or later); for FOI on receipt.
+    Registered {
+        law: Law,
+        channel: Channel,
+        requester: Requester,
+        received: Date,
+        /// What was asked, in the requester's words.
+        summary: Text,
+        #[serde(default)]
+        identity_verified: Option<Date>,
+        /// The force's jurisdiction (its bank holidays move a subject access deadline).
+        #[serde(default = "default_region")]
+        jurisdiction: Region,
+    },
+    /// The subject access requester's identity was verified: the clock starts.
+    IdentityVerified { on: Date, how: Label },
+    /// The request was given to a caseworker.
+    Assigned { to: Label },
+    /// A piece of work to do before answering (a search of a system, a consultation).
+    TaskAdded { title: Label },
+    /// A task was done (by its number, from 1, in the order added).
+    TaskDone { task: usize },
+    /// The clock stopped: clarification asked, or (FOI) a fees notice given; the notice sent.
+    ClockStopped { kind: StopKind, on: Date, notice: Text },
+    /// The clarification or fee arrived.
+    ClockResumed { on: Date },
+    /// The deadline was extended (FOI public interest test; complex or numerous SAR), with the
+    /// notice sent and why.
+    Extended { on: Date, reason: Text, notice: Text },
+    /// An FOI exemption or refusal ground applied, with the reasons (for a qualified exemption,
+    /// the public interest test).
+    ExemptionApplied {
+        section: FoiSection,
+        #[serde(default)]
+        neither_confirm_nor_deny: bool,
+        reason: Text,
+    },
+    /// A subject's right of access restricted, with the reasons recorded (DPA 2018 s.45(5)).
+    Restricted { ground: Restriction, reason: Text },
+    /// The answer was sent.
+    Responded { on: Date, outcome: Outcome },
+    /// The requester asked for an internal review of the answer.
+    ReviewRequested { on: Date },
+    /// The internal review's decision.
+    ReviewDecided { on: Date, upheld: bool, note: Text },
+    /// The requester complained to the Information Commissioner.
+    IcoComplaint { on: Date, reference: Label },
+    /// The request was closed with its outcome.
+    Closed { on: Date, outcome: Outcome },
+    /// A note on the file.
+    Note { text: Text },
+}
+
+fn default_region() -> Region {
+    Region::EnglandWales
+}
+
+/// Why an event was refused; nothing was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseError {
+    #[error("the request must be registered before anything else happens to it")]
+    NotRegistered,
+    #[error("the request is already registered")]
+    AlreadyRegistered,
+    #[error("{what} ({day}) cannot be in the future")]
+    Future { what: &'static str, day: Date },
+    #[error("{what} ({day}) cannot be before {before_what} ({before})")]
+    Before { what: &'static str, day: Date, before_what: &'static str, before: Date },
+    #[error("only a subject access request has an identity to verify")]
+    NoIdentity,
+    #[error("the identity is already verified")]
+    AlreadyVerified,
+    #[error("the clock has not started: verify the requester's identity first")]
+    NotStarted,
+    #[error("the request is closed")]
+    Closed,
+    #[error("the clock is already stopped")]
+    AlreadyStopped,
+    #[error("the clock is not stopped")]
+    NotStopped,
+    #[error("the deadline has already been extended")]
+    AlreadyExtended,
+    #[error("the deadline ({due}) has passed: an extension must be given before it")]
+    ExtendedTooLate { due: Date },
+    #[error("the clock cannot be stopped after its deadline ({due})")]
+    StoppedTooLate { due: Date },
+    #[error("there is no task {0}")]
+    NoSuchTask(usize),
+    #[error("task {0} is already done")]
+    TaskAlreadyDone(usize),
+    #[error("{0} task(s) are still open: finish them before closing the request")]
+    OpenTasks(usize),
+    #[error("the request has not been answered: close it as withdrawn or clarification not received, or respond first")]
+    NotAnswered,
+    #[error("the request has already been answered")]
+    AlreadyAnswered,
+    #[error("the clock is stopped: resume it (or close the request) before answering")]
+    AnsweredWhileStopped,
+    #[error("FOI exemptions apply to FOI requests; restrict a subject access request instead")]
+    NotFoi,
+    #[error("{section} has no neither-confirm-nor-deny provision")]
+    NoNcnd { section: FoiSection },
+    #[error("restriction {ground} does not apply to a {law} request")]
+    WrongRestriction { ground: Restriction, law: Law },
+    #[error("an internal review needs an answer to review")]
+    NothingToReview,
+    #[error("no internal review was requested")]
+    NoReview,
+    #[error("{0}")]
+    Clock(#[from] ClockError),
+}
+
+/// A task and whether it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Task {
+    pub title: Label,
+    pub done: bool,
+}
+
+/// What a request's events add up to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Request {
+    pub law: Law,
+    pub channel: Channel,
+    pub requester: Requester,
+    pub summary: Text,
+    pub received: Date,
+    pub jurisdiction: Region,
+    /// The day the clock started: receipt (FOI) or identity verification (subject access).
+    pub started: Option<Date>,
+    pub assigned_to: Option<Label>,
+    pub tasks: Vec<Task>,
+    pub stops: Vec<Stop>,
+    pub extended: bool,
+    pub exemptions: Vec<FoiSection>,
+    pub restrictions: Vec<Restriction>,
+    pub responded: Option<(Date, Outcome)>,
+    pub review: Option<Review>,
+    pub ico_complaint: Option<Date>,
+    pub closed: Option<(Date, Outcome)>,
+}
+
+/// An internal review: when asked, and its decision once made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Review {
+    pub requested: Date,
+    pub decided: Option<(Date, bool)>,
+}
+
+/// Where a request's clock stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ClockState {
+    /// Waiting for the identity to be verified (subject access): no clock yet.
+    NotStarted,
+    /// Stopped for clarification or a fee.
+    Stopped { since: Date },
+    /// Running: due on `due`, `days_left` calendar days away (negative when overdue).
+    Running { due: Date, days_left: i32 },
+    /// Answered: on time or not.
+    Answered { due: Date, on: Date, on_time: bool },
+    /// Closed without an answer.
+    Ended,
+}
+
+impl Request {
+    /// Folds `events` into the request, checking each in turn as [`Request::apply`] does, with
+    /// `today` the day they are checked on.
+    pub fn from_events(events: &[Event], today: Date) -> Result<Request, CaseError> {
+        let mut iter = events.iter();
+        let mut request = match iter.next() {
+            Some(first) => Request::register(first, today)?,
+            None => return Err(CaseError::NotRegistered),
+        };
+        for event in iter {
+            request.apply(event, today)?;
+        }
+        Ok(request)
+    }
+
+    /// The request a `Registered` event opens.
+    pub fn register(event: &Event, today: Date) -> Result<Request, CaseError> {
+        let Event::Registered { law, channel, requester, received, summary, identity_verified, jurisdiction } = event else {
+            return Err(CaseError::NotRegistered);
+        };
+        not_future("the date received", *received, today)?;
+        let started = match law {
+            Law::Foi => Some(*received),
+            Law::Sar | Law::SarLe => *identity_verified,
+        };
+        if law == &Law::Foi && identity_verified.is_some() {
+            return Err(CaseError::NoIdentity);
+        }
+        if let Some(verified) = identity_verified {
+            not_future("the identity verification", *verified, today)?;
+            not_before("the identity verification", *verified, "the date received", *received)?;
+        }
+        let request = Request {
+            law: *law,
+            channel: *channel,
+            requester: requester.clone(),
+            summary: summary.clone(),
+            received: *received,
+            jurisdiction: *jurisdiction,
+            started,
+            assigned_to: None,
+            tasks: Vec::new(),
+            stops: Vec::new(),
+            extended: false,
+            exemptions: Vec::new(),
+            restrictions: Vec::new(),
+            responded: None,
+            review: None,
+            ico_complaint: None,
+            closed: None,
+        };
+        // The received date must be one the calendar can count from.
+        request.due()?;
+        Ok(request)
+    }
+
+    /// The clock as the statutory rules see it.
+    pub fn clock(&self) -> Option<Clock> {
+        Some(Clock { law: self.law, start: self.started?, jurisdiction: self.jurisdiction, extended: self.extended, stops: self.stops.clone() })
+    }
+
+    /// The due date: `None` before the clock starts or while it is stopped.
+    pub fn due(&self) -> Result<Option<Date>, ClockError> {
+        match self.clock() {
+            Some(clock) => clock.due(),
+            None => Ok(None),
+        }
+    }
+
+    /// Where the clock stands on `today`.
+    pub fn clock_state(&self, today: Date) -> ClockState {
+        let due = self.due().ok().flatten();
+        if let Some((on, outcome)) = self.responded.or(self.closed) {
+            return match due {
+                Some(due) if outcome.is_answer() => ClockState::Answered { due, on, on_time: on <= due },
+                _ => ClockState::Ended,
+            };
+        }
+        if self.started.is_none() {
+            return ClockState::NotStarted;
+        }
+        if let Some(stop) = self.stops.iter().find(|s| s.until.is_none()) {
+            return ClockState::Stopped { since: stop.from };
+        }
+        match due {
+            Some(due) => ClockState::Running { due, days_left: (due - today).get_days() },
+            None => ClockState::Ended,
+        }
+    }
+
+    /// Checks `event` against the request and, if the law and the casework allow it, applies it.
+    /// On refusal the request is unchanged.
+    pub fn apply(&mut self, event: &Event, today: Date) -> Result<(), CaseError> {
+        let mut next = self.clone();
+        next.apply_unchecked(event, today)?;
+        // Whatever the event, the clock must still be one the law allows.
+        next.due()?;
+        *self = next;
+        Ok(())
+    }
+
+    fn apply_unchecked(&mut self, event: &Event, today: Date) -> Result<(), CaseError> {
+        let after_close = matches!(event, Event::ReviewRequested { .. } | Event::ReviewDecided { .. } | Event::IcoComplaint { .. } | Event::Note { .. });
+        if self.closed.is_some() && !after_close {
+            return Err(CaseError::Closed);
+        }
+        match event {
+            Event::Registered { .. } => return Err(CaseError::AlreadyRegistered),
+            Event::IdentityVerified { on, .. } => {
+                if self.law == Law::Foi {
+                    return Err(CaseError::NoIdentity);
+                }
+                if self.started.is_some() {
+                    return Err(CaseError::AlreadyVerified);
+                }
+                not_future("the identity verification", *on, today)?;
+                not_before("the identity verification", *on, "the date received", self.received)?;
+                self.started = Some(*on);
+            }
+            Event::Assigned { to } => self.assigned_to = Some(to.clone()),
+            Event::TaskAdded { title } => self.tasks.push(Task { title: title.clone(), done: false }),
+            Event::TaskDone { task } => {
+                let t = task.checked_sub(1).and_then(|i| self.tasks.get_mut(i)).ok_or(CaseError::NoSuchTask(*task))?;
+                if t.done {
+                    return Err(CaseError::TaskAlreadyDone(*task));
+                }
+                t.done = true;
+            }
+            Event::ClockStopped { kind, on, .. } => {
+                let start = self.started.ok_or(CaseError::NotStarted)?;
+                self.unanswered()?;
+                if self.stops.iter().any(|s| s.until.is_none()) {
+                    return Err(CaseError::AlreadyStopped);
+                }
+                if !self.law.may_stop(start, *kind) {
+                    return Err(ClockError::NoStop { law: self.law, start, kind: *kind }.into());
+                }
+                not_future("the day the clock stopped", *on, today)?;
+                not_before("the day the clock stopped", *on, "the day it started", start)?;
+                if let Some(due) = self.due()?
+                    && *on > due
+                {
+                    return Err(CaseError::StoppedTooLate { due });
+                }
+                self.stops.push(Stop { kind: *kind, from: *on, until: None });
+            }
+            Event::ClockResumed { on } => {
+                let stop = self.stops.iter_mut().find(|s| s.until.is_none()).ok_or(CaseError::NotStopped)?;
+                not_future("the day the clock resumed", *on, today)?;
+                not_before("the day the clock resumed", *on, "the day it stopped", stop.from)?;
+                stop.until = Some(*on);
+            }
+            Event::Extended { on, .. } => {
+                let start = self.started.ok_or(CaseError::NotStarted)?;
+                self.unanswered()?;
+                if self.extended {
+                    return Err(CaseError::AlreadyExtended);
+                }
+                if !self.law.may_extend(start) {
+                    return Err(ClockError::NoExtension.into());
+                }
+                not_future("the extension", *on, today)?;
+                not_before("the extension", *on, "the day the clock started", start)?;
+                // The notice of an extension goes within the original time (FOIA s.17(2);
+                // UK GDPR Art 12(3) "within one month of receipt"; DPA 2018 s.54 as amended).
+                match self.due()? {
+                    Some(due) if *on > due => return Err(CaseError::ExtendedTooLate { due }),
+                    Some(_) => {}
+                    None => return Err(CaseError::AlreadyStopped),
+                }
+                self.extended = true;
+            }
+            Event::ExemptionApplied { section, neither_confirm_nor_deny, .. } => {
+                if self.law != Law::Foi {
+                    return Err(CaseError::NotFoi);
+                }
+                if *neither_confirm_nor_deny && !section.may_neither_confirm_nor_deny() {
+                    return Err(CaseError::NoNcnd { section: *section });
+                }
+                self.exemptions.push(*section);
+            }
+            Event::Restricted { ground, .. } => {
+                if !ground.applies_to(self.law) {
+                    return Err(CaseError::WrongRestriction { ground: *ground, law: self.law });
+                }
+                self.restrictions.push(*ground);
+            }
+            Event::Responded { on, outcome } => {
+                self.unanswered()?;
+                if self.stops.iter().any(|s| s.until.is_none()) {
+                    return Err(CaseError::AnsweredWhileStopped);
+                }
+                not_future("the answer", *on, today)?;
+                not_before("the answer", *on, "the date received", self.received)?;
+                self.responded = Some((*on, *outcome));
+            }
+            Event::ReviewRequested { on } => {
+                let (answered, _) = self.responded.ok_or(CaseError::NothingToReview)?;
+                not_future("the review request", *on, today)?;
+                not_before("the review request", *on, "the answer", answered)?;
+                self.review = Some(Review { requested: *on, decided: None });
+            }
+            Event::ReviewDecided { on, upheld, .. } => {
+                let review = self.review.as_mut().filter(|r| r.decided.is_none()).ok_or(CaseError::NoReview)?;
+                not_future("the review decision", *on, today)?;
+                not_before("the review decision", *on, "the review request", review.requested)?;
+                review.decided = Some((*on, *upheld));
+            }
+            Event::IcoComplaint { on, .. } => {
+                not_future("the complaint", *on, today)?;
+                not_before("the complaint", *on, "the date received", self.received)?;
+                self.ico_complaint = Some(*on);
+            }
+            Event::Closed { on, outcome } => {
+                let open = self.tasks.iter().filter(|t| !t.done).count();
+                if open > 0 {
+                    return Err(CaseError::OpenTasks(open));
+                }
+                if outcome.is_answer() && self.responded.is_none() {
+                    return Err(CaseError::NotAnswered);
+                }
+                not_future("the closure", *on, today)?;
+                not_before("the closure", *on, "the date received", self.received)?;
+                // A stop still open when the request closes ends with it.
+                if let Some(stop) = self.stops.iter_mut().find(|s| s.until.is_none()) {
+                    stop.until = Some((*on).max(stop.from));
+                }
+                self.closed = Some((*on, *outcome));
+            }
+            Event::Note { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn unanswered(&self) -> Result<(), CaseError> {
+        if self.responded.is_some() { Err(CaseError::AlreadyAnswered) } else { Ok(()) }
+    }
+}
+
+fn not_future(what: &'static str, day: Date, today: Date) -> Result<(), CaseError> {
+    if day > today { Err(CaseError::Future { what, day }) } else { Ok(()) }
+}
+
+fn not_before(what: &'static str, day: Date, before_what: &'static str, before: Date) -> Result<(), CaseError> {
+    if day < before { Err(CaseError::Before { what, day, before_what, before }) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests;
