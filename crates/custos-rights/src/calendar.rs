@@ -106,6 +106,13 @@ pub fn is_bank_holiday(region: Region, date: Date) -> bool {
     by_rule(region, year).iter().any(|h| h.date == date)
 }
 
+/// Today's date in the UK (Europe/London): a request that arrives at 00:30 in summer was received
+/// that day, not the day before (UTC). Where the time zone database is missing, UTC.
+pub fn uk_today() -> Date {
+    let tz = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
+    tz.to_datetime(jiff::Timestamp::now()).date()
+}
+
 fn is_weekend(date: Date) -> bool {
     matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
 }

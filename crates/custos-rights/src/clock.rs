@@ -19,7 +19,7 @@
 //!   counting; the roll to a working day is the same. Before 5 February 2026 Part 3 allowed no
 //!   extension and no stop. From that date (Data (Use and Access) Act 2025 s.76) a request may be
 //!   extended by two further months (three from the start) and the clock stops for clarification,
-//!   as for `sar`. Which regime applies is decided by the day the clock starts.
+//!   as for `sar`. Which regime applies is decided by the day the request was received.
 
 use std::fmt;
 use std::str::FromStr;
@@ -131,23 +131,25 @@ pub enum ClockError {
     #[error("{0} is outside the calendar ({FIRST_YEAR} to {LAST_YEAR})")]
     OutsideCalendar(Date),
     #[error(
-        "a sar-le request whose clock started before 5 February 2026 cannot be extended \
+        "a sar-le request received before 5 February 2026 cannot be extended \
          (DPA 2018 Part 3 allowed no extension until the Data (Use and Access) Act 2025 s.76)"
     )]
     NoExtension,
-    #[error("the clock of a {law} request starting on {start} cannot stop for {kind}", kind = .kind.as_str())]
-    NoStop { law: Law, start: Date, kind: StopKind },
+    #[error("the clock of a {law} request received on {received} cannot stop for {kind}", kind = .kind.as_str())]
+    NoStop { law: Law, received: Date, kind: StopKind },
     #[error("a stop must begin on or after the day the clock started and end on or after it began")]
     StopOutOfOrder,
     #[error("stops of the clock must not overlap")]
     StopsOverlap,
 }
 
-/// The clock of one request: the law, the day it started (receipt, or for subject access the
-/// identity verification), whether it was extended, and its stops.
+/// The clock of one request: the law, the day it was received (which decides the Part 3
+/// regime), the day its clock started (receipt, or for subject access the identity
+/// verification), whether it was extended, and its stops.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clock {
     pub law: Law,
+    pub received: Date,
     pub start: Date,
     /// The force's jurisdiction, whose bank holidays a subject access deadline rolls over.
     pub jurisdiction: Region,
@@ -156,9 +158,10 @@ pub struct Clock {
 }
 
 /// The due date of a request under `law` whose clock started on `start`, with no stops:
-/// `extended` applies the longest extension the law allows. This is `custos deadline`.
+/// `extended` applies the longest extension the law allows. This is `custos deadline`, where the
+/// one date given is both the day of receipt and the day the clock starts.
 pub fn due_date(law: Law, start: Date, extended: bool, jurisdiction: Region) -> Result<Date, ClockError> {
-    let clock = Clock { law, start, jurisdiction, extended, stops: Vec::new() };
+    let clock = Clock { law, received: start, start, jurisdiction, extended, stops: Vec::new() };
     // With no stops the clock always has a due date.
     clock.due().map(|due| due.unwrap_or(start))
 }
@@ -167,14 +170,14 @@ impl Clock {
     /// The due date, or `None` while the clock is stopped.
     pub fn due(&self) -> Result<Option<Date>, ClockError> {
         in_calendar(self.start)?;
-        if self.extended && !self.law.may_extend(self.start) {
+        if self.extended && !self.law.may_extend(self.received) {
             return Err(ClockError::NoExtension);
         }
         let mut stops = self.stops.clone();
         stops.sort_by_key(|s| s.from);
         for (i, stop) in stops.iter().enumerate() {
-            if !self.law.may_stop(self.start, stop.kind) {
-                return Err(ClockError::NoStop { law: self.law, start: self.start, kind: stop.kind });
+            if !self.law.may_stop(self.received, stop.kind) {
+                return Err(ClockError::NoStop { law: self.law, received: self.received, kind: stop.kind });
             }
             if stop.from < self.start || stop.until.is_some_and(|u| u < stop.from) {
                 return Err(ClockError::StopOutOfOrder);

@@ -72,8 +72,10 @@ pub enum ExemptionKind {
 }
 
 impl FoiSection {
-    /// FOIA s.2(3) lists the absolute exemptions; s.40 is absolute for a requester's own data
-    /// and, for third parties, where disclosure would breach the data protection principles.
+    /// FOIA s.2(3) lists the absolute exemptions. s.40 is absolute for a requester's own data
+    /// and for third parties' data whose disclosure would breach the data protection principles
+    /// (s.40(3A)), the case a police force meets; its other limbs are qualified, and the reasons
+    /// recorded with it say which applies.
     pub fn kind(self) -> ExemptionKind {
         match self {
             Self::S12CostLimit | Self::S14Vexatious => ExemptionKind::Refusal,
@@ -96,8 +98,8 @@ code_list! {
     /// to avoid obstructing an inquiry, investigation or procedure; to avoid prejudicing the
     /// prevention, detection, investigation or prosecution of offences or the execution of
     /// penalties; to protect public security; national security; the rights and freedoms of
-    /// others. For UK GDPR requests, DPA 2018 Schedule 2 para 2 (crime and taxation) and Schedule
-    /// 3 para 16 (third parties' data).
+    /// others. For UK GDPR requests, DPA 2018 Schedule 2 para 2 (crime and taxation) and para 16
+    /// (protection of the rights of others: third parties' data).
     pub enum Restriction ("restriction") {
         Inquiry = "s45_4_a",
         Crime = "s45_4_b",
@@ -249,6 +251,16 @@ pub enum CaseError {
     NotAnswered,
     #[error("the request has already been answered")]
     AlreadyAnswered,
+    #[error("{0} is not an answer: close the request with it instead")]
+    NotAnAnswer(Outcome),
+    #[error("the request was answered as {given}: close it with that outcome")]
+    OutcomeDiffers { given: Outcome },
+    #[error("an internal review has already been requested")]
+    AlreadyReviewed,
+    #[error("the clock is stopped: resume it before extending")]
+    ExtendedWhileStopped,
+    #[error("an FOI deadline is extended only to consider the public interest: record the qualified exemption first (FOIA s.10(3))")]
+    NoPublicInterestTest,
     #[error("the clock is stopped: resume it (or close the request) before answering")]
     AnsweredWhileStopped,
     #[error("FOI exemptions apply to FOI requests; restrict a subject access request instead")]
@@ -376,7 +388,14 @@ impl Request {
 
     /// The clock as the statutory rules see it.
     pub fn clock(&self) -> Option<Clock> {
-        Some(Clock { law: self.law, start: self.started?, jurisdiction: self.jurisdiction, extended: self.extended, stops: self.stops.clone() })
+        Some(Clock {
+            law: self.law,
+            received: self.received,
+            start: self.started?,
+            jurisdiction: self.jurisdiction,
+            extended: self.extended,
+            stops: self.stops.clone(),
+        })
     }
 
     /// The due date: `None` before the clock starts or while it is stopped.
@@ -430,6 +449,7 @@ impl Request {
                 if self.law == Law::Foi {
                     return Err(CaseError::NoIdentity);
                 }
+                self.unanswered()?;
                 if self.started.is_some() {
                     return Err(CaseError::AlreadyVerified);
                 }
@@ -452,8 +472,8 @@ impl Request {
                 if self.stops.iter().any(|s| s.until.is_none()) {
                     return Err(CaseError::AlreadyStopped);
                 }
-                if !self.law.may_stop(start, *kind) {
-                    return Err(ClockError::NoStop { law: self.law, start, kind: *kind }.into());
+                if !self.law.may_stop(self.received, *kind) {
+                    return Err(ClockError::NoStop { law: self.law, received: self.received, kind: *kind }.into());
                 }
                 not_future("the day the clock stopped", *on, today)?;
                 not_before("the day the clock stopped", *on, "the day it started", start)?;
@@ -476,8 +496,13 @@ impl Request {
                 if self.extended {
                     return Err(CaseError::AlreadyExtended);
                 }
-                if !self.law.may_extend(start) {
+                if !self.law.may_extend(self.received) {
                     return Err(ClockError::NoExtension.into());
+                }
+                // FOIA s.10(3): more time only to consider the public interest, so only once a
+                // qualified exemption is in play.
+                if self.law == Law::Foi && !self.exemptions.iter().any(|s| s.kind() == ExemptionKind::Qualified) {
+                    return Err(CaseError::NoPublicInterestTest);
                 }
                 not_future("the extension", *on, today)?;
                 not_before("the extension", *on, "the day the clock started", start)?;
@@ -486,7 +511,7 @@ impl Request {
                 match self.due()? {
                     Some(due) if *on > due => return Err(CaseError::ExtendedTooLate { due }),
                     Some(_) => {}
-                    None => return Err(CaseError::AlreadyStopped),
+                    None => return Err(CaseError::ExtendedWhileStopped),
                 }
                 self.extended = true;
             }
@@ -507,6 +532,13 @@ impl Request {
             }
             Event::Responded { on, outcome } => {
                 self.unanswered()?;
+                if !outcome.is_answer() {
+                    return Err(CaseError::NotAnAnswer(*outcome));
+                }
+                // A subject's data goes only to a verified subject.
+                if self.started.is_none() {
+                    return Err(CaseError::NotStarted);
+                }
                 if self.stops.iter().any(|s| s.until.is_none()) {
                     return Err(CaseError::AnsweredWhileStopped);
                 }
@@ -516,6 +548,9 @@ impl Request {
             }
             Event::ReviewRequested { on } => {
                 let (answered, _) = self.responded.ok_or(CaseError::NothingToReview)?;
+                if self.review.is_some() {
+                    return Err(CaseError::AlreadyReviewed);
+                }
                 not_future("the review request", *on, today)?;
                 not_before("the review request", *on, "the answer", answered)?;
                 self.review = Some(Review { requested: *on, decided: None });
@@ -536,8 +571,15 @@ impl Request {
                 if open > 0 {
                     return Err(CaseError::OpenTasks(open));
                 }
-                if outcome.is_answer() && self.responded.is_none() {
-                    return Err(CaseError::NotAnswered);
+                match self.responded {
+                    None if outcome.is_answer() => return Err(CaseError::NotAnswered),
+                    None => {}
+                    Some((answered, given)) => {
+                        if *outcome != given {
+                            return Err(CaseError::OutcomeDiffers { given });
+                        }
+                        not_before("the closure", *on, "the answer", answered)?;
+                    }
                 }
                 not_future("the closure", *on, today)?;
                 not_before("the closure", *on, "the date received", self.received)?;

@@ -21,6 +21,7 @@ mod records;
 mod references;
 pub mod related;
 pub mod review;
+pub mod rights;
 pub mod search;
 pub mod sessions;
 pub mod signing_key;

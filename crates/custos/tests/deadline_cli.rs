@@ -69,7 +69,7 @@ fn a_batch_is_answered_line_for_line() {
     let out = custos(&["deadline", "--batch"], input);
     assert_eq!(
         stdout(&out).lines().collect::<Vec<_>>(),
-        ["2018-06-29", "2024-02-29", "error: a sar-le request whose clock started before 5 February 2026 cannot be extended (DPA 2018 Part 3 allowed no extension until the Data (Use and Access) Act 2025 s.76)", "2026-05-05", "2018-07-30"]
+        ["2018-06-29", "2024-02-29", "error: a sar-le request received before 5 February 2026 cannot be extended (DPA 2018 Part 3 allowed no extension until the Data (Use and Access) Act 2025 s.76)", "2026-05-05", "2018-07-30"]
     );
     assert!(!out.status.success(), "a failed line fails the run");
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));

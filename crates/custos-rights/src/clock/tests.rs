@@ -83,7 +83,7 @@ fn foi_is_due_on_the_twentieth_working_day_following_receipt() {
 
 #[test]
 fn foi_clarification_restarts_and_a_fees_notice_pauses() {
-    let clock = |stops: Vec<Stop>| Clock { law: Law::Foi, start: date(2018, 6, 1), jurisdiction: EW, extended: false, stops };
+    let clock = |stops: Vec<Stop>| Clock { law: Law::Foi, received: date(2018, 6, 1), start: date(2018, 6, 1), jurisdiction: EW, extended: false, stops };
     let asked = |kind, from, until| Stop { kind, from, until };
     // Clarification asked on 5 June, received on 11 June: 20 working days from 11 June.
     assert_eq!(clock(vec![asked(StopKind::Clarification, date(2018, 6, 5), Some(date(2018, 6, 11)))]).due(), Ok(Some(date(2018, 7, 9))));
@@ -95,7 +95,7 @@ fn foi_clarification_restarts_and_a_fees_notice_pauses() {
 
 #[test]
 fn a_subject_access_clock_stops_for_clarification_where_the_law_allows() {
-    let clock = |law, start, stops| Clock { law, start, jurisdiction: EW, extended: false, stops };
+    let clock = |law, start, stops| Clock { law, received: start, start, jurisdiction: EW, extended: false, stops };
     let stop = |from, until| vec![Stop { kind: StopKind::Clarification, from, until }];
     // Asked on 10 September, answered on 14 September: five days do not count.
     let c = clock(Law::Sar, date(2024, 9, 3), stop(date(2024, 9, 10), Some(date(2024, 9, 14))));
@@ -105,6 +105,11 @@ fn a_subject_access_clock_stops_for_clarification_where_the_law_allows() {
     // Before 5 February 2026 a Part 3 clock does not stop.
     let c = clock(Law::SarLe, date(2026, 2, 4), stop(date(2026, 2, 9), Some(date(2026, 2, 10))));
     assert!(matches!(c.due(), Err(ClockError::NoStop { .. })));
+    // The regime is the day of receipt's: received 2 February, verified 6 February 2026.
+    let c = Clock { law: Law::SarLe, received: date(2026, 2, 2), start: date(2026, 2, 6), jurisdiction: EW, extended: false,
+        stops: stop(date(2026, 2, 9), Some(date(2026, 2, 10))) };
+    assert!(matches!(c.due(), Err(ClockError::NoStop { .. })));
+    assert_eq!(Clock { extended: true, stops: vec![], ..c }.due(), Err(ClockError::NoExtension));
     // Only FOI has fees notices.
     let c = clock(Law::Sar, date(2024, 9, 3), vec![Stop { kind: StopKind::Fees, from: date(2024, 9, 4), until: None }]);
     assert!(matches!(c.due(), Err(ClockError::NoStop { .. })));
@@ -112,7 +117,7 @@ fn a_subject_access_clock_stops_for_clarification_where_the_law_allows() {
 
 #[test]
 fn stops_are_checked() {
-    let clock = |stops| Clock { law: Law::Sar, start: date(2024, 9, 3), jurisdiction: EW, extended: false, stops };
+    let clock = |stops| Clock { law: Law::Sar, received: date(2024, 9, 3), start: date(2024, 9, 3), jurisdiction: EW, extended: false, stops };
     let stop = |from, until| Stop { kind: StopKind::Clarification, from, until };
     assert_eq!(clock(vec![stop(date(2024, 9, 1), Some(date(2024, 9, 4)))]).due(), Err(ClockError::StopOutOfOrder));
     assert_eq!(clock(vec![stop(date(2024, 9, 6), Some(date(2024, 9, 4)))]).due(), Err(ClockError::StopOutOfOrder));

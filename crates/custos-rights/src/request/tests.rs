@@ -148,3 +148,44 @@ fn events_are_checked_when_they_arrive() {
     let err = Request::from_events(&[event(json!({"event": "note", "text": "x"}))], TODAY).unwrap_err();
     assert_eq!(err, CaseError::NotRegistered);
 }
+
+#[test]
+fn the_part_3_regime_is_the_one_of_the_day_of_receipt() {
+    // Received 2 February 2026, identity verified on 6 February: the old regime.
+    let mut le = Request::from_events(&[registered("sar-le", "2026-02-02", Some("2026-02-06"))], TODAY).unwrap();
+    let extend = event(json!({"event": "extended", "on": "2026-02-10", "reason": "Many records", "notice": "Letter"}));
+    assert_eq!(le.apply(&extend, TODAY), Err(CaseError::Clock(ClockError::NoExtension)));
+    let stop = event(json!({"event": "clock_stopped", "kind": "clarification", "on": "2026-02-10", "notice": "Which?"}));
+    assert!(matches!(le.apply(&stop, TODAY), Err(CaseError::Clock(ClockError::NoStop { .. }))));
+}
+
+#[test]
+fn an_foi_extension_is_for_the_public_interest_test() {
+    let mut r = Request::from_events(&[registered("foi", "2026-03-02", None)], TODAY).unwrap();
+    let extend = event(json!({"event": "extended", "on": "2026-03-10", "reason": "Weighing the public interest", "notice": "Letter"}));
+    assert_eq!(r.apply(&extend, TODAY), Err(CaseError::NoPublicInterestTest));
+    r.apply(&event(json!({"event": "exemption_applied", "section": "s40", "reason": "Third party data"})), TODAY).unwrap();
+    assert_eq!(r.apply(&extend, TODAY), Err(CaseError::NoPublicInterestTest), "s.40 here is absolute");
+    r.apply(&event(json!({"event": "exemption_applied", "section": "s30", "reason": "Investigation"})), TODAY).unwrap();
+    r.apply(&extend, TODAY).unwrap();
+    assert_eq!(r.due(), Ok(Some(date(2026, 4, 30))), "the 40th working day");
+}
+
+#[test]
+fn answers_closures_and_reviews_agree() {
+    let mut r = Request::from_events(&[registered("sar", "2024-09-02", None)], TODAY).unwrap();
+    let answer = event(json!({"event": "responded", "on": "2024-09-20", "outcome": "granted"}));
+    assert_eq!(r.apply(&answer, TODAY), Err(CaseError::NotStarted), "no answer before the identity is verified");
+    r.apply(&event(json!({"event": "identity_verified", "on": "2024-09-03", "how": "Passport"})), TODAY).unwrap();
+    let withdrawn = event(json!({"event": "responded", "on": "2024-09-20", "outcome": "withdrawn"}));
+    assert_eq!(r.apply(&withdrawn, TODAY), Err(CaseError::NotAnAnswer(Outcome::Withdrawn)));
+    r.apply(&answer, TODAY).unwrap();
+    assert_eq!(r.apply(&event(json!({"event": "identity_verified", "on": "2024-09-21", "how": "x"})), TODAY), Err(CaseError::AlreadyAnswered));
+    assert_eq!(r.apply(&event(json!({"event": "closed", "on": "2024-09-21", "outcome": "refused"})), TODAY),
+        Err(CaseError::OutcomeDiffers { given: Outcome::Granted }));
+    assert!(matches!(r.apply(&event(json!({"event": "closed", "on": "2024-09-19", "outcome": "granted"})), TODAY), Err(CaseError::Before { .. })));
+    r.apply(&event(json!({"event": "closed", "on": "2024-09-21", "outcome": "granted"})), TODAY).unwrap();
+    r.apply(&event(json!({"event": "review_requested", "on": "2024-10-01"})), TODAY).unwrap();
+    assert_eq!(r.apply(&event(json!({"event": "review_requested", "on": "2024-10-02"})), TODAY), Err(CaseError::AlreadyReviewed));
+}
+

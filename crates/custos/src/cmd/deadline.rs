@@ -11,6 +11,7 @@
 //! prints one line per input line, in order: the due date, or `error: …` for a line that cannot
 //! be answered (also reported on standard error with its line number, and the exit status is
 //! then 1). Blank lines are skipped; a first line `law,received…` is taken as a header.
+//! A line that is not UTF-8 is answered with an error, not the end of the batch.
 
 use std::io::{BufRead, BufWriter, Write};
 use std::process::ExitCode;
@@ -62,13 +63,30 @@ pub fn run(args: DeadlineArgs) -> anyhow::Result<ExitCode> {
 /// number from 1, the message). Returns whether any line failed.
 fn batch(input: impl BufRead, mut output: impl Write, jurisdiction: Region, mut report: impl FnMut(usize, &str)) -> anyhow::Result<bool> {
     let mut failed = false;
-    for (i, line) in input.lines().enumerate() {
+    let mut seen_any = false;
+    for (i, line) in input.split(b'\n').enumerate() {
         let line = line.context("reading standard input")?;
-        let line = line.trim_start_matches('\u{feff}').trim();
-        if line.is_empty() || (i == 0 && line.to_ascii_lowercase().starts_with("law,")) {
-            continue;
-        }
-        match answer_line(line, jurisdiction) {
+        // A line that is not UTF-8 (a Windows-1252 export) is answered with an error like any
+        // other bad line, so the rest still line up.
+        let answer = match std::str::from_utf8(&line) {
+            Ok(text) => {
+                let text = text.trim_start_matches('\u{feff}').trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let header = !seen_any && text.to_ascii_lowercase().starts_with("law,");
+                seen_any = true;
+                if header {
+                    continue;
+                }
+                answer_line(text, jurisdiction)
+            }
+            Err(_) => {
+                seen_any = true;
+                Err(anyhow::anyhow!("the line is not UTF-8 text"))
+            }
+        };
+        match answer {
             Ok(due) => writeln!(output, "{due}")?,
             Err(e) => {
                 failed = true;
@@ -145,6 +163,15 @@ mod tests {
         assert_eq!(lines[7], "2018-06-29");
         assert!(lines[..7].iter().all(|l| l.starts_with("error: ")));
         assert_eq!(bad, [1, 2, 3, 4, 5, 6, 7]);
+        assert!(failed);
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_does_not_stop_the_batch() {
+        let mut out = Vec::new();
+        let input: &[u8] = b"\nlaw,received\nfoi,2024-01-01\nfoi,2024-01-01 \xa3\nsar,2024-01-01\n";
+        let failed = batch(input, &mut out, Region::EnglandWales, |_, _| {}).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "2024-01-30\nerror: the line is not UTF-8 text\n2024-02-01\n");
         assert!(failed);
     }
 
