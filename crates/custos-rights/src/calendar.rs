@@ -106,6 +106,18 @@ pub fn is_bank_holiday(region: Region, date: Date) -> bool {
     by_rule(region, year).iter().any(|h| h.date == date)
 }
 
+/// A day written exactly `YYYY-MM-DD` (no other ISO 8601 form, no time), as the statutory
+/// clocks take it; the message says what is wrong.
+pub fn parse_day(text: &str) -> Result<Date, String> {
+    let text = text.trim();
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return Err(format!("the date must be YYYY-MM-DD, not {text:?}"));
+    }
+    text.parse().map_err(|_| format!("{text} is not a date"))
+}
+
 /// Today's date in the UK (Europe/London): a request that arrives at 00:30 in summer was received
 /// that day, not the day before (UTC). Where the time zone database is missing, UTC.
 pub fn uk_today() -> Date {

@@ -150,25 +150,30 @@ pub struct Requester {
     pub kind: RequesterType,
 }
 
+/// What a request is registered with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    pub law: Law,
+    pub channel: Channel,
+    pub requester: Requester,
+    pub received: Date,
+    /// What was asked, in the requester's words.
+    pub summary: Text,
+    #[serde(default)]
+    pub identity_verified: Option<Date>,
+    /// The force's jurisdiction (its bank holidays move a subject access deadline).
+    #[serde(default = "default_region")]
+    pub jurisdiction: Region,
+}
+
 /// Something that happened to a request. Appended, never changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Event {
     /// The request was registered. For subject access the clock starts when the identity is
     /// verified (`identity_verified`, here or later); for FOI on receipt.
-    Registered {
-        law: Law,
-        channel: Channel,
-        requester: Requester,
-        received: Date,
-        /// What was asked, in the requester's words.
-        summary: Text,
-        #[serde(default)]
-        identity_verified: Option<Date>,
-        /// The force's jurisdiction (its bank holidays move a subject access deadline).
-        #[serde(default = "default_region")]
-        jurisdiction: Region,
-    },
+    Registered(Registration),
     /// The subject access requester's identity was verified: the clock starts.
     IdentityVerified { on: Date, how: Label },
     /// The request was given to a caseworker.
@@ -347,7 +352,7 @@ impl Request {
 
     /// The request a `Registered` event opens.
     pub fn register(event: &Event, today: Date) -> Result<Request, CaseError> {
-        let Event::Registered { law, channel, requester, received, summary, identity_verified, jurisdiction } = event else {
+        let Event::Registered(Registration { law, channel, requester, received, summary, identity_verified, jurisdiction }) = event else {
             return Err(CaseError::NotRegistered);
         };
         not_future("the date received", *received, today)?;
@@ -444,7 +449,7 @@ impl Request {
             return Err(CaseError::Closed);
         }
         match event {
-            Event::Registered { .. } => return Err(CaseError::AlreadyRegistered),
+            Event::Registered(_) => return Err(CaseError::AlreadyRegistered),
             Event::IdentityVerified { on, .. } => {
                 if self.law == Law::Foi {
                     return Err(CaseError::NoIdentity);

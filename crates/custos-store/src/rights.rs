@@ -50,6 +50,12 @@ impl fmt::Display for RequestId {
     }
 }
 
+impl From<EntityId> for RequestId {
+    fn from(id: EntityId) -> Self {
+        Self(id)
+    }
+}
+
 impl FromStr for RequestId {
     type Err = <EntityId as FromStr>::Err;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -25,6 +25,7 @@ pub mod problem;
 mod records;
 mod related;
 mod reviews;
+mod rights;
 pub mod routes;
 mod search;
 pub mod server;

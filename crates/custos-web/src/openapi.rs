@@ -4,6 +4,7 @@
 //! from the drafts themselves so that their field lists cannot fall behind.
 
 mod records;
+mod rights;
 mod schemas;
 
 use std::sync::LazyLock;
@@ -62,6 +63,7 @@ pub fn document() -> Value {
             { "name": "entities", "description": "People, objects, locations, events and links" },
             { "name": "search", "description": "Finding records" },
             { "name": "audit", "description": "The audit log, for auditors (every consultation is itself audited)" },
+            { "name": "rights", "description": "FOI and subject access casework on the statutory clocks, and the deadline calculator" },
         ],
         "paths": paths,
         "components": {
@@ -286,6 +288,34 @@ fn describe(op: Op) -> Doc {
                 "search",
             )
         },
+        Op::RegisterRequest => Doc {
+            request: Some("InformationRequestNew"),
+            ok: (201, Some("InformationRequestFile")),
+            problems: &[Refused],
+            ..doc("registerRequest", "Register an FOI or subject access request (information rights officers; refused if received in the future)", "rights")
+        },
+        Op::RequestQueue => Doc {
+            ok: (200, Some("InformationRequestQueue")),
+            ..doc("requestQueue", "The request queue with each clock (open: soonest due first; overdue; all), without requester details", "rights")
+        },
+        Op::ReadRequest => Doc {
+            ok: (200, Some("InformationRequestFile")),
+            ..doc("readRequest", "A request: its state, where its clock stands today and its whole history", "rights")
+        },
+        Op::RecordRequestEvent => Doc {
+            request: Some("InformationRequestEvent"),
+            ok: (200, Some("InformationRequestFile")),
+            problems: &[Conflict, Refused],
+            ..doc(
+                "recordRequestEvent",
+                "Record what happened to a request (a task, a stop of the clock, an extension, an exemption, the answer,                  a review, the closure); refused with the law's reason when it does not allow it",
+                "rights",
+            )
+        },
+        Op::Deadline => Doc {
+            ok: (200, Some("Deadline")),
+            ..doc("deadline", "When a request must be answered: FOIA s.10, UK GDPR Art 12(3), DPA 2018 s.54 (no sign-in needed)", "rights")
+        },
         Op::RecentWork => Doc {
             ok: (200, Some("RecentWork")),
             ..doc("recentWork", "The records the signed-in user wrote most recently, newest first", "entities")
@@ -385,6 +415,32 @@ fn operation(route: &Route) -> Value {
             "name": "limit", "in": "query", "required": false,
             "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LISTED, "default": DEFAULT_REVIEWS },
             "description": format!("The most pairs returned; outside 1..={MAX_LISTED} is invalid_input, not capped."),
+        }));
+    }
+    if op == Op::RequestQueue {
+        parameters.push(json!({
+            "name": "queue", "in": "query", "required": false,
+            "schema": { "type": "string", "enum": ["open", "overdue", "all"], "default": "open" },
+        }));
+        parameters.push(json!({ "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }));
+        parameters.push(json!({
+            "name": "limit", "in": "query", "required": false,
+            "schema": { "type": "integer", "minimum": 1, "maximum": custos_store::rights::MAX_LISTED, "default": crate::rights::DEFAULT_LIMIT },
+        }));
+    }
+    if op == Op::Deadline {
+        parameters.push(json!({ "name": "law", "in": "query", "required": true, "schema": { "type": "string", "enum": ["foi", "sar", "sar-le"] } }));
+        parameters.push(json!({
+            "name": "received", "in": "query", "required": true, "schema": { "type": "string", "format": "date" },
+            "description": "The day the clock starts (receipt; for subject access the identity verification), YYYY-MM-DD",
+        }));
+        parameters.push(json!({
+            "name": "extended", "in": "query", "required": false, "schema": { "type": "boolean", "default": false },
+            "description": "Apply the longest extension the law allows (FOI: the 40th working day; SAR: three months; Part 3: the same, from 5 February 2026 only)",
+        }));
+        parameters.push(json!({
+            "name": "jurisdiction", "in": "query", "required": false,
+            "schema": { "type": "string", "enum": ["england-wales", "scotland", "northern-ireland"], "default": "england-wales" },
         }));
     }
     if op == Op::RecentWork {

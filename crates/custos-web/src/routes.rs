@@ -9,7 +9,7 @@ use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft};
 use custos_core::record;
 
 use crate::{
-    AppState, audit_log, entities, health, matching, merge, openapi, records, related, reviews, search, session, tokens,
+    AppState, audit_log, entities, health, matching, merge, openapi, records, related, reviews, rights, search, session, tokens,
 };
 
 /// The HTTP methods the API uses.
@@ -78,6 +78,11 @@ pub enum Op {
     CreateVulnerablePersonReport,
     OpenCustody,
     MatchPerson,
+    RegisterRequest,
+    RequestQueue,
+    ReadRequest,
+    RecordRequestEvent,
+    Deadline,
     CreatePersonAfterMatch,
     ReadEntity,
     EntityHistory,
@@ -152,12 +157,17 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Get, "/api/v1/audit/events", Op::AuditEvents),
     route(Verb::Get, "/api/v1/audit/checkpoint", Op::AuditCheckpoint),
     route(Verb::Get, "/api/v1/audit/proofs/{seq}", Op::AuditProof),
+    route(Verb::Post, "/api/v1/information-requests", Op::RegisterRequest),
+    route(Verb::Get, "/api/v1/information-requests", Op::RequestQueue),
+    route(Verb::Get, "/api/v1/information-requests/{id}", Op::ReadRequest),
+    route(Verb::Post, "/api/v1/information-requests/{id}/events", Op::RecordRequestEvent),
+    route(Verb::Get, "/api/v1/deadlines", Op::Deadline),
 ];
 
 impl Op {
     /// Whether the operation needs a signed-in caller (session or API token).
     pub fn needs_caller(self) -> bool {
-        !matches!(self, Self::Healthz | Self::Readyz | Self::OpenApi | Self::SignIn)
+        !matches!(self, Self::Healthz | Self::Readyz | Self::OpenApi | Self::SignIn | Self::Deadline)
     }
 
     /// Whether the operation consults personal data and so needs a justification.
@@ -172,6 +182,7 @@ impl Op {
                 | Self::SearchEverything
                 | Self::MatchPerson
                 | Self::ReviewQueue
+                | Self::ReadRequest
         )
     }
 
@@ -228,6 +239,11 @@ impl Op {
             Self::AuditEvents => on(filter, audit_log::events),
             Self::AuditCheckpoint => on(filter, audit_log::checkpoint),
             Self::AuditProof => on(filter, audit_log::proof),
+            Self::RegisterRequest => on(filter, rights::register),
+            Self::RequestQueue => on(filter, rights::queue),
+            Self::ReadRequest => on(filter, rights::read),
+            Self::RecordRequestEvent => on(filter, rights::record),
+            Self::Deadline => on(filter, rights::deadline),
         }
     }
 }

@@ -174,6 +174,9 @@ pub fn all() -> Value {
         if let Value::Object(reviews) = reviews() {
             map.extend(reviews);
         }
+        if let Value::Object(rights) = super::rights::schemas() {
+            map.extend(rights);
+        }
         for (kind, example) in super::records::examples() {
             let name = pascal(kind.as_str());
             map.insert(name.clone(), super::records::schema_of(&example));

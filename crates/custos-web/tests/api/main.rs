@@ -15,6 +15,7 @@ mod record_pages;
 mod records;
 mod related;
 mod reviews;
+mod rights;
 mod search;
 mod session;
 mod ui;

@@ -120,13 +120,7 @@ fn answer(law: &str, received: &str, extended: bool, jurisdiction: Region) -> an
 
 /// A date written exactly `YYYY-MM-DD`.
 fn day(text: &str) -> anyhow::Result<Date> {
-    let text = text.trim();
-    let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if !shaped {
-        anyhow::bail!("the received date must be YYYY-MM-DD, not {text:?}");
-    }
-    text.parse().map_err(|_| anyhow::anyhow!("{text} is not a date"))
+    custos_rights::calendar::parse_day(text).map_err(|e| anyhow::anyhow!("the received date: {e}"))
 }
 
 #[cfg(test)]
