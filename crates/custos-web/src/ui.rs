@@ -27,6 +27,7 @@ mod person_match;
 mod record;
 mod record_form;
 mod record_view;
+mod requests;
 mod reviews;
 mod search;
 mod widgets;
@@ -41,7 +42,7 @@ use crate::AppState;
 /// The stylesheet, served at [`STYLESHEET`] (one small file, cached by the browser).
 const STYLE: &str = include_str!("ui/style.css");
 /// Where the stylesheet is served; the name carries a version so a change is fetched at once.
-pub const STYLESHEET: &str = "/ui/style-3.css";
+pub const STYLESHEET: &str = "/ui/style-4.css";
 /// Earlier names of the stylesheet, still served (the current content) for pages rendered before
 /// the last change and still open in a browser.
 const OLD_STYLESHEETS: &[&str] = &["/ui/style-1.css", "/ui/style-2.css"];
@@ -67,6 +68,10 @@ pub fn router() -> Router<AppState> {
         .route("/records/{id}/file-status", axum::routing::post(case_file::set_status))
         .route("/records/{id}/edit", get(person_form::edit_page).post(person_form::change))
         .route(reviews::PATH, get(reviews::page_handler))
+        .route(requests::PATH, get(requests::queue))
+        .route("/requests/new", get(requests::new_form).post(requests::register))
+        .route("/requests/{id}", get(requests::file_page))
+        .route("/requests/{id}/events", axum::routing::post(requests::record))
         .route("/reviews/{id}", axum::routing::post(reviews::decide))
         .route("/account", get(account::page_handler))
         .route("/account/password", axum::routing::post(account::change_password))

@@ -56,6 +56,9 @@ pub fn page(title: &str, officer: Option<&Officer>, body: Markup) -> Markup {
                             @if officer.principal.roles.contains(&Role::RecordsManager) {
                                 a href="/reviews" { "Duplicates" }
                             }
+                            @if officer.principal.roles.contains(&Role::InformationRightsOfficer) {
+                                a href="/requests" { "Requests" }
+                            }
                             @if officer.principal.roles.contains(&Role::Auditor) {
                                 a href="/audit" { "Audit log" }
                             }

@@ -12,6 +12,7 @@ mod merge;
 mod metrics;
 mod openapi;
 mod record_pages;
+mod request_pages;
 mod records;
 mod related;
 mod reviews;
