@@ -41,3 +41,17 @@ $$;
 
 CREATE TRIGGER information_request_event_no_change BEFORE UPDATE OR DELETE ON information_request_event
 FOR EACH ROW EXECUTE FUNCTION information_request_event_append_only();
+
+-- The FOI disclosure log: answers published to the world. It holds only what was published
+-- (custos_rights::request::Event::Published refuses text naming the requester); written in the
+-- transaction that records the publication.
+CREATE TABLE disclosure_log (
+    request_id  BYTEA PRIMARY KEY REFERENCES information_request (id),
+    reference   TEXT NOT NULL,
+    published   TEXT NOT NULL,
+    answered    TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    response    TEXT NOT NULL
+);
+CREATE INDEX disclosure_log_by_published ON disclosure_log (published);

@@ -209,6 +209,10 @@ pub enum Event {
     IcoComplaint { on: Date, reference: Label },
     /// The request was closed with its outcome.
     Closed { on: Date, outcome: Outcome },
+    /// An FOI answer published in the disclosure log (a response to one is a response to the
+    /// world): a title and the response as released. Never the requester: neither their name
+    /// nor their contact may appear in it.
+    Published { on: Date, title: Label, response: Text },
     /// A note on the file.
     Note { text: Text },
 }
@@ -260,6 +264,10 @@ pub enum CaseError {
     NotAnAnswer(Outcome),
     #[error("the request was answered as {given}: close it with that outcome")]
     OutcomeDiffers { given: Outcome },
+    #[error("the answer is already in the disclosure log")]
+    AlreadyPublished,
+    #[error("the publication names the requester (their name or contact): the disclosure log never carries them")]
+    RequesterInPublication,
     #[error("an internal review has already been requested")]
     AlreadyReviewed,
     #[error("the clock is stopped: resume it before extending")]
@@ -310,6 +318,8 @@ pub struct Request {
     pub review: Option<Review>,
     pub ico_complaint: Option<Date>,
     pub closed: Option<(Date, Outcome)>,
+    /// When the answer was published in the disclosure log.
+    pub published: Option<Date>,
 }
 
 /// An internal review: when asked, and its decision once made.
@@ -385,6 +395,7 @@ impl Request {
             review: None,
             ico_complaint: None,
             closed: None,
+            published: None,
         };
         // The received date must be one the calendar can count from.
         request.due()?;
@@ -444,7 +455,10 @@ impl Request {
     }
 
     fn apply_unchecked(&mut self, event: &Event, today: Date) -> Result<(), CaseError> {
-        let after_close = matches!(event, Event::ReviewRequested { .. } | Event::ReviewDecided { .. } | Event::IcoComplaint { .. } | Event::Note { .. });
+        let after_close = matches!(
+            event,
+            Event::ReviewRequested { .. } | Event::ReviewDecided { .. } | Event::IcoComplaint { .. } | Event::Published { .. } | Event::Note { .. }
+        );
         if self.closed.is_some() && !after_close {
             return Err(CaseError::Closed);
         }
@@ -593,6 +607,23 @@ impl Request {
                     stop.until = Some((*on).max(stop.from));
                 }
                 self.closed = Some((*on, *outcome));
+            }
+            Event::Published { on, title, response } => {
+                if self.law != Law::Foi {
+                    return Err(CaseError::NotFoi);
+                }
+                let (answered, _) = self.responded.ok_or(CaseError::NotAnswered)?;
+                if self.published.is_some() {
+                    return Err(CaseError::AlreadyPublished);
+                }
+                not_future("the publication", *on, today)?;
+                not_before("the publication", *on, "the answer", answered)?;
+                let text = format!("{title}\n{response}").to_lowercase();
+                let requester = [self.requester.name.as_str(), self.requester.contact.as_str()];
+                if requester.iter().any(|r| r.len() >= 3 && text.contains(&r.to_lowercase())) {
+                    return Err(CaseError::RequesterInPublication);
+                }
+                self.published = Some(*on);
             }
             Event::Note { .. } => {}
         }

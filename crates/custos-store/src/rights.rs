@@ -243,6 +243,22 @@ impl Store {
         let seq = expected_events + 1;
         append(&mut tx, id, seq, &principal.user.to_string(), &event).await?;
         summarise(&mut tx, id, &request, seq, today).await?;
+        if let Event::Published { on, title, response } = &event {
+            let (answered, outcome) = request.responded.ok_or_else(|| refused("the request has not been answered"))?;
+            sqlx::query(
+                "INSERT INTO disclosure_log (request_id, reference, published, answered, outcome, title, response) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id.0.as_bytes().to_vec())
+            .bind(head.reference.clone())
+            .bind(on.to_string())
+            .bind(answered.to_string())
+            .bind(outcome.as_str())
+            .bind(title.as_str().to_owned())
+            .bind(response.as_str().to_owned())
+            .execute(&mut *tx)
+            .await?;
+        }
         audit_log::append(&mut tx, &audit_event(AuditKind::Update, principal, object(id), &decision)).await?;
         tx.commit().await?;
         let mut history = history;
@@ -308,6 +324,77 @@ impl Store {
             tx.commit().await?;
         }
         Ok(lines)
+    }
+}
+
+/// One published FOI answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Disclosure {
+    pub reference: String,
+    pub published: String,
+    pub answered: String,
+    pub outcome: String,
+    pub title: String,
+    pub response: String,
+}
+
+/// The most disclosure log entries returned at once.
+pub const MAX_DISCLOSURES: usize = 100;
+
+impl Store {
+    /// The disclosure log, newest first: entries whose title or response holds every word of
+    /// `query` (any case; all entries when it is blank). Public: it holds only what was published.
+    pub async fn disclosure_log(&self, query: &str, page: Page) -> Result<Vec<Disclosure>, StoreError> {
+        let words: Vec<String> = query.split_whitespace().take(8).map(str::to_lowercase).collect();
+        // The first word narrows in SQL (a LIKE pattern with its wildcards escaped); the rest in
+        // memory, over what the first matched.
+        let pattern = match words.first() {
+            Some(w) => format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")),
+            None => "%".to_owned(),
+        };
+        let rows = sqlx::query(
+            "SELECT reference, published, answered, outcome, title, response FROM disclosure_log \
+             WHERE LOWER(title) LIKE $1 ESCAPE '\\' OR LOWER(response) LIKE $1 ESCAPE '\\' ORDER BY published DESC, reference DESC",
+        )
+        .bind(pattern)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let entry = Disclosure {
+                reference: row.try_get("reference")?,
+                published: row.try_get("published")?,
+                answered: row.try_get("answered")?,
+                outcome: row.try_get("outcome")?,
+                title: row.try_get("title")?,
+                response: row.try_get("response")?,
+            };
+            let text = format!("{} {}", entry.title, entry.response).to_lowercase();
+            if words.iter().all(|w| text.contains(w.as_str())) {
+                out.push(entry);
+            }
+        }
+        Ok(out.into_iter().skip(page.offset).take(page.limit.clamp(1, MAX_DISCLOSURES)).collect())
+    }
+
+    /// Every request as the performance dashboard needs it: law and dates only, no requester and
+    /// no content, so the figures can be published (open data) without a consultation.
+    pub async fn request_cases(&self) -> Result<Vec<custos_rights::performance::Case>, StoreError> {
+        let rows = sqlx::query("SELECT law, received, due, answered, closed FROM information_request").fetch_all(&self.pool).await?;
+        let date = |row: &AnyRow, column: &str| -> Result<Option<Date>, StoreError> {
+            row.try_get::<Option<String>, _>(column)?.map(|d| d.parse().map_err(|_| refused("the stored request is unreadable"))).transpose()
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(custos_rights::performance::Case {
+                    law: row.try_get::<String, _>("law")?.parse().map_err(refused)?,
+                    received: date(row, "received")?.ok_or_else(|| refused("the stored request is unreadable"))?,
+                    due: date(row, "due")?,
+                    answered: date(row, "answered")?,
+                    closed: date(row, "closed")?,
+                })
+            })
+            .collect()
     }
 }
 

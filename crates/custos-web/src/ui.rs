@@ -27,6 +27,8 @@ mod person_match;
 mod record;
 mod record_form;
 mod record_view;
+mod disclosure_log;
+mod performance;
 mod requests;
 mod reviews;
 mod search;
@@ -69,6 +71,10 @@ pub fn router() -> Router<AppState> {
         .route("/records/{id}/edit", get(person_form::edit_page).post(person_form::change))
         .route(reviews::PATH, get(reviews::page_handler))
         .route(requests::PATH, get(requests::queue))
+        .route("/performance", get(performance::page_handler))
+        .route("/disclosure-log", get(disclosure_log::page_handler))
+        .route("/performance.csv", get(performance::csv))
+        .route("/performance.json", get(performance::json))
         .route("/requests/new", get(requests::new_form).post(requests::register))
         .route("/requests/{id}", get(requests::file_page))
         .route("/requests/{id}/events", axum::routing::post(requests::record))

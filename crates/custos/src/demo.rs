@@ -31,6 +31,7 @@ mod origins;
 mod people;
 mod places;
 pub mod records;
+pub mod requests;
 mod sample;
 mod streets;
 mod surnames;

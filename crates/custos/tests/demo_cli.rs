@@ -59,6 +59,8 @@ fn a_killed_demo_verifies_and_resumes_to_the_same_force() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let full = count(clean.path(), "entity");
     assert!(full > 30_000, "{full}");
+    let requests = count(clean.path(), "information_request");
+    assert!(requests > 20, "a year of casework, scaled to the force: {requests}");
     verify(clean.path());
 
     // A run killed once some chunks have committed.
@@ -97,6 +99,7 @@ fn a_killed_demo_verifies_and_resumes_to_the_same_force() {
     assert!(text(&out.stdout).contains("already present (resumed)"), "{}", text(&out.stdout));
     assert_eq!(count(crashed.path(), "entity"), full);
     assert_eq!(count(crashed.path(), "link"), count(clean.path(), "link"));
+    assert_eq!(count(crashed.path(), "information_request"), requests);
     verify(crashed.path());
     let truth = |dir: &Path| std::fs::read_to_string(dir.join("demo-truth.csv")).unwrap();
     assert_eq!(truth(crashed.path()), truth(clean.path()), "the ground truth is deterministic");

@@ -189,3 +189,25 @@ fn answers_closures_and_reviews_agree() {
     assert_eq!(r.apply(&event(json!({"event": "review_requested", "on": "2024-10-02"})), TODAY), Err(CaseError::AlreadyReviewed));
 }
 
+
+#[test]
+fn a_published_answer_never_names_the_requester() {
+    let mut r = Request::from_events(&[
+        registered("foi", "2026-03-02", None),
+        event(json!({"event": "responded", "on": "2026-03-20", "outcome": "granted"})),
+        event(json!({"event": "closed", "on": "2026-03-20", "outcome": "granted"})),
+    ], TODAY).unwrap();
+    let naming = event(json!({"event": "published", "on": "2026-03-21", "title": "Figures for A Requester", "response": "Attached"}));
+    assert_eq!(r.apply(&naming, TODAY), Err(CaseError::RequesterInPublication));
+    let contact = event(json!({"event": "published", "on": "2026-03-21", "title": "Figures", "response": "Sent to A.REQUESTER@example.org"}));
+    assert_eq!(r.apply(&contact, TODAY), Err(CaseError::RequesterInPublication));
+    let early = event(json!({"event": "published", "on": "2026-03-19", "title": "Figures", "response": "Attached"}));
+    assert!(matches!(r.apply(&early, TODAY), Err(CaseError::Before { .. })));
+    let good = event(json!({"event": "published", "on": "2026-03-21", "title": "Stop and search figures, March", "response": "The figures are attached."}));
+    r.apply(&good, TODAY).unwrap();
+    assert_eq!(r.published, Some(date(2026, 3, 21)));
+    assert_eq!(r.apply(&good, TODAY), Err(CaseError::AlreadyPublished));
+    // Only FOI answers are published; subject access answers are the subject's own.
+    let mut sar = Request::from_events(&[registered("sar", "2024-09-03", Some("2024-09-03"))], TODAY).unwrap();
+    assert_eq!(sar.apply(&good, TODAY), Err(CaseError::NotFoi));
+}

@@ -61,6 +61,7 @@ pub(super) fn schemas() -> Value {
         event("review_decided", &["on", "upheld", "note"], json!({ "on": date(), "upheld": { "type": "boolean" }, "note": text() })),
         event("ico_complaint", &["on", "reference"], json!({ "on": date(), "reference": text() })),
         event("closed", &["on", "outcome"], json!({ "on": date(), "outcome": { "type": "string", "enum": ["granted", "partly_granted", "refused", "not_held", "withdrawn", "clarification_not_received"] } })),
+        event("published", &["on", "title", "response"], json!({ "on": date(), "title": text(), "response": text() })),
         event("note", &["text"], json!({ "text": text() })),
     ] });
     let line = object(

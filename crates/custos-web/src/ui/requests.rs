@@ -282,6 +282,13 @@ fn forms(r: &Request) -> Vec<(&'static str, &'static str, Vec<Markup>)> {
     if r.review.is_some_and(|v| v.decided.is_none()) {
         forms.push(("review_decided", "Internal review decided", vec![date_input("on", "On"), choice("upheld", "Original answer upheld", &["yes", "no"]), text_input("note", "Decision")]));
     }
+    if r.law == Law::Foi && r.responded.is_some() && r.published.is_none() {
+        forms.push(("published", "Publish in the disclosure log", vec![
+            date_input("on", "On"),
+            html! { label { "Title " input name="title" required; } },
+            text_input("response", "The answer as released (never the requester's name or contact)"),
+        ]));
+    }
     if r.ico_complaint.is_none() {
         forms.push(("ico_complaint", "Complaint to the ICO", vec![date_input("on", "On"), text_input("reference", "ICO reference")]));
     }

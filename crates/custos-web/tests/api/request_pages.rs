@@ -72,4 +72,27 @@ conformance! {
         assert!(page.status.is_client_error(), "{}", page.text);
         assert!(!page.text.contains("Sam Reporter"));
     }
+
+    async fn the_performance_dashboard_is_public_open_data_without_personal_data(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("DO500003", Role::InformationRightsOfficer, "DATA-OFFICE").await;
+        for received in ["2026-03-02", "2026-03-03"] {
+            let fields = [("csrf", s.csrf.as_str()), ("law", "foi"), ("channel", "email"), ("received", received), ("name", "Sam Reporter"),
+                ("contact", "sam@example.org"), ("kind", "journalist"), ("summary", "Confidential topic words")];
+            let made = app.send(post_form("/requests/new", &s, &fields)).await;
+            assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+        }
+        let page = app.send(Call::get("/performance")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let text = html(&page);
+        assert!(text.contains("<svg") && text.contains("ICO 90%"), "{text}");
+        assert!(!text.contains("Sam Reporter") && !text.contains("Confidential topic"), "no personal data or content");
+        let csv = app.send(Call::get("/performance.csv")).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.text.starts_with("month,law,received,answered,answered_in_time,overdue,in_time_share\n"), "{}", csv.text);
+        assert!(csv.text.contains("2026-03,foi,2,0,0,2,0.0000"), "{}", csv.text);
+        let json = app.send(Call::get("/performance.json")).await;
+        assert_eq!(json.body["laws"]["foi"]["open_overdue"], 2, "{}", json.text);
+        assert_eq!(json.body["ico_target"], 0.9);
+    }
 }

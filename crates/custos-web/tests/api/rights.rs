@@ -44,12 +44,26 @@ conformance! {
         assert_eq!(reply.body["clock"]["on_time"], true);
         let reply = record(&app, &s, &id, 4, json!({"event": "closed", "on": "2026-04-20", "outcome": "partly_granted"})).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        // Published in the disclosure log, never naming the requester.
+        let naming = record(&app, &s, &id, 5, json!({"event": "published", "on": "2026-04-21", "title": "Tactics", "response": "Answer to Sam Reporter"})).await;
+        naming.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "refused");
+        let reply = record(&app, &s, &id, 5, json!({"event": "published", "on": "2026-04-21", "title": "Stop and search tactics, March 2026",
+            "response": "Some information is withheld under section 31."})).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        let log = app.send(Call::get("/disclosure-log?q=STOP%20section")).await;
+        assert_eq!(log.status, StatusCode::OK);
+        assert!(log.text.contains("Stop and search tactics, March 2026") && log.text.contains("FOI/2026/000001"), "{}", log.text);
+        assert!(!log.text.contains("Sam Reporter"), "never the requester");
+        let none = app.send(Call::get("/disclosure-log?q=stop%20drones")).await;
+        assert!(!none.text.contains("Stop and search tactics"), "every word must match");
+        let wildcard = app.send(Call::get("/disclosure-log?q=%25")).await;
+        assert!(!wildcard.text.contains("Stop and search tactics"), "a typed % is a character, not a wildcard");
 
         let read = app.send(Call::get(&format!("/api/v1/information-requests/{id}")).session(&s).justify()).await;
         assert_eq!(read.status, StatusCode::OK, "{}", read.text);
         let history = read.body["history"].as_array().unwrap();
         assert_eq!(history.iter().map(|h| h["event"]["event"].as_str().unwrap()).collect::<Vec<_>>(),
-            ["registered", "exemption_applied", "extended", "responded", "closed"]);
+            ["registered", "exemption_applied", "extended", "responded", "closed", "published"]);
         // A read needs a justification.
         let unjustified = app.send(Call::get(&format!("/api/v1/information-requests/{id}")).session(&s)).await;
         assert!(unjustified.status.is_client_error(), "{}", unjustified.text);

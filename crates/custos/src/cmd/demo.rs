@@ -93,10 +93,10 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
             bar.set_message("loading");
         }
     }
-    bar.set_message("sealing");
+    bar.finish_and_clear();
+    let requests = load_requests(&store, &args).await?;
     store.integrate_audit().await?;
     let sealed = store.latest_checkpoint().await?;
-    bar.finish_and_clear();
     truth.flush()?;
     drop(truth);
     std::fs::rename(&partial, &truth_path).with_context(|| format!("cannot write {}", truth_path.display()))?;
@@ -108,6 +108,9 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         if skipped > 0 { format!(", {skipped} already present (resumed)") } else { String::new() },
         started.elapsed().as_secs_f64()
     ))?;
+    if requests > 0 {
+        out(format_args!("information requests: {requests} (a year of FOI and subject access casework)"))?;
+    }
     if let Some((_, checkpoint)) = sealed {
         out(format_args!("audit log: {} leaves under a signed checkpoint", checkpoint.size()))?;
     }
@@ -116,6 +119,52 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         serve(db, args.listen).await?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The information rights officer who registers the demo's requests.
+const RIGHTS_LOADER: &str = "demo-rights-loader";
+
+/// Loads a year of information requests (`demo::requests`, scaled to the force's size) unless
+/// some are already stored (a previous run loaded them; a run killed while loading them leaves
+/// what it loaded), through the casework API, each event checked again by the store. Returns
+/// how many were loaded.
+async fn load_requests(store: &Store, args: &DemoArgs) -> anyhow::Result<usize> {
+    if !store.request_cases().await?.is_empty() {
+        return Ok(0);
+    }
+    let user = UserId::parse(RIGHTS_LOADER)?;
+    if store.principal(&user).await?.is_none() {
+        let new = NewUser {
+            user: user.clone(),
+            display_name: "Synthetic casework loader".into(),
+            roles: vec![Role::InformationRightsOfficer],
+            units: vec![UnitId::parse("DATA-OFFICE")?],
+            clearance: custos_core::marking::Classification::Official,
+            password: new_password(),
+        };
+        store.create_user(&local_administrator(), new).await?;
+    }
+    let officer = store.principal(&user).await?.context("the casework loader was not created")?;
+    let people = demo::generate_chunk(args.people, args.seed, 0).people;
+    let scale = args.people as f64 / demo::requests::FULL_SIZE as f64;
+    let histories = demo::requests::requests(args.seed, &people, custos_rights::calendar::uk_today(), scale);
+    let bar = ProgressBar::new(histories.len() as u64).with_style(
+        ProgressStyle::with_template("{spinner} casework [{bar:40}] {human_pos}/{human_len} requests ({eta} left)")
+            .context("progress bar template")?
+            .progress_chars("=> "),
+    );
+    for history in &histories {
+        let mut events = history.iter();
+        let Some(first) = events.next() else { continue };
+        let file = store.register_request(&officer, first.clone()).await?;
+        let id: custos_store::rights::RequestId = file.id.parse()?;
+        for (seen, event) in (1u32..).zip(events) {
+            store.record_request_event(&officer, id, seen, event.clone()).await?;
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(histories.len())
 }
 
 /// The demo users: one per role, each in a borough command unit (the data office and
