@@ -37,6 +37,9 @@ use crate::{Store, audit_event, audit_log};
 /// The kind of record a request is, to the policies and in the audit log.
 pub const KIND: &str = "information_request";
 
+/// How many days ahead a deadline is a reminder.
+pub const REMINDER_DAYS: i64 = 7;
+
 /// The most requests listed at once.
 pub const MAX_LISTED: usize = 200;
 
@@ -118,6 +121,8 @@ pub enum Queue {
     Open,
     /// Open and past the due date.
     Overdue,
+    /// Open and due within [`REMINDER_DAYS`] days: the reminders.
+    DueSoon,
     /// Every request, newest first.
     All,
 }
@@ -128,8 +133,9 @@ impl FromStr for Queue {
         match s {
             "open" => Ok(Self::Open),
             "overdue" => Ok(Self::Overdue),
+            "due_soon" => Ok(Self::DueSoon),
             "all" => Ok(Self::All),
-            other => Err(format!("unknown queue {other:?}: use open, overdue or all")),
+            other => Err(format!("unknown queue {other:?}: use open, overdue, due_soon or all")),
         }
     }
 }
@@ -291,7 +297,9 @@ impl Store {
     /// The listing is audited as one read naming every request shown.
     pub async fn list_requests(&self, principal: &Principal, queue: Queue, page: Page) -> Result<Vec<RequestLine>, StoreError> {
         let limit = page.limit.clamp(1, MAX_LISTED);
-        let today = uk_today().to_string();
+        let day = uk_today();
+        let today = day.to_string();
+        let soon = day.checked_add(jiff::Span::new().days(REMINDER_DAYS)).unwrap_or(day).to_string();
         let (limit, offset) = (limit as i64, page.offset as i64);
         let q = match queue {
             Queue::Open => sqlx::query(listing!("WHERE closed IS NULL ORDER BY COALESCE(due, '9999-12-31'), received LIMIT $1 OFFSET $2"))
@@ -299,6 +307,13 @@ impl Store {
                 .bind(offset),
             Queue::Overdue => sqlx::query(listing!("WHERE closed IS NULL AND answered IS NULL AND due < $1 ORDER BY due, received LIMIT $2 OFFSET $3"))
             .bind(today)
+            .bind(limit)
+            .bind(offset),
+            Queue::DueSoon => sqlx::query(listing!(
+                "WHERE closed IS NULL AND answered IS NULL AND due >= $1 AND due <= $2 ORDER BY due, received LIMIT $3 OFFSET $4"
+            ))
+            .bind(today.clone())
+            .bind(soon)
             .bind(limit)
             .bind(offset),
             Queue::All => sqlx::query(listing!("ORDER BY received DESC, law, number DESC LIMIT $1 OFFSET $2")).bind(limit).bind(offset),

@@ -420,7 +420,8 @@ fn operation(route: &Route) -> Value {
     if op == Op::RequestQueue {
         parameters.push(json!({
             "name": "queue", "in": "query", "required": false,
-            "schema": { "type": "string", "enum": ["open", "overdue", "all"], "default": "open" },
+            "schema": { "type": "string", "enum": ["open", "overdue", "due_soon", "all"], "default": "open" },
+            "description": "open: soonest due first; overdue; due_soon: due within the next 7 days (the reminders); all: newest first",
         }));
         parameters.push(json!({ "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }));
         parameters.push(json!({

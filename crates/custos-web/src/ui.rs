@@ -72,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .route(reviews::PATH, get(reviews::page_handler))
         .route(requests::PATH, get(requests::queue))
         .route("/performance", get(performance::page_handler))
+        .route("/requests/performance", get(performance::internal))
         .route("/disclosure-log", get(disclosure_log::page_handler))
         .route("/performance.csv", get(performance::csv))
         .route("/performance.json", get(performance::json))

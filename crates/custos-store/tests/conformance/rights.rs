@@ -64,6 +64,13 @@ conformance! {
         // Received 3 March 2026 and unanswered: long overdue today.
         let overdue = db.store.list_requests(&who, Queue::Overdue, Page::first(10)).await.unwrap();
         assert_eq!(overdue.len(), 1);
+        // A subject access request verified a month less two days ago is due within the week.
+        let today = custos_rights::calendar::uk_today();
+        let start = today.checked_sub(jiff::Span::new().months(1)).unwrap().checked_add(jiff::Span::new().days(2)).unwrap().to_string();
+        let soon = db.store.register_request(&who, registered("sar", &start, Some(&start))).await.unwrap();
+        let due_soon = db.store.list_requests(&who, Queue::DueSoon, Page::first(10)).await.unwrap();
+        assert_eq!(due_soon.iter().map(|l| l.reference.as_str()).collect::<Vec<_>>(), [soon.reference.as_str()]);
+        assert!(!db.store.list_requests(&who, Queue::Overdue, Page::first(10)).await.unwrap().iter().any(|l| l.reference == soon.reference));
 
         let events = audit_events(&db).await;
         let about = |kind: AuditKind| events.iter().filter(|e| e.kind == kind && e.objects.iter().any(|o| o.id == file.id)).count();

@@ -14,9 +14,12 @@ use jiff::civil::Date;
 use maud::{Markup, PreEscaped, html};
 use serde_json::json;
 
+use super::auth::Officer;
 use super::error::PageError;
 use super::layout::{Page, page};
 use crate::AppState;
+use custos_store::rights::Queue;
+use custos_store::search::Page as QueuePage;
 
 /// The months the chart and the tables show.
 const MONTHS_SHOWN: i64 = 12;
@@ -135,7 +138,32 @@ fn forecast_words(f: &Forecast) -> String {
 
 /// `GET /performance`.
 pub async fn page_handler(State(state): State<AppState>) -> Result<Response, PageError> {
-    let (today, laws) = by_law(&state).await?;
+    let body = dashboard(&state).await?;
+    Ok(Page::ok(page("Information rights performance", None, body)).into_response())
+}
+
+/// `GET /requests/performance`: the internal version, for the Data Office: the same figures,
+/// then the overdue requests themselves (those the officer may read), oldest deadline first.
+pub async fn internal(State(state): State<AppState>, officer: Officer) -> Result<Response, PageError> {
+    let overdue = state.store.list_requests(&officer.principal, Queue::Overdue, QueuePage::first(200)).await?;
+    let figures = dashboard(&state).await?;
+    let body = html! {
+        (figures)
+        section {
+            h2 { "Overdue requests" }
+            @if overdue.is_empty() { p { "None." } }
+            ol {
+                @for l in &overdue {
+                    li { a href={ "/requests/" (l.id) } { (l.reference) } " — due " (l.due.map(|d| d.to_string()).unwrap_or_default()) ", received " (l.received) }
+                }
+            }
+        }
+    };
+    Ok(Page::ok(page("Information rights performance (internal)", Some(&officer), body)).into_response())
+}
+
+async fn dashboard(state: &AppState) -> Result<Markup, PageError> {
+    let (today, laws) = by_law(state).await?;
     let months = recent_months(today);
     let row = |p: &Performance, m: &str| -> Option<Month> { p.months.iter().find(|r| r.month == m).cloned() };
     let body = html! {
@@ -170,7 +198,7 @@ pub async fn page_handler(State(state): State<AppState>) -> Result<Response, Pag
             }
         }
     };
-    Ok(Page::ok(page("Information rights performance", None, body)).into_response())
+    Ok(body)
 }
 
 /// `GET /performance.csv`: one line per month and law, every month on record.

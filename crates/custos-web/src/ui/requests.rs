@@ -16,7 +16,7 @@ use custos_rights::clock::Law;
 use custos_rights::request::{ClockState, Event, FoiSection, Outcome, Registration, Request, Restriction};
 use custos_store::StoreError;
 use custos_store::entities::Justification;
-use custos_store::rights::{Queue, RequestFile, RequestId};
+use custos_store::rights::{Queue, REMINDER_DAYS, RequestFile, RequestId};
 use custos_store::search::Page as QueuePage;
 use maud::{Markup, html};
 use serde_json::{Map, Value, json};
@@ -53,13 +53,29 @@ pub async fn queue(State(state): State<AppState>, officer: Officer, RawQuery(raw
     let queue: Queue = query.optional("queue").as_deref().unwrap_or("open").parse().map_err(|e: String| Problem::field("queue", e))?;
     let lines = state.store.list_requests(&officer.principal, queue, QueuePage::first(200)).await?;
     let today = uk_today();
+    // The reminders: counted over the open queue whatever the tab.
+    let open = if queue == Queue::Open { lines.clone() } else { state.store.list_requests(&officer.principal, Queue::Open, QueuePage::first(200)).await? };
+    let waiting = open.iter().filter(|l| l.answered.is_none());
+    let (overdue, soon) = waiting.fold((0, 0), |(o, s), l| match l.due.map(|d| (d - today).get_days()) {
+        Some(left) if left < 0 => (o + 1, s),
+        Some(left) if i64::from(left) <= REMINDER_DAYS => (o, s + 1),
+        _ => (o, s),
+    });
     let body = html! {
         nav.tabs aria-label="Queues" {
             a href="/requests?queue=open" aria-current=[(queue == Queue::Open).then_some("page")] { "Open" }
+            a href="/requests?queue=due_soon" aria-current=[(queue == Queue::DueSoon).then_some("page")] { "Due this week" }
             a href="/requests?queue=overdue" aria-current=[(queue == Queue::Overdue).then_some("page")] { "Overdue" }
             a href="/requests?queue=all" aria-current=[(queue == Queue::All).then_some("page")] { "All" }
         }
-        p { a.button href="/requests/new" { "Register a request" } }
+        @if soon > 0 || overdue > 0 {
+            p.reminder role="status" {
+                @if overdue > 0 { a href="/requests?queue=overdue" { (overdue) " overdue" } }
+                @if soon > 0 && overdue > 0 { ", " }
+                @if soon > 0 { a href="/requests?queue=due_soon" { (soon) " due within " (REMINDER_DAYS) " days" } }
+            }
+        }
+        p { a.button href="/requests/new" { "Register a request" } " " a href="/requests/performance" { "Performance" } }
         @if lines.is_empty() { p.muted { "No requests here." } }
         @else {
             table {

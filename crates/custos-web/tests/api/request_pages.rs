@@ -32,6 +32,7 @@ conformance! {
         let queue = app.send(Call::get("/requests?queue=all").cookie_only(&s)).await;
         assert!(html(&queue).contains("FOI/2026/000001"), "{}", queue.text);
         assert!(html(&queue).contains("OVERDUE"), "received in March 2026 and unanswered: {}", queue.text);
+        assert!(html(&queue).contains("1 overdue"), "the reminder: {}", queue.text);
         assert!(!queue.text.contains("Sam Reporter"), "no requester in the queue");
 
         let page = app.send(Call::get(&location).cookie_only(&s)).await;
@@ -91,6 +92,9 @@ conformance! {
         assert_eq!(csv.status, StatusCode::OK);
         assert!(csv.text.starts_with("month,law,received,answered,answered_in_time,overdue,in_time_share\n"), "{}", csv.text);
         assert!(csv.text.contains("2026-03,foi,2,0,0,2,0.0000"), "{}", csv.text);
+        let internal = app.send(Call::get("/requests/performance").cookie_only(&s)).await;
+        assert_eq!(internal.status, StatusCode::OK, "{}", internal.text);
+        assert!(html(&internal).contains("Overdue requests") && html(&internal).contains("FOI/2026/000002"), "{}", internal.text);
         let json = app.send(Call::get("/performance.json")).await;
         assert_eq!(json.body["laws"]["foi"]["open_overdue"], 2, "{}", json.text);
         assert_eq!(json.body["ico_target"], 0.9);
