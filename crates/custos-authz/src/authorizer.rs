@@ -337,8 +337,8 @@ mod tests {
         let all: BTreeSet<String> = authz.policy_ids().iter().cloned().collect();
         assert_eq!(authz.selection.ids(), all);
         let index = |a: Action| Action::ALL.iter().position(|x| *x == a).unwrap();
-        // erase: the records manager's permit and the two guards.
-        assert_eq!(authz.selection.count(index(Action::Erase)), 3);
+        // erase: the records manager's permit and the three guards on every action.
+        assert_eq!(authz.selection.count(index(Action::Erase)), 4);
         let ids = |set: &PolicySet| -> BTreeSet<String> {
             set.policies()
                 .map(|p| AsRef::<str>::as_ref(p.id()).to_owned())
@@ -348,7 +348,7 @@ mod tests {
         let none = authz.selection.select(read, &[]).unwrap();
         assert_eq!(
             ids(&none),
-            ["guard.clearance", "guard.need_to_know"]
+            ["guard.clearance", "guard.information_requests_data_office_only", "guard.need_to_know"]
                 .map(String::from)
                 .into()
         );
@@ -360,6 +360,7 @@ mod tests {
             ids(&two),
             [
                 "guard.clearance",
+                "guard.information_requests_data_office_only",
                 "guard.need_to_know",
                 "role.investigator.consult"
             ]

@@ -250,14 +250,19 @@ impl Record {
 
     /// How many disseminations this version records that `before` (the previous version, if
     /// any) did not: each is a disclosure, audited as one (DPA 2018 s.62(1)(d): logs of
-    /// disclosures). Disseminations are append-only (see `critical_changes`).
-    pub fn new_disseminations(&self, before: Option<&EntityBody>) -> usize {
-        let Self::IntelligenceReport(now) = self else { return 0 };
-        let earlier = match before {
-            Some(EntityBody::Record(Self::IntelligenceReport(r))) => r.disseminations.len(),
-            _ => 0,
+    /// disclosures). What was disseminated stays recorded as it was, whatever the kind of change
+    /// and whether or not the report was submitted: a version that drops or rewrites an earlier
+    /// dissemination is refused with the reason.
+    pub fn new_disseminations(&self, before: Option<&EntityBody>) -> Result<usize, String> {
+        let Self::IntelligenceReport(now) = self else { return Ok(0) };
+        let earlier: &[intelligence::Dissemination] = match before {
+            Some(EntityBody::Record(Self::IntelligenceReport(r))) => &r.disseminations,
+            _ => &[],
         };
-        now.disseminations.len().saturating_sub(earlier)
+        if !now.disseminations.starts_with(earlier) {
+            return Err("a dissemination, once recorded, stays as it was: add new ones after it".into());
+        }
+        Ok(now.disseminations.len() - earlier.len())
     }
 
     /// Its status, for filtering a search (`open`, `finalised`, `live`…), where it has one.

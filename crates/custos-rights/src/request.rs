@@ -268,6 +268,8 @@ pub enum CaseError {
     AlreadyPublished,
     #[error("the publication names the requester (their name or contact): the disclosure log never carries them")]
     RequesterInPublication,
+    #[error("no clarification was asked for: close the request with another outcome")]
+    NoClarificationAsked,
     #[error("an internal review has already been requested")]
     AlreadyReviewed,
     #[error("the clock is stopped: resume it before extending")]
@@ -535,6 +537,7 @@ impl Request {
                 self.extended = true;
             }
             Event::ExemptionApplied { section, neither_confirm_nor_deny, .. } => {
+                self.unanswered()?;
                 if self.law != Law::Foi {
                     return Err(CaseError::NotFoi);
                 }
@@ -544,6 +547,7 @@ impl Request {
                 self.exemptions.push(*section);
             }
             Event::Restricted { ground, .. } => {
+                self.unanswered()?;
                 if !ground.applies_to(self.law) {
                     return Err(CaseError::WrongRestriction { ground: *ground, law: self.law });
                 }
@@ -563,6 +567,9 @@ impl Request {
                 }
                 not_future("the answer", *on, today)?;
                 not_before("the answer", *on, "the date received", self.received)?;
+                if let Some(started) = self.started {
+                    not_before("the answer", *on, "the day the clock started", started)?;
+                }
                 self.responded = Some((*on, *outcome));
             }
             Event::ReviewRequested { on } => {
@@ -589,6 +596,9 @@ impl Request {
                 let open = self.tasks.iter().filter(|t| !t.done).count();
                 if open > 0 {
                     return Err(CaseError::OpenTasks(open));
+                }
+                if *outcome == Outcome::ClarificationNotReceived && !self.stops.iter().any(|s| s.kind == StopKind::Clarification) {
+                    return Err(CaseError::NoClarificationAsked);
                 }
                 match self.responded {
                     None if outcome.is_answer() => return Err(CaseError::NotAnswered),
@@ -618,9 +628,7 @@ impl Request {
                 }
                 not_future("the publication", *on, today)?;
                 not_before("the publication", *on, "the answer", answered)?;
-                let text = format!("{title}\n{response}").to_lowercase();
-                let requester = [self.requester.name.as_str(), self.requester.contact.as_str()];
-                if requester.iter().any(|r| r.len() >= 3 && text.contains(&r.to_lowercase())) {
+                if names_requester(&format!("{title}\n{response}"), &self.requester) {
                     return Err(CaseError::RequesterInPublication);
                 }
                 self.published = Some(*on);
@@ -633,6 +641,19 @@ impl Request {
     fn unanswered(&self) -> Result<(), CaseError> {
         if self.responded.is_some() { Err(CaseError::AlreadyAnswered) } else { Ok(()) }
     }
+}
+
+/// Whether `text` names the requester: their contact anywhere in it, or any word of their name
+/// of three letters or more as a word of it ("Ms Holt" names Dawn Holt; "holistic" does not).
+fn names_requester(text: &str, requester: &Requester) -> bool {
+    let lower = text.to_lowercase();
+    let contact = requester.contact.as_str().trim().to_lowercase();
+    if contact.len() >= 3 && lower.contains(&contact) {
+        return true;
+    }
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let name = requester.name.as_str().to_lowercase();
+    name.split(|c: char| !c.is_alphanumeric()).filter(|part| part.chars().count() >= 3).any(|part| words.contains(&part))
 }
 
 fn not_future(what: &'static str, day: Date, today: Date) -> Result<(), CaseError> {

@@ -183,7 +183,7 @@ impl Store {
                 return self.record_denial(event).await;
             }
             if let EntityBody::Record(r) = &e.body {
-                let disclosures = r.new_disseminations(None);
+                let disclosures = r.new_disseminations(None).map_err(StoreError::Refused)?;
                 if disclosures > 0 {
                     // Created already disseminated: a disclosure, as in `change_entity`.
                     let decision = self.authz.decide(principal, Action::Disclose, &resource(e.body.kind(), e.id, &e.marking));
@@ -357,7 +357,7 @@ impl Store {
         // own audit event (DPA 2018 s.62(1)(d)); who it went to is in the version written.
         // Decided first, so that a denial commits with nothing else queued.
         let disclosures = match &body {
-            EntityBody::Record(r) => r.new_disseminations(Some(&current.body)),
+            EntityBody::Record(r) => r.new_disseminations(Some(&current.body)).map_err(StoreError::Refused)?,
             _ => 0,
         };
         let mut disclosed: Vec<AuditEvent> = Vec::new();
@@ -374,8 +374,7 @@ impl Store {
         }
         let kind = if change == ChangeKind::Corrected { AuditKind::Correct } else { AuditKind::Update };
         let personal = Personal { reason, ..Personal::default() };
-        let mut tx = self.authorise(tx, principal, Action::Update, &current, kind, personal).await?;
-        audit_log::append_many(&mut tx, &disclosed).await?;
+        let tx = self.authorise(tx, principal, Action::Update, &current, kind, personal).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict);
         }
@@ -383,6 +382,8 @@ impl Store {
             .map_err(|e| StoreError::Refused(e.to_string()))?;
         let mut tx = self.check_refs(tx, principal, &[(id, &body)], &HashMap::new()).await?;
         crate::records::check_rules(&mut tx, &[(id, &body, &current.marking)]).await?;
+        // Only now that the change will be written: its disclosures.
+        audit_log::append_many(&mut tx, &disclosed).await?;
         let version = current.version + 1;
         write_version(&mut tx, id, version, change, &principal.user, reason, &body, None).await?;
         crate::search::index_names(&mut tx, &[(id, &body)], true).await?;
@@ -450,7 +451,9 @@ impl Store {
         }
     }
 
-    /// Checks references inside `tx` (see `references`), settling a denial or refusal.
+    /// Checks references inside `tx` (see `references`). On a denial the transaction, and
+    /// whatever it had queued (the change's own audit events), is rolled back and the denial
+    /// alone is committed in a transaction of its own; a refusal rolls back.
     async fn check_refs(
         &self,
         mut tx: sqlx::Transaction<'static, sqlx::Any>,
@@ -458,8 +461,14 @@ impl Store {
         bodies: &[(EntityId, &EntityBody)],
         batch: &HashMap<EntityId, EntityKind>,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
-        let outcome = self.check_references(&mut tx, principal, bodies, batch).await;
-        crate::references::settle(tx, outcome).await
+        match self.check_references(&mut tx, principal, bodies, batch).await {
+            Ok(()) => Ok(tx),
+            Err(crate::references::Refusal::Denied(event)) => {
+                tx.rollback().await?;
+                self.record_denial(*event).await
+            }
+            Err(crate::references::Refusal::Refused(e)) => Err(e),
+        }
     }
 
     /// Audits a request for a record that does not exist, and denies it.

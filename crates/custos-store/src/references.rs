@@ -15,7 +15,7 @@ use sqlx::{Any, AnyConnection, Row, Transaction};
 use crate::entities::{kind_and_marking, not_found};
 use crate::error::StoreError;
 use crate::sql::{Placeholders, in_list};
-use crate::{Store, audit_event, audit_log};
+use crate::{Store, audit_event};
 
 /// The references a body makes: (field, referenced id, the kind it must be).
 fn references(body: &EntityBody) -> Vec<(&'static str, EntityId, EntityKind)> {
@@ -148,18 +148,3 @@ impl From<sqlx::Error> for Refusal {
         Self::Refused(e.into())
     }
 }
-
-/// Settles a reference check: a denial commits `tx` with the denial event (nothing else was
-/// written) and returns `Denied`; a refusal rolls back.
-pub(crate) async fn settle(mut tx: Transaction<'static, Any>, outcome: Result<(), Refusal>) -> Result<Transaction<'static, Any>, StoreError> {
-    match outcome {
-        Ok(()) => Ok(tx),
-        Err(Refusal::Denied(event)) => {
-            audit_log::append(&mut tx, &event).await?;
-            tx.commit().await?;
-            Err(StoreError::Denied)
-        }
-        Err(Refusal::Refused(e)) => Err(e),
-    }
-}
-

@@ -175,34 +175,41 @@ impl Store {
         if !decision.allowed {
             return self.record_denial(audit_event(AuditKind::AccessDenied, principal, object(id), &decision)).await;
         }
-        let mut tx = self.begin_write().await?;
         let year = i64::from(request.received.year());
         let law = request.law.as_str();
-        let number: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM information_request WHERE law = $1 AND year = $2")
+        // Numbered MAX + 1 in the writing transaction: SQLite serialises writers; on PostgreSQL
+        // two officers registering at once can draw the same number, and the unique index
+        // refuses the second, which then draws again.
+        let mut attempts = 0;
+        let (mut tx, number) = loop {
+            attempts += 1;
+            let mut tx = self.begin_write().await?;
+            let number: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM information_request WHERE law = $1 AND year = $2")
+                .bind(law)
+                .bind(year)
+                .fetch_one(&mut *tx)
+                .await?;
+            let inserted = sqlx::query(
+                "INSERT INTO information_request (id, law, year, number, owning_unit, received, requester_type, clock, events) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'not_started', 0)",
+            )
+            .bind(id.0.as_bytes().to_vec())
             .bind(law)
             .bind(year)
-            .fetch_one(&mut *tx)
-            .await?;
-        let inserted = sqlx::query(
-            "INSERT INTO information_request (id, law, year, number, owning_unit, received, requester_type, clock, events) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'not_started', 0)",
-        )
-        .bind(id.0.as_bytes().to_vec())
-        .bind(law)
-        .bind(year)
-        .bind(number)
-        .bind(unit.as_str().to_owned())
-        .bind(request.received.to_string())
-        .bind(request.requester.kind.as_str())
-        .execute(&mut *tx)
-        .await;
-        if let Err(sqlx::Error::Database(d)) = &inserted
-            && d.is_unique_violation()
-        {
-            // Two requests numbered at once (PostgreSQL): the caller tries again.
-            return Err(StoreError::Conflict);
-        }
-        inserted?;
+            .bind(number)
+            .bind(unit.as_str().to_owned())
+            .bind(request.received.to_string())
+            .bind(request.requester.kind.as_str())
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => break (tx, number),
+                Err(sqlx::Error::Database(d)) if d.is_unique_violation() && attempts < 5 => {
+                    tx.rollback().await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         append(&mut tx, id, 1, &principal.user.to_string(), &registered).await?;
         summarise(&mut tx, id, &request, 1, today).await?;
         audit_log::append(&mut tx, &audit_event(AuditKind::Create, principal, object(id), &decision)).await?;
@@ -358,7 +365,8 @@ pub const MAX_DISCLOSURES: usize = 100;
 
 impl Store {
     /// The disclosure log, newest first: entries whose title or response holds every word of
-    /// `query` (any case; all entries when it is blank). Public: it holds only what was published.
+    /// `query` (any case; all entries when it is blank), among the newest 5,000 matching its first
+    /// word (a public page bounds its work). Public: it holds only what was published.
     pub async fn disclosure_log(&self, query: &str, page: Page) -> Result<Vec<Disclosure>, StoreError> {
         let words: Vec<String> = query.split_whitespace().take(8).map(str::to_lowercase).collect();
         // The first word narrows in SQL (a LIKE pattern with its wildcards escaped); the rest in
@@ -369,7 +377,7 @@ impl Store {
         };
         let rows = sqlx::query(
             "SELECT reference, published, answered, outcome, title, response FROM disclosure_log \
-             WHERE LOWER(title) LIKE $1 ESCAPE '\\' OR LOWER(response) LIKE $1 ESCAPE '\\' ORDER BY published DESC, reference DESC",
+             WHERE LOWER(title) LIKE $1 ESCAPE '\\' OR LOWER(response) LIKE $1 ESCAPE '\\' ORDER BY published DESC, reference DESC LIMIT 5000",
         )
         .bind(pattern)
         .fetch_all(&self.pool)

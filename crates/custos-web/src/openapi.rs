@@ -290,7 +290,7 @@ fn describe(op: Op) -> Doc {
         },
         Op::RegisterRequest => Doc {
             request: Some("InformationRequestNew"),
-            ok: (201, Some("InformationRequestFile")),
+            ok: (201, Some("InformationRequestRecorded")),
             problems: &[Refused],
             ..doc("registerRequest", "Register an FOI or subject access request (information rights officers; refused if received in the future)", "rights")
         },
@@ -304,7 +304,7 @@ fn describe(op: Op) -> Doc {
         },
         Op::RecordRequestEvent => Doc {
             request: Some("InformationRequestEvent"),
-            ok: (200, Some("InformationRequestFile")),
+            ok: (200, Some("InformationRequestRecorded")),
             problems: &[Conflict, Refused],
             ..doc(
                 "recordRequestEvent",

@@ -3,13 +3,14 @@
 //!
 //! - `POST /api/v1/information-requests` registers a request: the `registered` event's fields
 //!   (`law`, `channel`, `requester`, `received`, `summary`, optionally `identity_verified` and
-//!   `jurisdiction`) → `201` and the request's file.
+//!   `jurisdiction`) → `201 {id, reference, clock, events}`.
 //! - `GET /api/v1/information-requests?queue=open|overdue|all&offset=&limit=` → `{items}`: the
 //!   queue, each with its clock, and no requester details.
 //! - `GET /api/v1/information-requests/{id}` (a justified consultation) → the file: the request's
 //!   state, where its clock stands today and its whole history.
 //! - `POST /api/v1/information-requests/{id}/events` with `{"expected_events": n, "event": {…}}`
-//!   records one event (`custos_rights::request::Event`) → the file; `409 conflict` when the
+//!   records one event (`custos_rights::request::Event`) → `{id, reference, clock, events}`
+//!   (the contents are read with `GET`, justified); `409 conflict` when the
 //!   history has grown since the caller read it, `422 refused` with the law's reason otherwise.
 //! - `GET /api/v1/deadlines?law=&received=&extended=&jurisdiction=` → `{due}`: the calculator of
 //!   `custos deadline`, with no personal data, open to anyone.
@@ -68,6 +69,13 @@ fn file_json(file: &custos_store::rights::RequestFile) -> Result<Value, Problem>
     serde_json::to_value(file).map_err(|e| Problem::internal(&e))
 }
 
+/// What a write answers: the request's id, reference, clock and number of events, not its
+/// contents (reading those is a justified consultation, `GET …/{id}`).
+fn outcome_json(file: &custos_store::rights::RequestFile) -> Result<Value, Problem> {
+    let clock = serde_json::to_value(file.clock).map_err(|e| Problem::internal(&e))?;
+    Ok(json!({ "id": file.id, "reference": file.reference, "clock": clock, "events": file.history.len() }))
+}
+
 /// Parses an event. Serde reads a tagged enum through a buffer, so an error has no path inside
 /// the event: it is named `event`, with serde's message (which names the field).
 fn event(value: Value) -> Result<Event, Problem> {
@@ -81,7 +89,7 @@ pub async fn register(
     JsonBody(registration): JsonBody<Registration>,
 ) -> Result<(StatusCode, Json<Value>), Problem> {
     let file = state.store.register_request(&caller.principal, Event::Registered(registration)).await?;
-    Ok((StatusCode::CREATED, Json(file_json(&file)?)))
+    Ok((StatusCode::CREATED, Json(outcome_json(&file)?)))
 }
 
 /// The queue → `200 {items}`.
@@ -113,7 +121,7 @@ pub async fn record(
         return Err(Problem::field("event.event", "a request is registered once, with POST /api/v1/information-requests"));
     }
     let file = state.store.record_request_event(&caller.principal, id.into(), request.expected_events, event).await?;
-    Ok(Json(file_json(&file)?))
+    Ok(Json(outcome_json(&file)?))
 }
 
 /// The deadline calculator → `200 {law, received, extended, jurisdiction, due}`.

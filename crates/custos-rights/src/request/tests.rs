@@ -203,11 +203,26 @@ fn a_published_answer_never_names_the_requester() {
     assert_eq!(r.apply(&contact, TODAY), Err(CaseError::RequesterInPublication));
     let early = event(json!({"event": "published", "on": "2026-03-19", "title": "Figures", "response": "Attached"}));
     assert!(matches!(r.apply(&early, TODAY), Err(CaseError::Before { .. })));
-    let good = event(json!({"event": "published", "on": "2026-03-21", "title": "Stop and search figures, March", "response": "The figures are attached."}));
+    let surname = event(json!({"event": "published", "on": "2026-03-21", "title": "Figures", "response": "As asked by Mr Requester"}));
+    assert_eq!(r.apply(&surname, TODAY), Err(CaseError::RequesterInPublication));
+    let good = event(json!({"event": "published", "on": "2026-03-21", "title": "Stop and search figures, March", "response": "The figures are attached; requesters' names are never published."}));
     r.apply(&good, TODAY).unwrap();
     assert_eq!(r.published, Some(date(2026, 3, 21)));
     assert_eq!(r.apply(&good, TODAY), Err(CaseError::AlreadyPublished));
     // Only FOI answers are published; subject access answers are the subject's own.
     let mut sar = Request::from_events(&[registered("sar", "2024-09-03", Some("2024-09-03"))], TODAY).unwrap();
     assert_eq!(sar.apply(&good, TODAY), Err(CaseError::NotFoi));
+}
+
+#[test]
+fn answers_exemptions_and_closures_keep_their_order() {
+    let mut r = Request::from_events(&[registered("sar", "2024-09-02", None)], TODAY).unwrap();
+    r.apply(&event(json!({"event": "identity_verified", "on": "2024-09-05", "how": "Passport"})), TODAY).unwrap();
+    let early = event(json!({"event": "responded", "on": "2024-09-04", "outcome": "granted"}));
+    assert!(matches!(r.apply(&early, TODAY), Err(CaseError::Before { .. })), "no answer before the clock started");
+    let never_asked = event(json!({"event": "closed", "on": "2024-09-20", "outcome": "clarification_not_received"}));
+    assert_eq!(r.apply(&never_asked, TODAY), Err(CaseError::NoClarificationAsked));
+    r.apply(&event(json!({"event": "responded", "on": "2024-09-20", "outcome": "granted"})), TODAY).unwrap();
+    let late = event(json!({"event": "restricted", "ground": "sch2_para2", "reason": "x"}));
+    assert_eq!(r.apply(&late, TODAY), Err(CaseError::AlreadyAnswered));
 }

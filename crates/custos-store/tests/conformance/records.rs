@@ -167,6 +167,30 @@ conformance! {
         let created = db.store.create_entity(&analyst, report(json!([mash])), marking(), None).await.unwrap();
         let events = audit_events(&db).await;
         assert_eq!((disclosed(&events, id), disclosed(&events, created)), (2, 1));
+
+        // What was disseminated stays as it was: rewriting or dropping an entry is refused for
+        // anyone, by any kind of change, submitted or not.
+        let bugle = json!({"to": "Daily Bugle", "at": "2026-02-02T09:00:00Z"});
+        for (who, change) in [(investigator(), ChangeKind::Edited), (analyst.clone(), ChangeKind::Corrected)] {
+            let err = db.store.change_entity(&who, created, 1, report(json!([bugle])), change, Some("correcting the recipient")).await.unwrap_err();
+            assert!(err.to_string().contains("stays as it was"), "{err}");
+            let err = db.store.change_entity(&who, created, 1, report(json!([])), change, Some("removing it")).await.unwrap_err();
+            assert!(err.to_string().contains("stays as it was"), "{err}");
+        }
+        assert_eq!(db.store.read_entity(&analyst, created, &why()).await.unwrap().version, 1);
+
+        // A change denied on a reference records the denial alone: no update, no disclosure.
+        let before = audit_events(&db).await;
+        let ghost = custos_core::ids::EntityId::new();
+        let mut denied = report(json!([mash, council, json!({"to": "Hackney council", "at": "2026-02-04T09:00:00Z"})]));
+        if let EntityBody::Record(Record::IntelligenceReport(r)) = &mut denied {
+            r.people.push(serde_json::from_value(json!({"person": ghost, "role": "subject"})).unwrap());
+        }
+        let err = db.store.change_entity(&analyst, id, 4, denied, ChangeKind::Edited, None).await.unwrap_err();
+        assert!(matches!(err, StoreError::Denied), "{err:?}");
+        let after = audit_events(&db).await;
+        let new: Vec<AuditKind> = after[before.len()..].iter().map(|e| e.kind).collect();
+        assert_eq!(new, [AuditKind::AccessDenied], "only the denial");
     }
 
     async fn rules_between_records_compare_golden_nominals(db: TestDb) {

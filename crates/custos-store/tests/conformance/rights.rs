@@ -126,6 +126,11 @@ conformance! {
         assert!(matches!(err, StoreError::Denied), "{err:?}");
         let denials = audit_events(&db).await.iter().filter(|e| e.kind == AuditKind::AccessDenied).count();
         assert!(denials >= 4, "every denial is audited: {denials}");
+        // An officer of two units registers: the other unit's investigators still cannot read it.
+        let both = principal("DO000002", &[Role::InformationRightsOfficer], &["CE-BCU", "DATA-OFFICE"], Classification::Official);
+        let file = db.store.register_request(&both, registered("sar", "2024-09-03", Some("2024-09-03"))).await.unwrap();
+        let err = db.store.read_request(&investigator(), file.id.parse().unwrap(), &why()).await.unwrap_err();
+        assert!(matches!(err, StoreError::Denied), "{err:?}");
         // A missing request is denied like a forbidden one.
         let missing: RequestId = custos_core::ids::EntityId::new().to_string().parse().unwrap();
         assert!(matches!(db.store.read_request(&officer(), missing, &why()).await, Err(StoreError::Denied)));

@@ -107,6 +107,12 @@ pub(super) fn schemas() -> Value {
                 } },
             },
         },
+        "InformationRequestRecorded": object(&["id", "reference", "clock", "events"], json!({
+            "id": { "type": "string", "format": "uuid" },
+            "reference": { "type": "string" },
+            "clock": { "type": "object", "required": ["state"], "properties": { "state": { "type": "string" } } },
+            "events": { "type": "integer", "minimum": 1, "description": "How many events the history now holds (the next expected_events)" },
+        })),
         "InformationRequestQueue": object(&["items"], json!({ "items": { "type": "array", "items": line } })),
         "Deadline": object(&["law", "received", "extended", "jurisdiction", "due"], json!({
             "law": { "type": "string" }, "received": date(), "extended": { "type": "boolean" },

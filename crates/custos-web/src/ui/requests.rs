@@ -84,7 +84,8 @@ pub async fn queue(State(state): State<AppState>, officer: Officer, RawQuery(raw
                     @for l in &lines {
                         @let overdue = l.closed.is_none() && l.answered.is_none() && l.due.is_some_and(|d| d < today);
                         tr {
-                            td { a href={ "/requests/" (l.id) "?justification=" (urlencode(&format!("{} casework", l.reference))) } { (l.reference) } }
+                            // The page asks why it is opened: the reason is the officer's, not a default.
+                            td { a href={ "/requests/" (l.id) } { (l.reference) } }
                             td { (l.law.as_str().to_uppercase()) }
                             td { (l.received) }
                             td.overdue[overdue] {
@@ -162,7 +163,7 @@ pub async fn register(State(state): State<AppState>, posted: Posted) -> Result<R
         Err(e) => return refused(format!("Nothing was registered: {e}")),
     };
     match state.store.register_request(&officer.principal, Event::Registered(registration)).await {
-        Ok(file) => Ok(see_other(&file_href(&file.id, &format!("{} casework", file.reference)))),
+        Ok(file) => Ok(see_other(&file_href(&file.id, &format!("registering {}", file.reference)))),
         Err(StoreError::Refused(message)) => refused(format!("Nothing was registered: {message}")),
         Err(e) => Err(e.into()),
     }
