@@ -237,3 +237,32 @@ mod tests {
         assert!(err.to_string().contains("no scheme"), "{err}");
     }
 }
+
+/// How many connections of this process are waiting for SQLite's write lock (`BEGIN
+/// IMMEDIATE`). The creation writer, which would otherwise take the lock back at once after each
+/// group, leaves it free for a moment only when someone is waiting (see `group_commit`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LockWaiters(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl LockWaiters {
+    /// Counts the caller as waiting until the returned guard is dropped.
+    pub(crate) fn wait(&self) -> WaitingForLock {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        WaitingForLock(self.0.clone())
+    }
+
+    /// Whether anyone is waiting now.
+    pub(crate) fn any(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst) > 0
+    }
+}
+
+/// One waiter, counted while it lives.
+#[derive(Debug)]
+pub(crate) struct WaitingForLock(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for WaitingForLock {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}

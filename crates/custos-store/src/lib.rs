@@ -52,6 +52,8 @@ pub struct Store {
     reads: read_audit::ReadAudit,
     /// Group-commits creations (see `group_commit`).
     creations: Arc<group_commit::Creations>,
+    /// Who is waiting for SQLite's write lock.
+    lock_waiters: db::LockWaiters,
 }
 
 impl std::fmt::Debug for Store {
@@ -69,8 +71,10 @@ impl Store {
         let signer = signing_key::load_or_create(location.data_dir())?;
         let authz = Authorizer::new()
             .map_err(|e| StoreError::Config(format!("the authorisation policies are invalid: {e}")))?;
+        let lock_waiters = db::LockWaiters::default();
         Ok(Self {
-            reads: read_audit::ReadAudit::new(&pool, location.backend()),
+            reads: read_audit::ReadAudit::new(&pool, location.backend(), lock_waiters.clone()),
+            lock_waiters,
             pool,
             backend: location.backend(),
             data_dir: location.data_dir().to_path_buf(),
@@ -128,9 +132,17 @@ impl Store {
     /// reader upgrades. Every audited operation writes (its audit event), reads included.
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => {
+                let _waiting = self.lock_waiters.wait();
+                self.pool.begin_with("BEGIN IMMEDIATE").await?
+            }
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// Whether another writer of this process is waiting for SQLite's write lock.
+    pub(crate) fn writer_waiting(&self) -> bool {
+        self.lock_waiters.any()
     }
 }
 

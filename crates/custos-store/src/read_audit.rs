@@ -42,6 +42,7 @@ pub(crate) struct ReadAudit {
 struct Inner {
     pool: AnyPool,
     backend: Backend,
+    lock_waiters: crate::db::LockWaiters,
     queue: Mutex<Option<mpsc::UnboundedSender<Job>>>,
 }
 
@@ -53,8 +54,8 @@ struct Job {
 }
 
 impl ReadAudit {
-    pub(crate) fn new(pool: &AnyPool, backend: Backend) -> Self {
-        Self { inner: Arc::new(Inner { pool: pool.clone(), backend, queue: Mutex::new(None) }) }
+    pub(crate) fn new(pool: &AnyPool, backend: Backend, lock_waiters: crate::db::LockWaiters) -> Self {
+        Self { inner: Arc::new(Inner { pool: pool.clone(), backend, lock_waiters, queue: Mutex::new(None) }) }
     }
 
     /// Writes `event` (with `personal` as its erasable payload) and returns once the transaction
@@ -87,7 +88,7 @@ impl ReadAudit {
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| StoreError::Audit("reads are audited from within the async runtime".into()))?;
         let (sender, receiver) = mpsc::unbounded_channel();
-        runtime.spawn(write_batches(self.inner.pool.clone(), self.inner.backend, receiver));
+        runtime.spawn(write_batches(self.inner.pool.clone(), self.inner.backend, self.inner.lock_waiters.clone(), receiver));
         sender
             .send(job)
             .map_err(|_| StoreError::Audit("the read-audit writer did not start".into()))?;
@@ -98,7 +99,7 @@ impl ReadAudit {
 
 /// The writer: one transaction per batch of whatever is queued, until every sender is gone or the
 /// pool is closed.
-async fn write_batches(pool: AnyPool, backend: Backend, mut jobs: mpsc::UnboundedReceiver<Job>) {
+async fn write_batches(pool: AnyPool, backend: Backend, lock_waiters: crate::db::LockWaiters, mut jobs: mpsc::UnboundedReceiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut connection: Option<AnyConnection> = None;
     let mut last_write = Instant::now();
@@ -123,7 +124,7 @@ async fn write_batches(pool: AnyPool, backend: Backend, mut jobs: mpsc::Unbounde
             connection = None;
         }
         last_write = Instant::now();
-        let committed = match write(&pool, backend, &mut connection, &batch).await {
+        let committed = match write(&pool, backend, &lock_waiters, &mut connection, &batch).await {
             Ok(()) => true,
             Err(e) => {
                 tracing::error!(error = %e, events = batch.len(), "read audit write failed; those reads fail");
@@ -149,6 +150,7 @@ async fn write_batches(pool: AnyPool, backend: Backend, mut jobs: mpsc::Unbounde
 async fn write(
     pool: &AnyPool,
     backend: Backend,
+    lock_waiters: &crate::db::LockWaiters,
     connection: &mut Option<AnyConnection>,
     batch: &[Job],
 ) -> Result<(), StoreError> {
@@ -164,7 +166,7 @@ async fn write(
         }
         Backend::Sqlite => {
             // On any failure the caller drops this connection, which rolls back what is open.
-            lock(connection).await?;
+            lock(connection, lock_waiters).await?;
             insert(connection, batch).await?;
             connection.execute("COMMIT").await.map(drop).map_err(audit_log::audit_write_failed)
         }
@@ -207,7 +209,8 @@ const LOCK_PATIENCE: Duration = Duration::from_secs(10);
 /// tries (25 ms, then 50 and 100 ms), so a batch of reads would go on waiting long after the lock
 /// was free; here the wait ends about a millisecond after its release. Once the lock is held,
 /// nothing else in the transaction waits for another connection in WAL mode.
-async fn lock(connection: &mut AnyConnection) -> Result<(), StoreError> {
+async fn lock(connection: &mut AnyConnection, lock_waiters: &crate::db::LockWaiters) -> Result<(), StoreError> {
+    let _waiting = lock_waiters.wait();
     let give_up = Instant::now() + LOCK_PATIENCE;
     loop {
         match connection.execute("BEGIN IMMEDIATE").await {
