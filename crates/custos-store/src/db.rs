@@ -159,12 +159,17 @@ pub(crate) async fn connect(location: &Location) -> Result<AnyPool, StoreError> 
                 // A page cache of up to 256 MB per connection: at a million records the indexes a
                 // creation touches no longer fit in 64 MB, and `bench records` created a fifth
                 // more records per second with the larger cache (a 4 GB mmap instead was slower).
+                // wal_autocheckpoint: checkpoint every 10,000 pages (40 MB of WAL) rather than
+                // SQLite's 1,000: the pages every creation touches (index roots, full-text
+                // segments) are then copied into the database ten times less often, and `bench
+                // records` created about a fifth more records per second (2,358 and 2,096/s before,
+                // 2,615 and 2,784/s after, at 108,000 records).
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;",
+                             PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 10000;",
                         )
                         .await?;
                         Ok(())
