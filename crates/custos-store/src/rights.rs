@@ -404,17 +404,14 @@ impl Store {
     /// no content, so the figures can be published (open data) without a consultation.
     pub async fn request_cases(&self) -> Result<Vec<custos_rights::performance::Case>, StoreError> {
         let rows = sqlx::query("SELECT law, received, due, answered, closed FROM information_request").fetch_all(&self.pool).await?;
-        let date = |row: &AnyRow, column: &str| -> Result<Option<Date>, StoreError> {
-            row.try_get::<Option<String>, _>(column)?.map(|d| d.parse().map_err(|_| refused("the stored request is unreadable"))).transpose()
-        };
         rows.iter()
             .map(|row| {
                 Ok(custos_rights::performance::Case {
                     law: row.try_get::<String, _>("law")?.parse().map_err(refused)?,
-                    received: date(row, "received")?.ok_or_else(|| refused("the stored request is unreadable"))?,
-                    due: date(row, "due")?,
-                    answered: date(row, "answered")?,
-                    closed: date(row, "closed")?,
+                    received: stored_date(row, "received")?.ok_or_else(|| refused("the stored request is unreadable"))?,
+                    due: stored_date(row, "due")?,
+                    answered: stored_date(row, "answered")?,
+                    closed: stored_date(row, "closed")?,
                 })
             })
             .collect()
@@ -512,10 +509,13 @@ async fn summarise(conn: &mut AnyConnection, id: RequestId, request: &Request, e
     Ok(())
 }
 
+/// A stored `YYYY-MM-DD` column.
+fn stored_date(row: &AnyRow, column: &str) -> Result<Option<Date>, StoreError> {
+    row.try_get::<Option<String>, _>(column)?.map(|d| d.parse().map_err(|_| refused("the stored request is unreadable"))).transpose()
+}
+
 fn line(id: RequestId, row: &AnyRow) -> Result<RequestLine, StoreError> {
-    let date = |column: &str| -> Result<Option<Date>, StoreError> {
-        row.try_get::<Option<String>, _>(column)?.map(|d| d.parse().map_err(|_| refused("the stored request is unreadable"))).transpose()
-    };
+    let date = |column: &str| stored_date(row, column);
     let law: String = row.try_get("law")?;
     Ok(RequestLine {
         id: id.to_string(),

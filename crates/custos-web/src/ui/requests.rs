@@ -25,7 +25,7 @@ use super::auth::Officer;
 use super::error::{PageError, see_other};
 use super::form::{Fields, Posted};
 use super::layout::{Page, alert, csrf_field, human, page};
-use super::record::{ask_justification, justification, query_fields};
+use super::record::{ask_justification, carry, justification, query_fields};
 use crate::AppState;
 use crate::extract::IdParam;
 use crate::problem::Problem;
@@ -105,10 +105,6 @@ pub async fn queue(State(state): State<AppState>, officer: Officer, RawQuery(raw
     Ok(Page::ok(page("Information requests", Some(&officer), body)).into_response())
 }
 
-fn urlencode(text: &str) -> String {
-    serde_urlencoded::to_string([("", text)]).unwrap_or_default().trim_start_matches('=').to_owned()
-}
-
 /// `GET /requests/new`.
 pub async fn new_form(officer: Officer) -> Result<Response, PageError> {
     Ok(Page::ok(page("Register a request", Some(&officer), registration_form(&officer, &Fields::default(), None))).into_response())
@@ -163,14 +159,17 @@ pub async fn register(State(state): State<AppState>, posted: Posted) -> Result<R
         Err(e) => return refused(format!("Nothing was registered: {e}")),
     };
     match state.store.register_request(&officer.principal, Event::Registered(registration)).await {
-        Ok(file) => Ok(see_other(&file_href(&file.id, &format!("registering {}", file.reference)))),
+        Ok(file) => {
+            let why = Justification::parse(&format!("registering {}", file.reference))?;
+            Ok(see_other(&file_href(&file.id, &why)))
+        }
         Err(StoreError::Refused(message)) => refused(format!("Nothing was registered: {message}")),
         Err(e) => Err(e.into()),
     }
 }
 
-fn file_href(id: &str, why: &str) -> String {
-    format!("/requests/{id}?justification={}", urlencode(why))
+fn file_href(id: &str, why: &Justification) -> String {
+    format!("/requests/{id}?{}", carry(why))
 }
 
 /// `GET /requests/{id}`: justified, then the request.
@@ -343,7 +342,7 @@ pub async fn record(State(state): State<AppState>, IdParam(id): IdParam, posted:
         Err(e) => Err(StoreError::Refused(format!("the form is incomplete: {e}"))),
     };
     match outcome {
-        Ok(file) => Ok(see_other(&file_href(&file.id, why.as_str()))),
+        Ok(file) => Ok(see_other(&file_href(&file.id, &why))),
         Err(e @ (StoreError::Refused(_) | StoreError::Conflict)) => {
             let message = match &e {
                 StoreError::Conflict => "Someone else recorded something first: nothing was recorded. Here is the request as it is now.".to_owned(),
