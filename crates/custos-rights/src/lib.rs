@@ -5,5 +5,7 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod discovery;
 pub mod performance;
+pub mod redact;
 pub mod request;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Region;
 use crate::clock::{Clock, ClockError, Law, Stop, StopKind};
+use crate::discovery::{BundleEntry, Discovery, Export, ItemReview, Subject};
 
 code_list! {
     /// How the request came in.
@@ -112,7 +113,7 @@ code_list! {
 }
 
 impl Restriction {
-    fn applies_to(self, law: Law) -> bool {
+    pub(crate) fn applies_to(self, law: Law) -> bool {
         match self {
             Self::CrimeAndTaxation | Self::ThirdParties => law == Law::Sar,
             _ => law == Law::SarLe,
@@ -215,6 +216,14 @@ pub enum Event {
     Published { on: Date, title: Label, response: Text },
     /// A note on the file.
     Note { text: Text },
+    /// Subject access: the officer chose the requester's Golden Nominal from a match search.
+    SubjectIdentified(Subject),
+    /// Subject access: the items found about the subject (see [`crate::discovery`]).
+    BundleAssembled { items: Vec<BundleEntry> },
+    /// Subject access: the officer's decisions on items of the bundle.
+    ItemsReviewed { reviews: Vec<ItemReview> },
+    /// Subject access: a disclosure pack was exported (audited as a disclosure).
+    PackExported(Export),
 }
 
 fn default_region() -> Region {
@@ -288,6 +297,24 @@ pub enum CaseError {
     NothingToReview,
     #[error("no internal review was requested")]
     NoReview,
+    #[error("only a subject access request has a subject whose data is found")]
+    NotSubjectAccess,
+    #[error("identify the requester's Golden Nominal first")]
+    NoSubject,
+    #[error("assemble the subject's bundle first")]
+    NoBundle,
+    #[error("item {0} is listed twice")]
+    DuplicateItem(String),
+    #[error("item {0} is not in the bundle")]
+    UnknownItem(String),
+    #[error("item {0} is disclosed: a restriction ground goes only with a partly disclosed or withheld item")]
+    GroundOnDisclosure(String),
+    #[error("item {0} is restricted: record the ground and the reasons (DPA 2018 s.45(5))")]
+    RestrictionUnexplained(String),
+    #[error("{count} item(s) have not been reviewed (the first is {first}): review every item before disclosing")]
+    Unreviewed { count: usize, first: String },
+    #[error("the reviews give {disclosed} item(s) disclosed and {withheld} withheld; the pack does not")]
+    ExportCounts { disclosed: usize, withheld: usize },
     #[error("{0}")]
     Clock(#[from] ClockError),
 }
@@ -322,6 +349,8 @@ pub struct Request {
     pub closed: Option<(Date, Outcome)>,
     /// When the answer was published in the disclosure log.
     pub published: Option<Date>,
+    /// Subject access: the subject, their bundle and its review.
+    pub discovery: Discovery,
 }
 
 /// An internal review: when asked, and its decision once made.
@@ -398,6 +427,7 @@ impl Request {
             ico_complaint: None,
             closed: None,
             published: None,
+            discovery: Discovery::default(),
         };
         // The received date must be one the calendar can count from.
         request.due()?;
@@ -634,6 +664,25 @@ impl Request {
                 self.published = Some(*on);
             }
             Event::Note { .. } => {}
+            Event::SubjectIdentified(subject) => {
+                self.unanswered()?;
+                self.discovery.identify(self.law, subject)?;
+            }
+            Event::BundleAssembled { items } => {
+                self.unanswered()?;
+                self.discovery.assemble(items)?;
+            }
+            Event::ItemsReviewed { reviews } => {
+                self.unanswered()?;
+                self.discovery.review(self.law, reviews)?;
+            }
+            Event::PackExported(export) => {
+                // A subject's data goes only to a verified subject.
+                let started = self.started.ok_or(CaseError::NotStarted)?;
+                not_future("the export", export.on, today)?;
+                not_before("the export", export.on, "the day the clock started", started)?;
+                self.discovery.export(export)?;
+            }
         }
         Ok(())
     }

@@ -17,7 +17,7 @@ use crate::error::StoreError;
 use crate::sql::{Placeholders, in_list, multi_row};
 
 /// Arbitrary constant naming the integrator's advisory lock on PostgreSQL.
-const INTEGRATOR_LOCK: i64 = 0x6375_7374_6f73_0001;
+pub(crate) const INTEGRATOR_LOCK: i64 = 0x6375_7374_6f73_0001;
 
 /// Most events one integration step takes on SQLite, whatever the caller asks. There the
 /// integrator holds the database's only write lock while it works, and every read waits for its
@@ -201,6 +201,7 @@ pub(crate) async fn integrate(
         });
     }
     let mut ids = Vec::with_capacity(pending.len());
+    let mut events = Vec::with_capacity(pending.len());
     let mut leaves = Vec::with_capacity(pending.len());
     for row in &pending {
         ids.push(row.try_get::<i64, _>("id")?);
@@ -208,6 +209,7 @@ pub(crate) async fn integrate(
         let event: AuditEvent = serde_json::from_str(&json)
             .map_err(|e| StoreError::Audit(format!("a pending audit event is unreadable: {e}")))?;
         leaves.push(state.append(&event));
+        events.push(event);
     }
     // Consecutive leaves go into bundles of up to BUNDLE_LEAVES, keyed by their first seq.
     let bundles: Vec<(u64, Vec<u8>)> = leaves
@@ -221,6 +223,13 @@ pub(crate) async fn integrate(
         }
         query.execute(&mut *conn).await?;
     }
+    let indexed: Vec<(u64, u64, &AuditEvent)> = leaves
+        .chunks(BUNDLE_LEAVES)
+        .flat_map(|chunk| chunk.iter().map(move |(seq, _)| (*seq, chunk[0].0)))
+        .zip(&events)
+        .map(|((seq, bundle_seq), event)| (seq, bundle_seq, event))
+        .collect();
+    crate::audit_subject::index(conn, &indexed, state.size()).await?;
     // Delete exactly the rows read. On PostgreSQL a lower id can commit after a higher one was
     // read (ids are handed out before commit), so "id <= last" could drop an event unread.
     for chunk in ids.chunks(500) {

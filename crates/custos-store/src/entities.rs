@@ -709,7 +709,7 @@ pub(crate) async fn load_resolved(conn: &mut AnyConnection, id: EntityId) -> Res
     Err(corrupt("merge chain"))
 }
 
-fn record_from_row(id: EntityId, row: &AnyRow) -> Result<EntityRecord, StoreError> {
+pub(crate) fn record_from_row(id: EntityId, row: &AnyRow) -> Result<EntityRecord, StoreError> {
     let version: i64 = row.try_get("current_version")?;
     let body: String = row.try_get("body")?;
     let (kind, marking) = kind_and_marking(row)?;

@@ -5,6 +5,7 @@
 
 pub mod audit;
 mod audit_log;
+pub mod audit_subject;
 pub mod batch;
 pub mod clock;
 pub mod db;
@@ -25,6 +26,7 @@ pub mod rights;
 pub mod search;
 pub mod sessions;
 pub mod signing_key;
+pub mod subject_access;
 mod sql;
 mod terms;
 #[cfg(feature = "testing")]

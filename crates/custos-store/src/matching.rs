@@ -368,14 +368,14 @@ fn check_reason(reason: Option<&str>) -> Result<(), StoreError> {
 }
 
 /// A search as stored.
-struct StoredSearch {
-    user: String,
-    created_at: i64,
-    candidates: Vec<EntityId>,
+pub(crate) struct StoredSearch {
+    pub(crate) user: String,
+    pub(crate) created_at: i64,
+    pub(crate) candidates: Vec<EntityId>,
     used: bool,
 }
 
-async fn stored_search(conn: &mut AnyConnection, id: MatchSearchId) -> Result<Option<StoredSearch>, StoreError> {
+pub(crate) async fn stored_search(conn: &mut AnyConnection, id: MatchSearchId) -> Result<Option<StoredSearch>, StoreError> {
     let Some(row) = sqlx::query("SELECT user_id, created_at, candidates, used_at FROM person_match_search WHERE search_id = $1")
         .bind(id.bytes())
         .fetch_optional(&mut *conn)

@@ -151,7 +151,12 @@ fn resource<'a>(id: RequestId, marking: &'a SecurityMarking) -> Resource<'a> {
 }
 
 fn object(id: RequestId) -> Vec<ObjectRef> {
-    vec![ObjectRef { kind: KIND.into(), id: id.to_string() }]
+    vec![object_of(id)]
+}
+
+/// The audit log's reference to request `id`.
+pub(crate) fn object_of(id: RequestId) -> ObjectRef {
+    ObjectRef { kind: KIND.into(), id: id.to_string() }
 }
 
 fn reference(law: &str, year: i64, number: i64) -> String {
@@ -226,12 +231,32 @@ impl Store {
 
     /// Records `event` on request `id`, whose history the caller saw with `expected_events`
     /// events. Refused, with nothing recorded, if the law or the casework does not allow it.
+    /// A subject's identification must name a candidate of the officer's own recent match
+    /// search; a bundle and a pack are recorded only by assembling and exporting them
+    /// ([`Store::assemble_bundle`], [`Store::export_pack`]), never as given.
     pub async fn record_request_event(
         &self,
         principal: &Principal,
         id: RequestId,
         expected_events: u32,
         event: Event,
+    ) -> Result<RequestFile, StoreError> {
+        match event {
+            Event::BundleAssembled { .. } => Err(refused("a bundle is recorded by assembling it from the data, not as given")),
+            Event::PackExported(_) => Err(refused("a pack is recorded by exporting it, not as given")),
+            event => self.record_request_event_as_store(principal, id, expected_events, event, Vec::new()).await,
+        }
+    }
+
+    /// As [`Store::record_request_event`] for any event, with `also` audited in the same
+    /// transaction (an export's disclosure).
+    pub(crate) async fn record_request_event_as_store(
+        &self,
+        principal: &Principal,
+        id: RequestId,
+        expected_events: u32,
+        event: Event,
+        also: Vec<custos_audit::AuditEvent>,
     ) -> Result<RequestFile, StoreError> {
         let today = uk_today();
         let mut tx = self.begin_write().await?;
@@ -248,6 +273,12 @@ impl Store {
         if history.len() != expected_events as usize {
             return Err(StoreError::Conflict);
         }
+        let event = match event {
+            Event::SubjectIdentified(subject) => {
+                Event::SubjectIdentified(crate::subject_access::check_identification(&mut tx, principal, &subject).await?)
+            }
+            event => event,
+        };
         let events: Vec<Event> = history.iter().map(|r| r.event.clone()).collect();
         // The history as recorded was valid when each event was added; it is replayed as of
         // today only to reach the state, so a clock rule that depends on today is not reapplied.
@@ -272,7 +303,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        audit_log::append(&mut tx, &audit_event(AuditKind::Update, principal, object(id), &decision)).await?;
+        let mut audited = vec![audit_event(AuditKind::Update, principal, object(id), &decision)];
+        audited.extend(also);
+        audit_log::append_many(&mut tx, &audited).await?;
         tx.commit().await?;
         let mut history = history;
         history.push(Recorded { seq, at: jiff::Timestamp::now(), actor: principal.user.to_string(), event });

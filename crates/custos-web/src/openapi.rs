@@ -312,6 +312,23 @@ fn describe(op: Op) -> Doc {
                 "rights",
             )
         },
+        Op::SubjectBundle => Doc {
+            ok: (200, Some("SubjectBundle")),
+            problems: &[Refused],
+            ..doc("subjectBundle", "Subject access: every record and disclosable audit event about the request's subject, as it would be disclosed (third parties redacted), with each item's review", "rights")
+        },
+        Op::AssembleBundle => Doc {
+            request: Some("ExpectedEvents"),
+            ok: (200, Some("SubjectBundle")),
+            problems: &[Conflict, Refused],
+            ..doc("assembleBundle", "Subject access: assemble the subject's bundle from the data and record it on the request for review", "rights")
+        },
+        Op::ExportPack => Doc {
+            request: Some("ExpectedEvents"),
+            ok: (200, None),
+            problems: &[Conflict, Refused],
+            ..doc("exportPack", "Subject access: export the disclosure pack (a zip of HTML pages and a manifest of SHA-256 hashes), audited as a disclosure; refused while an item is unreviewed or another person's identifiers would go out", "rights")
+        },
         Op::Deadline => Doc {
             ok: (200, Some("Deadline")),
             ..doc("deadline", "When a request must be answered: FOIA s.10, UK GDPR Art 12(3), DPA 2018 s.54 (no sign-in needed)", "rights")
@@ -488,6 +505,11 @@ fn operation(route: &Route) -> Value {
             json!({ "description": "Success", "content": { "application/json": { "schema": schema_ref(schema) } } })
         }
         None => json!({ "description": "Success" }),
+    };
+    let ok = if op == Op::ExportPack {
+        json!({ "description": "The disclosure pack", "content": { "application/zip": { "schema": { "type": "string", "format": "binary" } } } })
+    } else {
+        ok
     };
     responses.insert(d.ok.0.to_string(), ok);
     if matches!(op, Op::CreatePersonAfterMatch | Op::CreatePerson) {

@@ -9,7 +9,8 @@ use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft};
 use custos_core::record;
 
 use crate::{
-    AppState, audit_log, entities, health, matching, merge, openapi, records, related, reviews, rights, search, session, tokens,
+    AppState, audit_log, entities, health, matching, merge, openapi, records, related, reviews, rights, search, session, subject_access,
+    tokens,
 };
 
 /// The HTTP methods the API uses.
@@ -82,6 +83,9 @@ pub enum Op {
     RequestQueue,
     ReadRequest,
     RecordRequestEvent,
+    SubjectBundle,
+    AssembleBundle,
+    ExportPack,
     Deadline,
     CreatePersonAfterMatch,
     ReadEntity,
@@ -161,6 +165,9 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Get, "/api/v1/information-requests", Op::RequestQueue),
     route(Verb::Get, "/api/v1/information-requests/{id}", Op::ReadRequest),
     route(Verb::Post, "/api/v1/information-requests/{id}/events", Op::RecordRequestEvent),
+    route(Verb::Get, "/api/v1/information-requests/{id}/bundle", Op::SubjectBundle),
+    route(Verb::Post, "/api/v1/information-requests/{id}/bundle", Op::AssembleBundle),
+    route(Verb::Post, "/api/v1/information-requests/{id}/pack", Op::ExportPack),
     route(Verb::Get, "/api/v1/deadlines", Op::Deadline),
 ];
 
@@ -183,6 +190,9 @@ impl Op {
                 | Self::MatchPerson
                 | Self::ReviewQueue
                 | Self::ReadRequest
+                | Self::SubjectBundle
+                | Self::AssembleBundle
+                | Self::ExportPack
         )
     }
 
@@ -243,6 +253,9 @@ impl Op {
             Self::RequestQueue => on(filter, rights::queue),
             Self::ReadRequest => on(filter, rights::read),
             Self::RecordRequestEvent => on(filter, rights::record),
+            Self::SubjectBundle => on(filter, subject_access::bundle),
+            Self::AssembleBundle => on(filter, subject_access::assemble),
+            Self::ExportPack => on(filter, subject_access::pack),
             Self::Deadline => on(filter, rights::deadline),
         }
     }

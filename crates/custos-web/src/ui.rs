@@ -30,6 +30,7 @@ mod record_view;
 mod disclosure_log;
 mod performance;
 mod requests;
+mod discovery;
 mod reviews;
 mod search;
 mod widgets;
@@ -44,7 +45,7 @@ use crate::AppState;
 /// The stylesheet, served at [`STYLESHEET`] (one small file, cached by the browser).
 const STYLE: &str = include_str!("ui/style.css");
 /// Where the stylesheet is served; the name carries a version so a change is fetched at once.
-pub const STYLESHEET: &str = "/ui/style-4.css";
+pub const STYLESHEET: &str = "/ui/style-5.css";
 /// Earlier names of the stylesheet, still served (the current content) for pages rendered before
 /// the last change and still open in a browser.
 const OLD_STYLESHEETS: &[&str] = &["/ui/style-1.css", "/ui/style-2.css"];
@@ -79,6 +80,11 @@ pub fn router() -> Router<AppState> {
         .route("/requests/new", get(requests::new_form).post(requests::register))
         .route("/requests/{id}", get(requests::file_page))
         .route("/requests/{id}/events", axum::routing::post(requests::record))
+        .route("/requests/{id}/discovery", get(discovery::page_for))
+        .route("/requests/{id}/discovery/search", axum::routing::post(discovery::search))
+        .route("/requests/{id}/discovery/review", axum::routing::post(discovery::review))
+        .route("/requests/{id}/discovery/assemble", axum::routing::post(discovery::assemble))
+        .route("/requests/{id}/discovery/pack", axum::routing::post(discovery::pack))
         .route("/reviews/{id}", axum::routing::post(reviews::decide))
         .route("/account", get(account::page_handler))
         .route("/account/password", axum::routing::post(account::change_password))

@@ -15,5 +15,6 @@ mod related;
 mod rights;
 mod schema;
 mod search;
+mod subject_access;
 mod sessions;
 mod users;

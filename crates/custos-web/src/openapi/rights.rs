@@ -63,6 +63,21 @@ pub(super) fn schemas() -> Value {
         event("closed", &["on", "outcome"], json!({ "on": date(), "outcome": { "type": "string", "enum": ["granted", "partly_granted", "refused", "not_held", "withdrawn", "clarification_not_received"] } })),
         event("published", &["on", "title", "response"], json!({ "on": date(), "title": text(), "response": text() })),
         event("note", &["text"], json!({ "text": text() })),
+        event("subject_identified", &["person", "search"], json!({
+            "person": { "type": "string", "format": "uuid", "description": "The candidate chosen (POST /api/v1/persons/match)" },
+            "search": { "type": "string", "description": "The match search's id" },
+            "reason": { "type": ["string", "null"], "description": "Why this candidate: required when the search showed more than one" },
+        })),
+        event("items_reviewed", &["reviews"], json!({ "reviews": { "type": "array", "items": object(&["item", "decision"], json!({
+            "item": { "type": "string", "description": "The item's key from the bundle" },
+            "decision": { "type": "string", "enum": ["disclose", "partly", "withhold"] },
+            "ground": { "type": ["string", "null"], "enum": ["s45_4_a", "s45_4_b", "s45_4_c", "s45_4_d", "s45_4_e", "sch2_para2", "sch2_para16", null], "description": "Required for partly and withhold" },
+            "reason": { "type": ["string", "null"], "description": "Required for partly and withhold (DPA 2018 s.45(5))" },
+            "adjustments": object(&[], json!({
+                "release": { "type": "array", "items": { "type": "string" }, "description": "Words not to redact (never another person's identifiers: the pack is refused)" },
+                "redact": { "type": "array", "items": { "type": "string" }, "description": "Words to redact as well" },
+            })),
+        })) } })),
     ] });
     let line = object(
         &["id", "reference", "law", "received", "requester_type", "clock", "due", "answered", "on_time", "closed", "outcome"],
@@ -112,6 +127,25 @@ pub(super) fn schemas() -> Value {
             "reference": { "type": "string" },
             "clock": { "type": "object", "required": ["state"], "properties": { "state": { "type": "string" } } },
             "events": { "type": "integer", "minimum": 1, "description": "How many events the history now holds (the next expected_events)" },
+        })),
+        "ExpectedEvents": object(&["expected_events"], json!({
+            "expected_events": { "type": "integer", "minimum": 1, "description": "How many events the caller saw (409 if more were recorded since)" },
+        })),
+        "SubjectBundle": object(&["request", "reference", "events", "subject", "stale", "unreadable", "unreviewed", "items"], json!({
+            "request": { "type": "string", "format": "uuid" }, "reference": { "type": "string" },
+            "events": { "type": "integer", "description": "How many events the request's history holds (the next expected_events)" },
+            "subject": { "type": "string", "format": "uuid", "description": "The Golden Nominal" },
+            "stale": { "type": "boolean", "description": "The data changed since the bundle was assembled: assemble it again" },
+            "unreadable": { "type": "integer", "description": "Records about the subject beyond the caller's clearance or need to know" },
+            "unreviewed": { "type": "integer" },
+            "items": { "type": "array", "items": object(&["key", "kind", "title", "hash", "fields", "review"], json!({
+                "key": { "type": "string" }, "kind": { "type": "string" }, "title": { "type": "string" }, "hash": { "type": "string" },
+                "fields": { "type": "array", "items": object(&["label", "text", "segments"], json!({
+                    "label": { "type": "string" }, "text": { "type": "string", "description": "As the requester would read it" },
+                    "segments": { "type": "array", "items": { "type": "object" }, "description": "Kept and redacted spans, with each redaction's category" },
+                })) },
+                "review": { "type": ["object", "null"] },
+            })) },
         })),
         "InformationRequestQueue": object(&["items"], json!({ "items": { "type": "array", "items": line } })),
         "Deadline": object(&["law", "received", "extended", "jurisdiction", "due"], json!({

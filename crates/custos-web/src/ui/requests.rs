@@ -199,6 +199,9 @@ fn file_body(officer: &Officer, file: &RequestFile, why: &Justification, error: 
             @if !r.exemptions.is_empty() { dt { "Exemptions" } dd { (r.exemptions.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")) } }
             @if !r.restrictions.is_empty() { dt { "Restrictions" } dd { (r.restrictions.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")) } }
         }
+        @if r.law != Law::Foi {
+            p { a href={ "/requests/" (file.id) "/discovery?" (carry(why)) } { "The subject's data: find, review and disclose" } }
+        }
         @if !r.tasks.is_empty() {
             h2 { "Tasks" }
             ol { @for t in &r.tasks { li { (t.title) @if t.done { " — done" } @else { strong { " — open" } } } } }

@@ -18,5 +18,6 @@ mod related;
 mod reviews;
 mod rights;
 mod search;
+mod subject_access;
 mod session;
 mod ui;

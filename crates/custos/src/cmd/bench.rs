@@ -8,6 +8,7 @@
 mod matching;
 mod records;
 mod search;
+mod subject_access;
 mod web;
 
 use std::path::PathBuf;
@@ -54,6 +55,8 @@ pub enum BenchCommand {
     /// Operational records at volume: creation with authorisation and audit, and the one
     /// full-text search across everything, p50 and p99.
     Records(records::RecordsArgs),
+    /// Subject access discovery at volume: the candidate bundle of a subject, p50/p99/max.
+    SubjectAccess(subject_access::SubjectAccessArgs),
 }
 
 const UNITS: [&str; 4] = ["CE-BCU", "NW-BCU", "SE-BCU", "SW-BCU"];
@@ -65,6 +68,7 @@ pub async fn run(db: &DbArgs, command: BenchCommand) -> anyhow::Result<ExitCode>
         BenchCommand::Match(args) => matching::run(args),
         BenchCommand::Search(args) => search::run(db, args).await,
         BenchCommand::Records(args) => records::run(db, args).await,
+        BenchCommand::SubjectAccess(args) => subject_access::run(db, args).await,
     }
 }
 

@@ -69,16 +69,16 @@ pub struct RecordsArgs {
     seed: u64,
 }
 
-fn bar(len: usize, what: &str) -> anyhow::Result<ProgressBar> {
+pub(super) fn bar(len: usize, what: &str) -> anyhow::Result<ProgressBar> {
     let template = format!("{{spinner}} {what:>9} [{{bar:40}}] {{human_pos}}/{{human_len}} ({{per_sec}}, {{eta}} left)");
     Ok(ProgressBar::new(len as u64).with_style(ProgressStyle::with_template(&template)?.progress_chars("=> ")))
 }
 
 /// The people, places and events the records refer to.
-struct Pole {
-    people: Vec<EntityId>,
-    places: Vec<EntityId>,
-    events: Vec<(EntityId, Timestamp)>,
+pub(super) struct Pole {
+    pub(super) people: Vec<EntityId>,
+    pub(super) places: Vec<EntityId>,
+    pub(super) events: Vec<(EntityId, Timestamp)>,
 }
 
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
@@ -91,7 +91,7 @@ fn at(t: Timestamp, minutes: i64) -> Timestamp {
 
 /// A group of one to two records of one type (an arrest comes with its custody record, a crime
 /// with its case file) as record JSON, with whether each is need-to-know intelligence.
-fn group(rng: &mut ChaCha8Rng, pole: &Pole) -> Vec<(Value, bool)> {
+pub(super) fn group(rng: &mut ChaCha8Rng, pole: &Pole) -> Vec<(Value, bool)> {
     let (event, when) = pick(rng, &pole.events);
     let (a, b) = (pick(rng, &pole.people), pick(rng, &pole.people));
     let place = pick(rng, &pole.places);
@@ -133,7 +133,7 @@ fn group(rng: &mut ChaCha8Rng, pole: &Pole) -> Vec<(Value, bool)> {
 }
 
 /// Turns groups into entities owned by `unit`, resolving `$prev` to the group's first record.
-fn entities(groups: Vec<Vec<(Value, bool)>>, unit: usize) -> anyhow::Result<Vec<NewEntity>> {
+pub(super) fn entities(groups: Vec<Vec<(Value, bool)>>, unit: usize) -> anyhow::Result<Vec<NewEntity>> {
     let unit = custos_core::ids::UnitId::parse(UNITS[unit % UNITS.len()])?;
     let mut out = Vec::new();
     for g in groups {

@@ -1,0 +1,208 @@
+//! Subject access discovery through the store, on both backends: the officer identifies the
+//! requester's Golden Nominal from a match search of their own, the bundle holds every record
+//! about them (merged duplicates, links, records naming them, the disclosable audit trail) and
+//! nothing about anyone else, third parties are redacted, nothing goes out unreviewed or with
+//! another person's identifiers, and the export is audited as a disclosure.
+
+use custos_audit::AuditKind;
+use custos_core::draft::PersonDraft;
+use custos_core::entity::EntityBody;
+use custos_core::ids::EntityId;
+use custos_core::marking::Classification;
+use custos_core::person::Person;
+use custos_core::record::Record;
+use custos_core::role::Role;
+use custos_rights::request::Event;
+use custos_store::StoreError;
+use custos_store::merge::Identifiers;
+use custos_store::rights::RequestId;
+use custos_store::testing::TestDb;
+use serde_json::{Value, json};
+
+use crate::fixtures::*;
+use crate::search::audit_events;
+use custos_store::conformance;
+
+fn officer() -> custos_authz::Principal {
+    principal("DO000001", &[Role::InformationRightsOfficer], &["DATA-OFFICE"], Classification::Official)
+}
+
+fn someone(forename: &str, surname: &str, dob: &str, identifiers: Value) -> Person {
+    let draft: PersonDraft = serde_json::from_value(json!({
+        "names": [{"kind": "primary", "forenames": [forename], "surname": surname}],
+        "dates_of_birth": [dob], "identifiers": identifiers,
+    }))
+    .unwrap();
+    Person::try_from(draft).unwrap()
+}
+
+fn event(value: Value) -> Event {
+    serde_json::from_value(value).unwrap()
+}
+
+fn record(kind: &str, body: Value) -> EntityBody {
+    EntityBody::Record(serde_json::from_value::<Record>(json!({ kind: body })).unwrap())
+}
+
+struct Case {
+    request: RequestId,
+    subject: EntityId,
+    duplicate: EntityId,
+    crime: EntityId,
+    other_crime: EntityId,
+    wife: EntityId,
+}
+
+/// Gary Holt (and a duplicate record of him, merged), his home, and a crime where he is the
+/// suspect and his wife the victim; an unrelated crime; a subject access request from him with
+/// his identity verified and his nominal identified.
+async fn case(db: &TestDb) -> Case {
+    let who = investigator();
+    let gary = someone("Gary", "Holt", "1979-04-02", json!([{"kind": "pnc_id", "value": "2008/0056560Z"}]));
+    let subject = db.store.create_entity(&who, EntityBody::Person(gary.clone()), marking(), None).await.unwrap();
+    let duplicate = db.store.create_entity(&who, person("Garry", "Holt", "1979-04-02"), marking(), None).await.unwrap();
+    db.store.merge_people(&who, subject, duplicate, "Same man: PNC ID and date of birth agree", Identifiers::MustAgree).await.unwrap();
+    let wife = someone("Dawn", "Holt", "1981-09-12", json!([{"kind": "phone", "value": "07700 900123"}]));
+    let wife = db.store.create_entity(&who, EntityBody::Person(wife), marking(), None).await.unwrap();
+    let home = db.store.create_entity(&who, location("14 Mill Lane", "E8 2BB"), marking(), None).await.unwrap();
+    db.store.create_entity(&who, link(subject, home, "home"), marking(), None).await.unwrap();
+    let her_flat = db.store.create_entity(&who, location("Flat 3, 12 Acacia Road", "E8 1AA"), marking(), None).await.unwrap();
+    db.store.create_entity(&who, link(wife, her_flat, "home"), marking(), None).await.unwrap();
+    let assault = db.store.create_entity(&who, crate::search::event("crime", "Assault at a flat"), marking(), None).await.unwrap();
+    // The crime names the duplicate's id: it is still about the nominal.
+    let crime = db.store.create_entity(&who, record("crime_report", json!({
+        "event": assault, "offence": "8N", "status": "under_investigation",
+        "narrative": "Dawn Holt says Gary Holt struck her at Flat 3, 12 Acacia Road. Call her on 07700 900123.",
+        "people": [{"person": duplicate, "role": "suspect"}, {"person": wife, "role": "victim"}],
+    })), marking(), None).await.unwrap();
+    let stranger = db.store.create_entity(&who, person("Alan", "Stone", "1990-01-01"), marking(), None).await.unwrap();
+    let other_crime = db.store.create_entity(&who, record("crime_report", json!({
+        "event": assault, "offence": "8N", "status": "recorded", "narrative": "Unrelated assault",
+        "people": [{"person": stranger, "role": "suspect"}],
+    })), marking(), None).await.unwrap();
+    db.store.integrate_audit().await.unwrap();
+
+    let iro = officer();
+    let file = db.store.register_request(&iro, event(json!({
+        "event": "registered", "law": "sar-le", "channel": "letter", "received": "2026-11-02", "identity_verified": "2026-11-03",
+        "requester": {"name": "Gary Holt", "contact": "14 Mill Lane", "kind": "data_subject"}, "summary": "Everything you hold about me",
+    }))).await.unwrap();
+    let request: RequestId = file.id.parse().unwrap();
+    let found = db.store.match_person(&iro, &gary, &why()).await.unwrap();
+    assert!(found.candidates.iter().any(|c| c.record.id == subject), "the match search finds the nominal");
+    let reason = (found.candidates.len() > 1).then_some("Date of birth and PNC ID agree with the passport seen");
+    db.store.record_request_event(&iro, request, 1, event(json!({
+        "event": "subject_identified", "person": subject, "search": found.search_id.to_string(), "reason": reason,
+    }))).await.unwrap();
+    Case { request, subject, duplicate, crime, other_crime, wife }
+}
+
+async fn events_recorded(db: &TestDb, request: RequestId) -> usize {
+    db.store.read_request(&officer(), request, &why()).await.unwrap().history.len()
+}
+
+fn refused(result: Result<impl std::fmt::Debug, StoreError>, words: &str) {
+    match result {
+        Err(StoreError::Refused(m)) => assert!(m.contains(words), "{m:?} should say {words:?}"),
+        other => panic!("expected a refusal saying {words:?}, got {other:?}"),
+    }
+}
+
+conformance! {
+    async fn the_bundle_holds_everything_about_the_subject_and_nothing_else(db: TestDb) {
+        let c = case(&db).await;
+        let iro = officer();
+        let (file, bundle) = db.store.assemble_bundle(&iro, c.request, 2, &why()).await.unwrap();
+        assert_eq!(bundle.subject, c.subject);
+        assert_eq!(file.request.discovery.items.len(), bundle.items.len());
+        let keys: Vec<&str> = bundle.items.iter().map(|i| i.key.as_str()).collect();
+        let has = |id: EntityId| keys.iter().any(|k| k.starts_with(&format!("entity:{id}:")));
+        assert!(has(c.subject) && has(c.duplicate), "both person records of the nominal: {keys:?}");
+        assert!(has(c.crime), "the crime naming the merged duplicate");
+        assert!(!has(c.other_crime) && !has(c.wife), "nothing about anyone else");
+        assert!(bundle.items.iter().any(|i| i.kind == "location" && i.fields.iter().any(|f| f.text.contains("14 Mill Lane"))), "his home");
+        assert!(!bundle.items.iter().any(|i| i.fields.iter().any(|f| f.text.contains("Acacia") && i.kind == "location")), "not her flat");
+        // The audit trail: the creation of his records and the merge, never reads or searches.
+        let audit: Vec<&str> = bundle.items.iter().filter(|i| i.kind == "audit_event").map(|i| i.fields[0].text.as_str()).collect();
+        assert!(audit.contains(&"create") && audit.contains(&"merge"), "{audit:?}");
+        assert!(!audit.iter().any(|a| *a == "read" || *a == "search"));
+        // The crime shows the subject as "you" and the wife as "another person", never her id.
+        let crime = bundle.items.iter().find(|i| i.key.starts_with(&format!("entity:{}:", c.crime))).unwrap();
+        let texts: Vec<&str> = crime.fields.iter().map(|f| f.text.as_str()).collect();
+        assert!(texts.contains(&"you") && texts.contains(&"another person"), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains(&c.wife.to_string())));
+        // Third parties are redacted automatically; the subject's own words are not.
+        let redactor = bundle.redactor();
+        let narrative = crime.fields.iter().find(|f| f.label == "narrative").unwrap();
+        let shown = custos_rights::redact::render(&redactor.redact(&narrative.text, &Default::default()));
+        assert!(!shown.contains("Dawn") && !shown.contains("07700") && !shown.contains("Acacia"), "{shown}");
+        assert!(shown.contains("Gary Holt"), "{shown}");
+        // Assembling is a read of every record shown, audited with the justification.
+        let events = audit_events(&db).await;
+        assert!(events.iter().any(|e| e.kind == AuditKind::Read && e.actor == "DO000001" && e.objects.iter().any(|o| o.id == c.crime.to_string())));
+    }
+
+    async fn an_identification_must_come_from_the_officers_own_search(db: TestDb) {
+        let c = case(&db).await;
+        let iro = officer();
+        let other_iro = principal("DO000002", &[Role::InformationRightsOfficer], &["DATA-OFFICE"], Classification::Official);
+        let found = db.store.match_person(&other_iro, &someone("Gary", "Holt", "1979-04-02", json!([])), &why()).await.unwrap();
+        let theirs = event(json!({"event": "subject_identified", "person": c.subject, "search": found.search_id.to_string(), "reason": "x"}));
+        refused(db.store.record_request_event(&iro, c.request, 2, theirs).await, "no match search of yours");
+        let mine = db.store.match_person(&iro, &someone("Gary", "Holt", "1979-04-02", json!([])), &why()).await.unwrap();
+        let not_shown = event(json!({"event": "subject_identified", "person": c.other_crime, "search": mine.search_id.to_string(), "reason": "x"}));
+        refused(db.store.record_request_event(&iro, c.request, 2, not_shown).await, "not one of the candidates");
+        // A bundle or a pack cannot be recorded as given.
+        let forged = event(json!({"event": "bundle_assembled", "items": []}));
+        refused(db.store.record_request_event(&iro, c.request, 2, forged).await, "assembling it");
+        assert_eq!(events_recorded(&db, c.request).await, 2);
+        // An investigator may not assemble a bundle (requests are the Data Office's).
+        assert!(matches!(db.store.assemble_bundle(&investigator(), c.request, 2, &why()).await, Err(StoreError::Denied)));
+    }
+
+    async fn nothing_is_disclosed_unreviewed_or_with_another_persons_identifiers(db: TestDb) {
+        let c = case(&db).await;
+        let iro = officer();
+        let (_, bundle) = db.store.assemble_bundle(&iro, c.request, 2, &why()).await.unwrap();
+        // Disclosing an unreviewed item.
+        refused(db.store.export_pack(&iro, c.request, 3, &why()).await, "has not been reviewed");
+        let crime_key = bundle.items.iter().find(|i| i.key.starts_with(&format!("entity:{}:", c.crime))).unwrap().key.clone();
+        let reviews = |release: Value| -> Vec<Value> {
+            bundle.items.iter().map(|i| {
+                if i.key == crime_key {
+                    json!({"item": i.key, "decision": "disclose", "adjustments": {"release": release, "redact": []}})
+                } else {
+                    json!({"item": i.key, "decision": "disclose"})
+                }
+            }).collect()
+        };
+        // Releasing the wife's phone number: the pack would carry another person's identifier.
+        db.store.record_request_event(&iro, c.request, 3, event(json!({"event": "items_reviewed", "reviews": reviews(json!(["07700 900123"]))}))).await.unwrap();
+        refused(db.store.export_pack(&iro, c.request, 4, &why()).await, "would disclose another person's");
+        assert_eq!(events_recorded(&db, c.request).await, 4, "nothing recorded");
+        assert!(!audit_events(&db).await.iter().any(|e| e.kind == AuditKind::Disclose));
+        // Releasing her name is the officer's call (she is named to him already); her number is not.
+        db.store.record_request_event(&iro, c.request, 4, event(json!({"event": "items_reviewed", "reviews": reviews(json!(["Dawn Holt"]))}))).await.unwrap();
+        let (file, pack) = db.store.export_pack(&iro, c.request, 5, &why()).await.unwrap();
+        assert_eq!(file.request.discovery.exports.len(), 1);
+        assert_eq!(file.request.discovery.exports[0].sha256.as_str(), pack.sha256);
+        let crime = pack.items.iter().find(|i| i.key == crime_key).unwrap();
+        let narrative = &crime.fields.iter().find(|f| f.label == "narrative").unwrap().text;
+        assert!(narrative.contains("Dawn Holt") && narrative.contains("[redacted: identifier]") && !narrative.contains("07700"), "{narrative}");
+        let whole = serde_json::to_string(&pack).unwrap();
+        assert!(!whole.contains("07700") && !whole.contains("Acacia") && !whole.contains(&c.wife.to_string()));
+        // Audited as a disclosure of every record in the pack, with the request.
+        let events = audit_events(&db).await;
+        let disclosure = events.iter().find(|e| e.kind == AuditKind::Disclose).expect("a disclose event");
+        assert!(disclosure.objects.iter().any(|o| o.id == c.crime.to_string()));
+        assert!(disclosure.objects.iter().any(|o| o.id == c.request.to_string()));
+        // After a change to a record, the reviewed bundle is stale: assemble again.
+        let current = db.store.read_entity(&investigator(), c.crime, &why()).await.unwrap();
+        let mut body = current.body.clone();
+        if let EntityBody::Record(Record::CrimeReport(r)) = &mut body {
+            r.status = "recorded".parse().unwrap();
+        }
+        db.store.change_entity(&investigator(), c.crime, current.version, body, custos_core::version::ChangeKind::Edited, Some("Reviewed by CPS")).await.unwrap();
+        refused(db.store.export_pack(&iro, c.request, 6, &why()).await, "has changed since");
+    }
+}
