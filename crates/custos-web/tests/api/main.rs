@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failed test
 
 mod auditor;
+mod discovery_pages;
 mod entities;
 mod helpers;
 mod logs;
