@@ -104,6 +104,37 @@ fn a_killed_demo_verifies_and_resumes_to_the_same_force() {
     let truth = |dir: &Path| std::fs::read_to_string(dir.join("demo-truth.csv")).unwrap();
     assert_eq!(truth(crashed.path()), truth(clean.path()), "the ground truth is deterministic");
     assert!(truth(clean.path()).lines().count() > 6000);
+
+    // A run killed while it loads the casework completes it when rerun: the same requests, each
+    // with its whole history.
+    let in_casework = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_custos"))
+        .arg("--data-dir")
+        .arg(in_casework.path())
+        .args(["demo", "--people", PEOPLE, "--seed", "5"])
+        .env_remove("CUSTOS_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while count(in_casework.path(), "information_request") < 3 {
+        assert!(start.elapsed() < Duration::from_secs(300), "the demo loaded no casework in five minutes");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success(), "the demo was killed, not finished");
+    let loaded = count(in_casework.path(), "information_request");
+    assert!(loaded < requests, "killed mid-way through the casework: {loaded} of {requests}");
+    let out = custos(in_casework.path(), &["demo", "--people", PEOPLE, "--seed", "5"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(count(in_casework.path(), "information_request"), requests);
+    assert_eq!(
+        count(in_casework.path(), "information_request_event"),
+        count(clean.path(), "information_request_event"),
+        "every request's whole history"
+    );
+    verify(in_casework.path());
 }
 
 /// Sends one HTTP/1.1 request and returns the response's status line and body.

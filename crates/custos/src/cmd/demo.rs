@@ -21,6 +21,7 @@ use custos_core::record::Record;
 use custos_core::ids::{EntityId, UnitId, UserId};
 use custos_core::marking::{AclEntry, SecurityMarking};
 use custos_core::role::Role;
+use custos_rights::request::Event;
 use custos_store::entities::{Justification, NewEntity};
 use custos_store::{Store, StoreError};
 use custos_store::users::{NewUser, local_administrator};
@@ -124,14 +125,12 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
 /// The information rights officer who registers the demo's requests.
 const RIGHTS_LOADER: &str = "demo-rights-loader";
 
-/// Loads a year of information requests (`demo::requests`, scaled to the force's size) unless
-/// some are already stored (a previous run loaded them; a run killed while loading them leaves
-/// what it loaded), through the casework API, each event checked again by the store. Returns
-/// how many were loaded.
+/// Loads a year of information requests (`demo::requests`, scaled to the force's size) through
+/// the casework API, each event checked again by the store. Resumable: requests are registered
+/// in the histories' order, so the k-th history of a law and year is the request numbered k; a
+/// rerun after a kill skips the events each stored request already has and goes on from there.
+/// Returns how many requests were registered or completed by this run.
 async fn load_requests(store: &Store, args: &DemoArgs) -> anyhow::Result<usize> {
-    if !store.request_cases().await?.is_empty() {
-        return Ok(0);
-    }
     let user = UserId::parse(RIGHTS_LOADER)?;
     if store.principal(&user).await?.is_none() {
         let new = NewUser {
@@ -145,6 +144,7 @@ async fn load_requests(store: &Store, args: &DemoArgs) -> anyhow::Result<usize> 
         store.create_user(&local_administrator(), new).await?;
     }
     let officer = store.principal(&user).await?.context("the casework loader was not created")?;
+    let stored = stored_requests(store, &officer).await?;
     let people = demo::generate_chunk(args.people, args.seed, 0).people;
     let scale = args.people as f64 / demo::requests::FULL_SIZE as f64;
     let histories = demo::requests::requests(args.seed, &people, custos_rights::calendar::uk_today(), scale);
@@ -153,18 +153,51 @@ async fn load_requests(store: &Store, args: &DemoArgs) -> anyhow::Result<usize> 
             .context("progress bar template")?
             .progress_chars("=> "),
     );
+    let why = Justification::parse("demo: resuming the synthetic casework")?;
+    let mut numbered: std::collections::HashMap<(String, i16), u32> = std::collections::HashMap::new();
+    let mut loaded = 0;
     for history in &histories {
-        let mut events = history.iter();
-        let Some(first) = events.next() else { continue };
-        let file = store.register_request(&officer, first.clone()).await?;
-        let id: custos_store::rights::RequestId = file.id.parse()?;
-        for (seen, event) in (1u32..).zip(events) {
-            store.record_request_event(&officer, id, seen, event.clone()).await?;
+        let Some(Event::Registered(registration)) = history.first() else { continue };
+        let key = (registration.law.as_str().to_uppercase(), registration.received.year());
+        let number = numbered.entry(key.clone()).and_modify(|n| *n += 1).or_insert(1);
+        let reference = format!("{}/{}/{:06}", key.0, key.1, number);
+        let (id, seen) = match stored.get(&reference) {
+            Some(id) => (*id, store.read_request(&officer, *id, &why).await?.history.len()),
+            None => {
+                let file = store.register_request(&officer, history[0].clone()).await?;
+                (file.id.parse()?, 1)
+            }
+        };
+        if seen < history.len() {
+            loaded += 1;
+        }
+        for (n, event) in history.iter().enumerate().skip(seen) {
+            store.record_request_event(&officer, id, u32::try_from(n)?, event.clone()).await?;
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    Ok(histories.len())
+    Ok(loaded)
+}
+
+/// Every stored request's id, by reference.
+async fn stored_requests(
+    store: &Store,
+    officer: &Principal,
+) -> anyhow::Result<std::collections::HashMap<String, custos_store::rights::RequestId>> {
+    let mut out = std::collections::HashMap::new();
+    let limit = custos_store::rights::MAX_LISTED;
+    loop {
+        let page = custos_store::search::Page { offset: out.len(), limit };
+        let lines = store.list_requests(officer, custos_store::rights::Queue::All, page).await?;
+        let full = lines.len() == limit;
+        for line in lines {
+            out.insert(line.reference, line.id.parse()?);
+        }
+        if !full {
+            return Ok(out);
+        }
+    }
 }
 
 /// The demo users: one per role, each in a borough command unit (the data office and
