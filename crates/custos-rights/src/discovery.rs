@@ -46,6 +46,10 @@ pub struct Subject {
     pub search: Label,
     /// Why this candidate, when the search showed more than one.
     pub reason: Option<Text>,
+    /// Other records of the requester the search showed, not yet merged into the nominal: their
+    /// data is the requester's too (and never redacted as a third party's).
+    #[serde(default)]
+    pub also: Vec<EntityId>,
 }
 
 /// One item of an assembled bundle: its key (`entity:<id>:<version>` or `audit:<seq>`) and the
@@ -73,6 +77,10 @@ pub struct ItemReview {
     /// Words released from, or added to, the automatic redaction of third parties.
     #[serde(default)]
     pub adjustments: Adjustments,
+    /// A withheld item the requester is not told about: telling them would itself undermine the
+    /// restriction (DPA 2018 s.45(5)(a)).
+    #[serde(default)]
+    pub conceal: bool,
 }
 
 /// A disclosure pack as exported.
@@ -145,6 +153,9 @@ impl Discovery {
                     }
                 }
                 (_, _, _) => return Err(CaseError::RestrictionUnexplained(review.item.clone())),
+            }
+            if review.conceal && review.decision != ItemDecision::Withhold {
+                return Err(CaseError::ConcealedDisclosure(review.item.clone()));
             }
         }
         for review in reviews {

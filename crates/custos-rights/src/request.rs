@@ -309,6 +309,8 @@ pub enum CaseError {
     UnknownItem(String),
     #[error("item {0} is disclosed: a restriction ground goes only with a partly disclosed or withheld item")]
     GroundOnDisclosure(String),
+    #[error("item {0} is not withheld: only a withheld item can be kept from the requester's knowledge")]
+    ConcealedDisclosure(String),
     #[error("item {0} is restricted: record the ground and the reasons (DPA 2018 s.45(5))")]
     RestrictionUnexplained(String),
     #[error("{count} item(s) have not been reviewed (the first is {first}): review every item before disclosing")]

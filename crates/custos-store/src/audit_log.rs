@@ -229,7 +229,7 @@ pub(crate) async fn integrate(
         .zip(&events)
         .map(|((seq, bundle_seq), event)| (seq, bundle_seq, event))
         .collect();
-    crate::audit_subject::index(conn, &indexed, state.size()).await?;
+    crate::audit_subject::index_new(conn, &indexed, indexed.first().map_or(state.size(), |(seq, _, _)| *seq), state.size()).await?;
     // Delete exactly the rows read. On PostgreSQL a lower id can commit after a higher one was
     // read (ids are handed out before commit), so "id <= last" could drop an event unread.
     for chunk in ids.chunks(500) {

@@ -14,6 +14,7 @@
 //! numbers only: it is a pointer into the log, never a copy of it.
 
 use custos_audit::{AuditEvent, AuditKind, decode_bundle, decode_leaf};
+use custos_core::entity::EntityKind;
 use custos_core::ids::EntityId;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -44,15 +45,33 @@ fn subjects(event: &AuditEvent) -> Vec<EntityId> {
     if !is_disclosable(event.kind) {
         return Vec::new();
     }
-    let mut ids: Vec<EntityId> = event.objects.iter().filter_map(|o| o.id.parse::<EntityId>().ok()).collect();
+    // Only records: a request's own events (kind `information_request`) and the like are not
+    // anyone's data to find.
+    let mut ids: Vec<EntityId> = event
+        .objects
+        .iter()
+        .filter(|o| o.kind.parse::<EntityKind>().is_ok())
+        .filter_map(|o| o.id.parse::<EntityId>().ok())
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     ids
 }
 
-/// Writes the index rows of leaves just stored (`(seq, first seq of its bundle, event)`), and
-/// records that the index now covers the log up to `size`, in the caller's transaction.
-pub(crate) async fn index(conn: &mut AnyConnection, leaves: &[(u64, u64, &AuditEvent)], size: u64) -> Result<(), StoreError> {
+/// Writes the index rows of leaves just stored from seq `from` on (`(seq, first seq of its
+/// bundle, event)`), and records that the index now covers the log up to `size`, in the
+/// integrator's transaction. Leaves stored before `from` but not indexed (integrated by a Custos
+/// that did not keep the index, during a rolling upgrade) are indexed first, from the bundles.
+pub(crate) async fn index_new(conn: &mut AnyConnection, leaves: &[(u64, u64, &AuditEvent)], from: u64, size: u64) -> Result<(), StoreError> {
+    let indexed: i64 = sqlx::query_scalar("SELECT indexed FROM audit_subject_state WHERE id = 1").fetch_one(&mut *conn).await?;
+    if indexed < to_i64(from)? {
+        index_stored(conn, indexed, to_i64(from)?).await?;
+    }
+    index(conn, leaves, size).await
+}
+
+/// Writes the index rows of `leaves` and records that the index covers the log up to `size`.
+async fn index(conn: &mut AnyConnection, leaves: &[(u64, u64, &AuditEvent)], size: u64) -> Result<(), StoreError> {
     let mut rows: Vec<(Vec<u8>, i64, i64)> = Vec::new();
     for (seq, bundle_seq, event) in leaves {
         for id in subjects(event) {
@@ -101,19 +120,28 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
         .fetch_one(&mut *tx)
         .await?;
     let (indexed, size): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    index_stored(&mut tx, indexed, size).await?;
+    tx.commit().await?;
+    tracing::info!(leaves = size - indexed, "indexed the disclosable audit events of an existing log");
+    Ok(())
+}
+
+/// Indexes the stored leaves with `from <= seq < to`, from the bundles, and records that the
+/// index covers the log up to `to`.
+async fn index_stored(conn: &mut AnyConnection, from: i64, to: i64) -> Result<(), StoreError> {
     // Start at the bundle holding the first leaf not indexed.
-    let mut from = sqlx::query("SELECT first_seq FROM audit_bundle WHERE first_seq <= $1 ORDER BY first_seq DESC LIMIT 1")
-        .bind(indexed)
-        .fetch_optional(&mut *tx)
+    let mut start = sqlx::query("SELECT first_seq FROM audit_bundle WHERE first_seq <= $1 ORDER BY first_seq DESC LIMIT 1")
+        .bind(from)
+        .fetch_optional(&mut *conn)
         .await?
         .map(|r| r.try_get::<i64, _>(0))
         .transpose()?
         .unwrap_or(0);
     let mut sql = "SELECT first_seq, leaves FROM audit_bundle WHERE first_seq >= $1 AND first_seq < $2 ORDER BY first_seq LIMIT 200";
     loop {
-        let rows = sqlx::query(sql).bind(from).bind(size).fetch_all(&mut *tx).await?;
+        let rows = sqlx::query(sql).bind(start).bind(to).fetch_all(&mut *conn).await?;
         let Some(last) = rows.last() else { break };
-        from = last.try_get(0)?;
+        start = last.try_get(0)?;
         let mut decoded: Vec<(u64, u64, AuditEvent)> = Vec::new();
         for row in &rows {
             let first: i64 = row.try_get(0)?;
@@ -121,7 +149,7 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
             let first = u64::try_from(first).map_err(|_| damaged())?;
             for (i, leaf) in decode_bundle(&bundle).map_err(|_| damaged())?.into_iter().enumerate() {
                 let seq = first + i as u64;
-                if seq < u64::try_from(indexed).unwrap_or(0) {
+                if seq < u64::try_from(from).unwrap_or(0) || seq >= u64::try_from(to).unwrap_or(0) {
                     continue;
                 }
                 let (_, event) = decode_leaf(leaf).map_err(|_| damaged())?;
@@ -130,12 +158,10 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
         }
         let leaves: Vec<(u64, u64, &AuditEvent)> = decoded.iter().map(|(s, b, e)| (*s, *b, e)).collect();
         let covered = decoded.last().map_or(0, |(s, _, _)| s + 1);
-        index(&mut tx, &leaves, covered).await?;
+        index(conn, &leaves, covered).await?;
         sql = "SELECT first_seq, leaves FROM audit_bundle WHERE first_seq > $1 AND first_seq < $2 ORDER BY first_seq LIMIT 200";
     }
-    sqlx::query("UPDATE audit_subject_state SET indexed = $1 WHERE id = 1").bind(size).execute(&mut *tx).await?;
-    tx.commit().await?;
-    tracing::info!(leaves = size - indexed, "indexed the disclosable audit events of an existing log");
+    sqlx::query("UPDATE audit_subject_state SET indexed = $1 WHERE id = 1").bind(to).execute(&mut *conn).await?;
     Ok(())
 }
 

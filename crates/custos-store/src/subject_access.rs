@@ -15,11 +15,12 @@
 //! `link_to`, `record_ref_target`, the record's own `record_ref` rows, `audit_subject`), so the
 //! time depends on how much there is about the subject, not on the size of the store.
 
+mod gather;
 mod render;
 
 use std::collections::{HashMap, HashSet};
 
-use custos_audit::{AuditEvent, AuditKind};
+use custos_audit::AuditKind;
 use custos_authz::{Action, Principal};
 use custos_core::entity::EntityKind;
 use custos_core::ids::EntityId;
@@ -29,22 +30,18 @@ use custos_rights::redact::{Party, Redactor, Segment, render as rendered};
 use custos_rights::request::Event;
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
+pub use gather::MAX_ITEMS;
+use gather::{Gathered, gather, load_many};
 pub use render::{Field, Item};
-use render::{Named, address, audit_item, entity_item, entity_title, party, rank};
+use render::{Named, audit_item, context_name, entity_item, rank, reference_title};
 
 use crate::audit_log::Personal;
 use crate::entities::{EntityRecord, Justification, object_ref};
 use crate::error::StoreError;
 use crate::rights::{RequestFile, RequestId};
-use crate::sql::{Placeholders, in_list};
 use crate::{Store, audit_event};
-
-/// The most records gathered for one subject; a subject with more is refused with a clear
-/// message rather than answered partly (no force holds this much about one person; a bundle this
-/// large is a data error to look into).
-pub const MAX_ITEMS: usize = 5_000;
 
 /// The records and audit events found about a subject, as items, with what the redaction needs.
 #[derive(Debug, Clone)]
@@ -56,6 +53,9 @@ pub struct Bundle {
     pub subject_party: Party,
     /// Everyone else the items mention.
     pub third_parties: Vec<Party>,
+    /// The places and objects shown only inside the items (by address or type), which the
+    /// officer may read: disclosed with the items that name them.
+    pub context: Vec<(EntityKind, EntityId)>,
     /// Records about the subject the officer may not read (their clearance or need to know): a
     /// bundle with any cannot be exported by this officer.
     pub unreadable: usize,
@@ -96,7 +96,8 @@ pub struct Pack {
     pub reference: String,
     pub exported_on: Date,
     pub items: Vec<PackItem>,
-    /// How many items were withheld under a restriction.
+    /// How many items the requester is told were withheld under a restriction (not those whose
+    /// restriction telling would undermine, DPA 2018 s.45(5)).
     pub withheld: usize,
     /// SHA-256 of the canonical JSON of `items`, recorded in the request's history and in the
     /// pack's manifest.
@@ -105,18 +106,20 @@ pub struct Pack {
 
 /// Redacts each item of `bundle` as reviewed, leaving out withheld items, and refuses a pack that
 /// would still carry another person's identifying details (an identifier, date of birth,
-/// address or contact), whatever the adjustments.
-pub fn redact_pack(bundle: &Bundle, file: &RequestFile) -> Result<(Vec<PackItem>, usize), StoreError> {
+/// address or contact), whatever the adjustments. Returns the pack's items, how many were
+/// withheld, and how many of those are concealed from the requester.
+pub fn redact_pack(bundle: &Bundle, file: &RequestFile) -> Result<(Vec<PackItem>, usize, usize), StoreError> {
     let redactor = bundle.redactor();
     let reviews = &file.request.discovery.reviews;
     let mut items = Vec::new();
-    let mut withheld = 0;
+    let (mut withheld, mut concealed) = (0, 0);
     for item in &bundle.items {
         let Some(review) = reviews.get(&item.key) else {
             return Err(StoreError::Refused(format!("item {} has not been reviewed: review every item before disclosing", item.key)));
         };
         if review.decision == ItemDecision::Withhold {
             withheld += 1;
+            concealed += usize::from(review.conceal);
             continue;
         }
         let mut fields = Vec::with_capacity(item.fields.len());
@@ -136,7 +139,7 @@ pub fn redact_pack(bundle: &Bundle, file: &RequestFile) -> Result<(Vec<PackItem>
         }
         items.push(PackItem { key: item.key.clone(), title: item.title.clone(), decision: review.decision, fields });
     }
-    Ok((items, withheld))
+    Ok((items, withheld, concealed))
 }
 
 impl Store {
@@ -151,10 +154,10 @@ impl Store {
             .discovery
             .subject
             .as_ref()
-            .ok_or_else(|| StoreError::Refused("identify the requester's Golden Nominal first".into()))?
-            .person;
+            .ok_or_else(|| StoreError::Refused("identify the requester's Golden Nominal first".into()))?;
+        let people: Vec<EntityId> = std::iter::once(subject.person).chain(subject.also.iter().copied()).collect();
         let mut tx = self.begin_snapshot().await?;
-        let gathered = gather(&mut tx, subject).await?;
+        let gathered = gather(&mut tx, &people).await?;
         tx.commit().await?;
         let (bundle, shown, policies) = self.bundle_from(principal, gathered);
         let decision = custos_authz::Decision { allowed: true, policies, errors: Vec::new() };
@@ -173,6 +176,8 @@ impl Store {
         expected_events: u32,
         why: &Justification,
     ) -> Result<(RequestFile, Bundle), StoreError> {
+        // Events committed a moment ago are in the bundle too.
+        self.integrate_audit().await?;
         let (_, bundle) = self.subject_bundle(principal, id, why).await?;
         let event = Event::BundleAssembled { items: bundle.entries() };
         let file = self.record_request_event_as_store(principal, id, expected_events, event, Vec::new()).await?;
@@ -191,6 +196,8 @@ impl Store {
         expected_events: u32,
         why: &Justification,
     ) -> Result<(RequestFile, Pack), StoreError> {
+        // A change or disclosure committed a moment ago makes the reviewed bundle stale.
+        self.integrate_audit().await?;
         let (file, bundle) = self.subject_bundle(principal, id, why).await?;
         if bundle.unreadable > 0 {
             return Err(StoreError::Refused(format!(
@@ -207,18 +214,22 @@ impl Store {
                 "the subject's data has changed since the bundle was assembled: assemble it again and review what changed".into(),
             ));
         }
-        let (items, withheld) = redact_pack(&bundle, &file)?;
+        let (items, withheld, concealed) = redact_pack(&bundle, &file)?;
         let canonical = serde_json::to_vec(&items).map_err(|e| StoreError::Refused(format!("cannot encode the pack: {e}")))?;
         let sha256 = hex::encode(Sha256::digest(&canonical));
         let today = uk_today();
         // Every record in the pack is disclosed: each must be one the officer may disclose.
         let in_pack: HashSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
-        let disclosed: Vec<EntityId> = bundle
+        let mut disclosed: Vec<EntityId> = bundle
             .items
             .iter()
             .filter(|i| in_pack.contains(i.key.as_str()))
             .filter_map(|i| i.key.strip_prefix("entity:")?.split(':').next()?.parse().ok())
             .collect();
+        // The places and things shown inside them go with them.
+        if !disclosed.is_empty() {
+            disclosed.extend(bundle.context.iter().map(|(_, id)| *id));
+        }
         let markings = self.markings(&disclosed).await?;
         let decisions = self.authz.decide_records(
             principal,
@@ -248,7 +259,7 @@ impl Store {
         let decision = custos_authz::Decision { allowed: true, policies, errors: Vec::new() };
         let disclose = audit_event(AuditKind::Disclose, principal, objects, &decision);
         let file = self.record_request_event_as_store(principal, id, expected_events, Event::PackExported(export), vec![disclose]).await?;
-        Ok((file.clone(), Pack { reference: file.reference, exported_on: today, items, withheld, sha256 }))
+        Ok((file.clone(), Pack { reference: file.reference, exported_on: today, items, withheld: withheld - concealed, sha256 }))
     }
 
     /// The kind and marking of each of `records`, read now (for the disclosure decision).
@@ -259,223 +270,66 @@ impl Store {
 
     /// Turns what was gathered into items the principal may read, with the objects to audit.
     fn bundle_from(&self, principal: &Principal, g: Gathered) -> (Bundle, Vec<custos_audit::ObjectRef>, Vec<String>) {
-        let candidates: Vec<&EntityRecord> = g.items.iter().collect();
+        let candidates: Vec<&EntityRecord> = g.items.iter().chain(&g.context).collect();
         let decisions = self.authz.decide_records(
             principal,
             Action::Read,
             candidates.iter().map(|r| (r.kind.as_str(), r.id.to_string(), &r.marking)),
         );
         let mut policies: Vec<String> = Vec::new();
-        let mut readable: Vec<&EntityRecord> = Vec::new();
+        let mut readable: HashSet<EntityId> = HashSet::new();
         let mut unreadable = 0;
-        for (record, decision) in candidates.into_iter().zip(decisions) {
+        for (record, decision) in candidates.iter().zip(decisions) {
             if decision.allowed {
                 for p in decision.policies {
                     if !policies.contains(&p) {
                         policies.push(p);
                     }
                 }
-                readable.push(record);
+                readable.insert(record.id);
             } else {
                 unreadable += 1;
             }
         }
         let mut names: HashMap<EntityId, Named> = HashMap::new();
-        for id in &g.third_parties {
+        for id in &g.third_party_ids {
             names.insert(*id, Named::ThirdParty);
         }
-        for record in &readable {
-            names.insert(record.id, Named::Item(entity_title(record)));
+        for record in &g.context {
+            let named = if readable.contains(&record.id) { context_name(record) } else { Named::Described("a record not shown".into()) };
+            names.insert(record.id, named);
         }
-        for (id, place) in &g.places {
-            names.insert(*id, Named::Place(place.clone()));
+        let items: Vec<&EntityRecord> = g.items.iter().filter(|r| readable.contains(&r.id)).collect();
+        for record in &items {
+            names.insert(record.id, Named::Item(reference_title(record)));
         }
         for id in &g.subject_ids {
             names.insert(*id, Named::Subject);
         }
-        let mut items: Vec<Item> = readable.iter().map(|r| entity_item(r, &names)).collect();
-        items.sort_by(|a, b| rank(&a.kind).cmp(&rank(&b.kind)).then_with(|| a.key.cmp(&b.key)));
-        let shown: HashSet<EntityId> = readable.iter().map(|r| r.id).chain(g.subject_ids.iter().copied()).collect();
+        let mut shown: Vec<Item> = items.iter().map(|r| entity_item(r, &names)).collect();
+        shown.sort_by(|a, b| rank(&a.kind).cmp(&rank(&b.kind)).then_with(|| a.key.cmp(&b.key)));
+        let listed: HashSet<EntityId> = items.iter().map(|r| r.id).collect();
         for (seq, event) in &g.audit {
-            let about_shown = event.objects.iter().any(|o| o.id.parse::<EntityId>().is_ok_and(|id| shown.contains(&id)));
-            if about_shown {
-                items.push(audit_item(*seq, event, &names));
+            if event.objects.iter().any(|o| o.id.parse::<EntityId>().is_ok_and(|id| listed.contains(&id))) {
+                shown.push(audit_item(*seq, event, &names));
             }
         }
         // Officers are identified in the audit trail by their user ids: other people's
         // identifiers, redacted like any.
         let mut third_parties = g.third_party_words;
         third_parties.push(Party { identifiers: g.audit.iter().map(|(_, e)| e.actor.clone()).collect(), ..Party::default() });
-        let objects = readable.iter().map(|r| object_ref(r.kind, r.id)).collect();
-        let bundle = Bundle { subject: g.subject, items, subject_party: g.subject_party, third_parties, unreadable };
+        let redactor = Redactor::new(&g.subject_party, &third_parties);
+        let shown = shown.into_iter().map(|item| item.with_redaction(&redactor)).collect();
+        let context: Vec<(EntityKind, EntityId)> = g.context.iter().filter(|r| readable.contains(&r.id)).map(|r| (r.kind, r.id)).collect();
+        let mut objects: Vec<custos_audit::ObjectRef> = Vec::new();
+        for object in items.iter().map(|r| object_ref(r.kind, r.id)).chain(context.iter().map(|(k, id)| object_ref(*k, *id))) {
+            if !objects.contains(&object) {
+                objects.push(object);
+            }
+        }
+        let bundle = Bundle { subject: g.subject, items: shown, subject_party: g.subject_party, third_parties, context, unreadable };
         (bundle, objects, policies)
     }
-}
-
-/// What was read about a subject, before authorisation.
-struct Gathered {
-    subject: EntityId,
-    /// The nominal and every duplicate merged into it.
-    subject_ids: Vec<EntityId>,
-    /// The records that become items (the subject's own among them).
-    items: Vec<EntityRecord>,
-    /// People other than the subject that the items name.
-    third_parties: Vec<EntityId>,
-    third_party_words: Vec<Party>,
-    subject_party: Party,
-    /// Each place named, by its address.
-    places: HashMap<EntityId, String>,
-    audit: Vec<(u64, AuditEvent)>,
-}
-
-fn id_of(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<EntityId>, StoreError> {
-    let bytes: Vec<u8> = row.try_get(column)?;
-    Ok(<[u8; 16]>::try_from(bytes).ok().map(EntityId::from_bytes))
-}
-
-/// Runs `head IN (…)` over `ids` in chunks, returning the rows.
-async fn rows_in(conn: &mut AnyConnection, head: &str, ids: &[EntityId]) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
-        for id in chunk {
-            q = q.bind(id.as_bytes().to_vec());
-        }
-        out.extend(q.fetch_all(&mut *conn).await?);
-    }
-    Ok(out)
-}
-
-/// The current state of `ids` (merged or not), in no particular order; missing ids left out.
-async fn load_many(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<EntityRecord>, StoreError> {
-    let head = "SELECT e.id, e.kind, e.current_version, e.classification, e.sensitive, e.owning_unit, e.acl, \
-                e.submitted_at, e.created_at, e.updated_at, v.body FROM entity e \
-                JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version WHERE e.id IN";
-    let mut out = Vec::with_capacity(ids.len());
-    for row in rows_in(conn, head, ids).await? {
-        let Some(id) = id_of(&row, "id")? else { continue };
-        out.push(crate::entities::record_from_row(id, &row)?);
-    }
-    Ok(out)
-}
-
-/// The links touching any of `ids`: (link id, from, to).
-async fn links_of(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<(EntityId, EntityId, EntityId)>, StoreError> {
-    let mut out = Vec::new();
-    // Two probes, one per index, rather than an OR the planner might not split.
-    for head in ["SELECT id, from_id, to_id FROM link WHERE from_id IN", "SELECT id, from_id, to_id FROM link WHERE to_id IN"] {
-        for row in rows_in(conn, head, ids).await? {
-            if let (Some(l), Some(f), Some(t)) = (id_of(&row, "id")?, id_of(&row, "from_id")?, id_of(&row, "to_id")?) {
-                out.push((l, f, t));
-            }
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    Ok(out)
-}
-
-fn too_many() -> StoreError {
-    StoreError::Refused(format!("more than {MAX_ITEMS} records name this subject: ask the data quality team to look into it"))
-}
-
-/// Reads everything about `subject` (see the module documentation).
-async fn gather(conn: &mut AnyConnection, subject: EntityId) -> Result<Gathered, StoreError> {
-    let Some(primary) = crate::entities::load_resolved(conn, subject).await? else {
-        return Err(StoreError::Refused("the subject's person record no longer exists: identify the subject again".into()));
-    };
-    // The nominal and its merged duplicates (a duplicate may itself have had duplicates).
-    let mut subject_ids = vec![primary.id];
-    let mut frontier = vec![primary.id];
-    while !frontier.is_empty() {
-        let rows = rows_in(conn, "SELECT id FROM entity WHERE merged_into IN", &frontier).await?;
-        frontier = rows.iter().filter_map(|r| id_of(r, "id").ok().flatten()).filter(|id| !subject_ids.contains(id)).collect();
-        subject_ids.extend(&frontier);
-        if subject_ids.len() > MAX_ITEMS {
-            return Err(too_many());
-        }
-    }
-    let subject_set: HashSet<EntityId> = subject_ids.iter().copied().collect();
-    let links = links_of(conn, &subject_ids).await?;
-    let mut record_ids: Vec<EntityId> = rows_in(conn, "SELECT DISTINCT record_id FROM record_ref WHERE target_id IN", &subject_ids)
-        .await?
-        .iter()
-        .filter_map(|r| id_of(r, "record_id").ok().flatten())
-        .collect();
-    record_ids.sort_unstable();
-    record_ids.dedup();
-    if record_ids.len() + links.len() > MAX_ITEMS {
-        return Err(too_many());
-    }
-    // What the records refer to, and what the links lead to.
-    let mut referred: Vec<EntityId> = rows_in(conn, "SELECT target_id FROM record_ref WHERE record_id IN", &record_ids)
-        .await?
-        .iter()
-        .filter_map(|r| id_of(r, "target_id").ok().flatten())
-        .collect();
-    referred.extend(links.iter().map(|(_, f, t)| if subject_set.contains(f) { *t } else { *f }));
-    referred.retain(|id| !subject_set.contains(id) && record_ids.binary_search(id).is_err());
-    referred.sort_unstable();
-    referred.dedup();
-
-    let mut wanted: Vec<EntityId> = subject_ids.clone();
-    wanted.extend(links.iter().map(|(l, _, _)| *l));
-    wanted.extend(&record_ids);
-    wanted.extend(&referred);
-    let loaded = load_many(conn, &wanted).await?;
-    let record_set: HashSet<EntityId> = record_ids.iter().copied().collect();
-    let mut items = Vec::new();
-    let mut third_parties = Vec::new();
-    let mut places = HashMap::new();
-    let mut subject_addresses = Vec::new();
-    let linked_to_subject: HashSet<EntityId> = links.iter().flat_map(|(_, f, t)| [*f, *t]).collect();
-    for record in loaded {
-        match record.kind {
-            EntityKind::Person if !subject_set.contains(&record.id) => third_parties.push(record.id),
-            EntityKind::Location => {
-                if let Some(a) = address(&record) {
-                    if linked_to_subject.contains(&record.id) {
-                        subject_addresses.push(a.clone());
-                    }
-                    places.insert(record.id, a);
-                }
-                // A place linked to the subject is theirs to see as an item; one a record only
-                // names is shown within that record.
-                if linked_to_subject.contains(&record.id) {
-                    items.push(record);
-                }
-            }
-            // Another operational record named by one of the subject's is about someone else.
-            kind if !kind.is_pole() && !record_set.contains(&record.id) => {}
-            _ => items.push(record),
-        }
-    }
-    // Third parties' own records and places, for the words that identify them.
-    let third_records = load_many(conn, &third_parties).await?;
-    let third_links = links_of(conn, &third_parties).await?;
-    let their_places: Vec<EntityId> = third_links
-        .iter()
-        .flat_map(|(_, f, t)| [*f, *t])
-        .filter(|id| !third_parties.contains(id) && !linked_to_subject.contains(id))
-        .collect();
-    let their_places: HashMap<EntityId, String> =
-        load_many(conn, &their_places).await?.iter().filter_map(|r| Some((r.id, address(r)?))).collect();
-    let mut third_party_words = Vec::with_capacity(third_records.len());
-    for record in &third_records {
-        let addresses = third_links
-            .iter()
-            .filter(|(_, f, t)| *f == record.id || *t == record.id)
-            .filter_map(|(_, f, t)| their_places.get(if *f == record.id { t } else { f }).cloned())
-            .collect();
-        third_party_words.push(party([record], addresses));
-    }
-    let subject_records: Vec<&EntityRecord> = items.iter().filter(|r| subject_set.contains(&r.id)).collect();
-    let subject_party = party(subject_records, subject_addresses);
-    let mut about: Vec<EntityId> = subject_ids.clone();
-    about.extend(links.iter().map(|(l, _, _)| *l));
-    about.extend(&record_ids);
-    let audit = crate::audit_subject::events_about(conn, &about).await?;
-    Ok(Gathered { subject: primary.id, subject_ids, items, third_parties, third_party_words, subject_party, places, audit })
 }
 
 /// Checks an officer's identification of the subject in the writing transaction: the search must
@@ -495,15 +349,22 @@ pub(crate) async fn check_identification(conn: &mut AnyConnection, principal: &P
     if crate::clock::now_micros().saturating_sub(search.created_at) > max_age {
         return Err(StoreError::Refused("this match search is too old: run it again".into()));
     }
-    if !search.candidates.contains(&subject.person) {
+    if std::iter::once(&subject.person).chain(&subject.also).any(|p| !search.candidates.contains(p)) {
         return Err(StoreError::Refused("the person chosen is not one of the candidates this search showed".into()));
     }
-    if search.candidates.len() > 1 && subject.reason.is_none() {
+    if (search.candidates.len() > 1 || !subject.also.is_empty()) && subject.reason.is_none() {
         return Err(StoreError::Refused(format!(
             "the search showed {} candidates: say why this one is the requester (the match explanation, the identity documents seen)",
             search.candidates.len()
         )));
     }
-    let nominal = crate::merge::resolve_many(conn, &[subject.person]).await?.get(&subject.person).copied().unwrap_or(subject.person);
-    Ok(Subject { person: nominal, ..subject.clone() })
+    let mut chosen = vec![subject.person];
+    chosen.extend(&subject.also);
+    let nominals = crate::merge::resolve_many(conn, &chosen).await?;
+    let nominal = |id: &EntityId| nominals.get(id).copied().unwrap_or(*id);
+    let person = nominal(&subject.person);
+    let mut also: Vec<EntityId> = subject.also.iter().map(nominal).filter(|id| *id != person).collect();
+    also.sort_unstable();
+    also.dedup();
+    Ok(Subject { person, also, ..subject.clone() })
 }

@@ -1,7 +1,8 @@
 //! The subject access disclosure pack as a file: a zip of readable HTML pages (an index and one
-//! page per item, third parties redacted) and `manifest.json`, which names every page with its
-//! SHA-256 and the pack's content hash recorded in the request's history, so the requester, the
-//! force and the Commissioner can each check that a pack is the one disclosed.
+//! page per item, third parties redacted), `items.json` (the items exactly as hashed into the
+//! request's history) and `manifest.json`, which names every file with its SHA-256 and the
+//! content hash, so the requester, the force and the Commissioner can each check that a pack is
+//! the one disclosed.
 //!
 //! Stored, not compressed: a pack is some hundreds of kilobytes of text, and a zip of stored
 //! entries needs nothing beyond the `zip` crate's core.
@@ -76,6 +77,9 @@ pub fn files(pack: &Pack) -> Vec<(String, Vec<u8>)> {
         );
         files.push((item_file(n + 1), html.into_bytes()));
     }
+    // The items exactly as hashed into the request's history: sha256(items.json) is the
+    // manifest's content_sha256, so a pack can be matched to its `pack_exported` event.
+    files.push(("items.json".to_owned(), serde_json::to_vec(&pack.items).unwrap_or_default()));
     let listed: Vec<serde_json::Value> = files
         .iter()
         .map(|(name, bytes)| json!({ "file": name, "sha256": hex::encode(Sha256::digest(bytes)) }))
@@ -134,8 +138,8 @@ mod tests {
     fn the_manifest_names_every_page_with_its_hash() {
         let files = files(&pack());
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["index.html", "items/0001.html", "manifest.json"]);
-        let manifest: serde_json::Value = serde_json::from_slice(&files[2].1).unwrap();
+        assert_eq!(names, ["index.html", "items/0001.html", "items.json", "manifest.json"]);
+        let manifest: serde_json::Value = serde_json::from_slice(&files[3].1).unwrap();
         assert_eq!(manifest["content_sha256"], "ab".repeat(32));
         for (i, listed) in manifest["files"].as_array().unwrap().iter().enumerate() {
             assert_eq!(listed["sha256"], hex::encode(Sha256::digest(&files[i].1)));
@@ -149,7 +153,7 @@ mod tests {
     fn the_zip_opens_with_every_file() {
         let bytes = zip(&pack()).unwrap();
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        assert_eq!(archive.len(), 3);
+        assert_eq!(archive.len(), 4);
         let mut manifest = String::new();
         std::io::Read::read_to_string(&mut archive.by_name("manifest.json").unwrap(), &mut manifest).unwrap();
         assert!(manifest.contains("SAR-LE/2026/000001"));

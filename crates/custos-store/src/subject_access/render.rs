@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use custos_audit::AuditEvent;
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::EntityId;
-use custos_rights::redact::Party;
+use custos_rights::redact::{Party, Redactor};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -35,6 +35,20 @@ pub struct Item {
 }
 
 impl Item {
+    /// The item with its hash covering the automatic redaction too: a change to what identifies
+    /// a third party (a victim's corrected address) changes what the officer reviewed, even when
+    /// the item's own text is the same.
+    pub(crate) fn with_redaction(mut self, redactor: &Redactor) -> Self {
+        let mut digest = Sha256::new();
+        digest.update(self.hash.as_bytes());
+        for f in &self.fields {
+            digest.update([0]);
+            digest.update(custos_rights::redact::render(&redactor.redact(&f.text, &Default::default())).as_bytes());
+        }
+        self.hash = hex::encode(digest.finalize());
+        self
+    }
+
     fn new(key: String, kind: String, title: String, fields: Vec<Field>) -> Self {
         let mut digest = Sha256::new();
         for part in [key.as_str(), kind.as_str(), title.as_str()] {
@@ -63,6 +77,8 @@ pub(crate) enum Named {
     Item(String),
     /// A place, by its address (redacted later if it is a third party's).
     Place(String),
+    /// Something shown only by what it is ("a vehicle", "a place not shown").
+    Described(String),
 }
 
 /// The entity key of a record at its version.
@@ -78,14 +94,29 @@ fn human(kind: &str) -> String {
     s
 }
 
-/// The title of an entity item.
-pub(crate) fn entity_title(record: &EntityRecord) -> String {
+/// What a record is, and when it was recorded: how other items refer to it (without its
+/// version, so that a change to it changes only its own item).
+pub(crate) fn reference_title(record: &EntityRecord) -> String {
     let what = match &record.body {
         EntityBody::Person(p) => format!("Person record: {}", p.primary_name().display_name()),
         EntityBody::Link(l) => format!("Link: {}", human(l.kind().name())),
         _ => human(record.kind.as_str()),
     };
-    format!("{what} (recorded {}, version {})", record.created_at.strftime("%Y-%m-%d"), record.version)
+    format!("{what} (recorded {})", record.created_at.strftime("%Y-%m-%d"))
+}
+
+/// The title of an entity item: what it is, when recorded, which version.
+pub(crate) fn entity_title(record: &EntityRecord) -> String {
+    format!("{}, version {}", reference_title(record), record.version)
+}
+
+/// How a place or object named inside a record, but not itself an item, is shown.
+pub(crate) fn context_name(record: &EntityRecord) -> Named {
+    match &record.body {
+        EntityBody::Location(_) => address(record).map_or_else(|| Named::Described("a place".into()), Named::Place),
+        EntityBody::Object(o) => Named::Described(format!("a {}", human(o.kind.object_type().as_str()).to_lowercase())),
+        _ => Named::Described(format!("a {}", record.kind.as_str().replace('_', " "))),
+    }
 }
 
 /// An entity as an item: its body flattened, ids replaced as `names` says.
@@ -121,6 +152,7 @@ fn flatten(value: &Value, path: String, names: &HashMap<EntityId, Named>, out: &
                 Some(Some(Named::ThirdParty)) => "another person".to_owned(),
                 Some(Some(Named::Item(title))) => format!("see: {title}"),
                 Some(Some(Named::Place(address))) => address.clone(),
+                Some(Some(Named::Described(what))) => what.clone(),
                 Some(None) => "a record not included in this bundle".to_owned(),
                 None => s.clone(),
             };
@@ -143,7 +175,7 @@ pub(crate) fn audit_item(seq: u64, event: &AuditEvent, names: &HashMap<EntityId,
     let concerning = event.objects.iter().filter_map(|object| match object.id.parse::<EntityId>().ok().and_then(|id| names.get(&id))? {
         Named::Subject => Some("your person record".to_owned()),
         Named::Item(title) => Some(title.clone()),
-        Named::Place(_) | Named::ThirdParty => None,
+        Named::Place(_) | Named::Described(_) | Named::ThirdParty => None,
     });
     for (i, text) in concerning.enumerate() {
         fields.push(Field { label: format!("concerning[{}]", i + 1), text });
@@ -153,9 +185,9 @@ pub(crate) fn audit_item(seq: u64, event: &AuditEvent, names: &HashMap<EntityId,
 }
 
 /// The words that identify the person in `records` (one person's records, merged or not), with
-/// the addresses of the places linked to them.
-pub(crate) fn party<'a>(records: impl IntoIterator<Item = &'a EntityRecord>, addresses: Vec<String>) -> Party {
-    let mut party = Party { addresses, ..Party::default() };
+/// the addresses of the places and the numbers of the things linked to them.
+pub(crate) fn party<'a>(records: impl IntoIterator<Item = &'a EntityRecord>, addresses: Vec<String>, identifiers: Vec<String>) -> Party {
+    let mut party = Party { addresses, identifiers, ..Party::default() };
     for record in records {
         let EntityBody::Person(p) = &record.body else { continue };
         for name in p.names() {

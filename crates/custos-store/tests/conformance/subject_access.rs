@@ -206,3 +206,182 @@ conformance! {
         refused(db.store.export_pack(&iro, c.request, 6, &why()).await, "has changed since");
     }
 }
+
+fn object(value: Value) -> EntityBody {
+    let draft: custos_core::draft::ObjectDraft = serde_json::from_value(value).unwrap();
+    EntityBody::Object(custos_core::object::Object::try_from(draft).unwrap())
+}
+
+/// Identifies `person` on `request` (expected events 1) from a fresh search of the officer's.
+async fn identify(db: &TestDb, request: RequestId, probe: &Person, person: EntityId, also: &[EntityId]) {
+    let iro = officer();
+    let found = db.store.match_person(&iro, probe, &why()).await.unwrap();
+    for id in std::iter::once(&person).chain(also) {
+        assert!(found.candidates.iter().any(|c| c.record.id == *id), "the search shows {id}");
+    }
+    db.store.record_request_event(&iro, request, 1, event(json!({
+        "event": "subject_identified", "person": person, "search": found.search_id.to_string(),
+        "reason": "Passport seen; both records are his", "also": also,
+    }))).await.unwrap();
+}
+
+async fn sar(db: &TestDb) -> RequestId {
+    let file = db.store.register_request(&officer(), event(json!({
+        "event": "registered", "law": "sar", "channel": "letter", "received": "2026-11-02", "identity_verified": "2026-11-03",
+        "requester": {"name": "Gary Holt", "contact": "14 Mill Lane", "kind": "data_subject"}, "summary": "Everything",
+    }))).await.unwrap();
+    file.id.parse().unwrap()
+}
+
+fn has(bundle: &custos_store::subject_access::Bundle, id: EntityId) -> bool {
+    bundle.items.iter().any(|i| i.key.starts_with(&format!("entity:{id}:")))
+}
+
+conformance! {
+    async fn third_parties_are_redacted_by_all_their_records_and_what_is_only_named_stays_unnamed(db: TestDb) {
+        let who = investigator();
+        let gary = someone("Gary", "Holt", "1979-04-02", json!([]));
+        let subject = db.store.create_entity(&who, EntityBody::Person(gary.clone()), marking(), None).await.unwrap();
+        // The victim was recorded twice: the crime names the duplicate, the primary has her passport and flat.
+        let victim = db.store.create_entity(&who, EntityBody::Person(someone("Dawn", "Smith", "1981-09-12", json!([]))), marking(), None).await.unwrap();
+        let primary = db.store.create_entity(&who, EntityBody::Person(someone("Dawn", "Holt", "1981-09-12", json!([{"kind": "passport", "value": "123456789"}]))), marking(), None).await.unwrap();
+        let flat = db.store.create_entity(&who, location("12 Acacia Road", "E8 1AA"), marking(), None).await.unwrap();
+        db.store.create_entity(&who, link(primary, flat, "home"), marking(), None).await.unwrap();
+        db.store.merge_people(&who, primary, victim, "Same woman, married name", Identifiers::MustAgree).await.unwrap();
+        // A vehicle and a safe house the records name, neither linked to him.
+        let car = db.store.create_entity(&who, object(json!({"kind": "vehicle", "vrm": "AB12 CDE"})), marking(), None).await.unwrap();
+        let mut secret = marking();
+        secret.sensitive = true;
+        secret.acl = vec![custos_core::marking::AclEntry::Unit(unit("CE-BCU"))];
+        let safe_house = db.store.create_entity(&who, location("7 Hidden Close", "E8 3BB"), secret, None).await.unwrap();
+        let assault = db.store.create_entity(&who, crate::search::event("crime", "Assault"), marking(), None).await.unwrap();
+        let crime = db.store.create_entity(&who, record("crime_report", json!({
+            "event": assault, "offence": "8N", "status": "recorded",
+            "narrative": "Dawn Smith (passport 123456789) of 12 Acacia Road says Gary Holt hit her.",
+            "people": [{"person": subject, "role": "suspect"}, {"person": victim, "role": "victim"}],
+        })), marking(), None).await.unwrap();
+        let intelligence = db.store.create_entity(&who, record("intelligence_report", json!({
+            "received": "2026-03-02T10:00:00Z", "text": "Subject seen driving a car", "status": "live",
+            "grading": {"source": "2", "intelligence": "B", "handling": {"code": "P"}},
+            "people": [{"person": subject, "role": "subject"}], "objects": [car], "locations": [safe_house],
+        })), marking(), None).await.unwrap();
+        // A case file built on his crime report names him nowhere itself.
+        let case_file = db.store.create_entity(&who, record("case_file", json!({"crime_report": crime, "status": "draft"})), marking(), None).await.unwrap();
+        db.store.integrate_audit().await.unwrap();
+
+        let request = sar(&db).await;
+        identify(&db, request, &gary, subject, &[]).await;
+        let (_, bundle) = db.store.assemble_bundle(&officer(), request, 2, &why()).await.unwrap();
+        assert!(has(&bundle, crime) && has(&bundle, intelligence), "his records");
+        assert!(has(&bundle, case_file), "the case file built on his crime report");
+        assert!(!has(&bundle, car) && !has(&bundle, safe_house) && !has(&bundle, primary));
+        let texts: Vec<&str> = bundle.items.iter().flat_map(|i| i.fields.iter().map(|f| f.text.as_str())).collect();
+        assert!(texts.contains(&"a vehicle"), "the car by its type: {texts:?}");
+        assert!(!texts.iter().any(|t| t.contains("AB12") || t.contains("Hidden Close")), "{texts:?}");
+        assert_eq!(bundle.unreadable, 1, "the safe house is beyond the Data Office's need to know");
+        let redactor = bundle.redactor();
+        let narrative = bundle.items.iter().find(|i| has_key(i, crime)).unwrap().fields.iter().find(|f| f.label == "narrative").unwrap();
+        let shown = custos_rights::redact::render(&redactor.redact(&narrative.text, &Default::default()));
+        assert!(!shown.contains("123456789") && !shown.contains("Acacia") && !shown.contains("Smith"), "{shown}");
+        // A change to her address changes what was reviewed, though his records are the same.
+        let first = bundle.entries();
+        let current = db.store.read_entity(&who, flat, &why()).await.unwrap();
+        db.store.change_entity(&who, flat, current.version, location("12a Acacia Road", "E8 1AA"), custos_core::version::ChangeKind::Edited, Some("Flat number")).await.unwrap();
+        let (_, again) = db.store.subject_bundle(&officer(), request, &why()).await.unwrap();
+        let entries = again.entries();
+        let changed: Vec<&str> = entries.iter().filter(|e| !first.contains(e)).map(|e| e.item.as_str()).collect();
+        assert!(changed.iter().any(|k| k.starts_with(&format!("entity:{crime}:"))), "the crime's redaction changed: {changed:?}");
+        // The safe house cannot be disclosed by this officer: the export says why.
+        refused(db.store.export_pack(&officer(), request, 3, &why()).await, "beyond your clearance");
+    }
+
+    async fn the_requesters_unmerged_records_are_theirs_and_a_concealed_restriction_is_not_told(db: TestDb) {
+        let who = investigator();
+        let gary = someone("Gary", "Holt", "1979-04-02", json!([]));
+        let subject = db.store.create_entity(&who, EntityBody::Person(gary.clone()), marking(), None).await.unwrap();
+        let twin_record = db.store.create_entity(&who, EntityBody::Person(someone("Gary", "Holt", "1979-04-02", json!([{"kind": "ni_number", "value": "AB123456C"}]))), marking(), None).await.unwrap();
+        let assault = db.store.create_entity(&who, crate::search::event("crime", "Assault"), marking(), None).await.unwrap();
+        let crime = db.store.create_entity(&who, record("crime_report", json!({
+            "event": assault, "offence": "8N", "status": "recorded", "narrative": "Suspect gave NI number AB 12 34 56 C",
+            "people": [{"person": twin_record, "role": "suspect"}],
+        })), marking(), None).await.unwrap();
+        db.store.integrate_audit().await.unwrap();
+        let request = sar(&db).await;
+        identify(&db, request, &gary, subject, &[twin_record]).await;
+        let iro = officer();
+        let (_, bundle) = db.store.assemble_bundle(&iro, request, 2, &why()).await.unwrap();
+        assert!(has(&bundle, twin_record) && has(&bundle, crime), "the unmerged record and what names it are his");
+        let narrative = bundle.items.iter().find(|i| has_key(i, crime)).unwrap().fields.iter().find(|f| f.label == "narrative").unwrap();
+        let shown = custos_rights::redact::render(&bundle.redactor().redact(&narrative.text, &Default::default()));
+        assert!(shown.contains("AB 12 34 56 C"), "his own NI number is not redacted: {shown}");
+        // Withhold the crime without telling him; disclose the rest.
+        let reviews: Vec<Value> = bundle.items.iter().map(|i| if has_key(i, crime) {
+            json!({"item": i.key, "decision": "withhold", "ground": "sch2_para2", "reason": "Live investigation", "conceal": true})
+        } else {
+            json!({"item": i.key, "decision": "disclose"})
+        }).collect();
+        // Concealing a disclosed item is refused.
+        let bad: Vec<Value> = vec![json!({"item": bundle.items[0].key, "decision": "disclose", "conceal": true})];
+        refused(db.store.record_request_event(&iro, request, 3, event(json!({"event": "items_reviewed", "reviews": bad}))).await, "only a withheld item");
+        db.store.record_request_event(&iro, request, 3, event(json!({"event": "items_reviewed", "reviews": reviews}))).await.unwrap();
+        let (file, pack) = db.store.export_pack(&iro, request, 4, &why()).await.unwrap();
+        assert_eq!(pack.withheld, 0, "not told");
+        assert_eq!(file.request.discovery.exports[0].withheld, 1, "but recorded");
+        assert!(!pack.items.iter().any(|i| i.key.contains(&crime.to_string())));
+    }
+
+    async fn audit_events_integrated_without_the_index_are_indexed_from_the_log(db: TestDb) {
+        let who = investigator();
+        let gary = someone("Gary", "Holt", "1979-04-02", json!([]));
+        let subject = db.store.create_entity(&who, EntityBody::Person(gary.clone()), marking(), None).await.unwrap();
+        db.store.integrate_audit().await.unwrap();
+        // As if a Custos without the index had integrated the log so far.
+        let mut raw = db.raw().await;
+        sqlx::query("DELETE FROM audit_subject").execute(&mut raw).await.unwrap();
+        sqlx::query("UPDATE audit_subject_state SET indexed = 0").execute(&mut raw).await.unwrap();
+        drop(raw);
+        // The next integration indexes the gap before its own leaves.
+        let request = sar(&db).await;
+        db.store.integrate_audit().await.unwrap();
+        identify(&db, request, &gary, subject, &[]).await;
+        let (_, bundle) = db.store.assemble_bundle(&officer(), request, 2, &why()).await.unwrap();
+        assert!(bundle.items.iter().any(|i| i.kind == "audit_event" && i.fields[0].text == "create"), "his creation is found");
+        // And a store opened on such a log indexes it at once.
+        let mut raw = db.raw().await;
+        sqlx::query("DELETE FROM audit_subject").execute(&mut raw).await.unwrap();
+        sqlx::query("UPDATE audit_subject_state SET indexed = 0").execute(&mut raw).await.unwrap();
+        drop(raw);
+        let reopened = db.reopen().await.unwrap();
+        let mut raw = db.raw().await;
+        assert!(count(&mut raw, "audit_subject").await > 0, "backfilled at open");
+        drop(reopened);
+    }
+}
+
+fn has_key(item: &custos_store::subject_access::Item, id: EntityId) -> bool {
+    item.key.starts_with(&format!("entity:{id}:"))
+}
+
+conformance! {
+    async fn earlier_versions_are_in_the_bundle(db: TestDb) {
+        let who = investigator();
+        let gary = someone("Gary", "Holt", "1979-04-02", json!([]));
+        let subject = db.store.create_entity(&who, EntityBody::Person(gary.clone()), marking(), None).await.unwrap();
+        let assault = db.store.create_entity(&who, crate::search::event("crime", "Assault"), marking(), None).await.unwrap();
+        let body = |narrative: &str| record("crime_report", json!({
+            "event": assault, "offence": "8N", "status": "recorded", "narrative": narrative,
+            "people": [{"person": subject, "role": "suspect"}],
+        }));
+        let crime = db.store.create_entity(&who, body("He was seen at the Red Lion"), marking(), None).await.unwrap();
+        db.store.change_entity(&who, crime, 1, body("He was seen at the Crown"), custos_core::version::ChangeKind::Edited, Some("Wrong pub")).await.unwrap();
+        db.store.integrate_audit().await.unwrap();
+        let request = sar(&db).await;
+        identify(&db, request, &gary, subject, &[]).await;
+        let (_, bundle) = db.store.assemble_bundle(&officer(), request, 2, &why()).await.unwrap();
+        let keys: Vec<&str> = bundle.items.iter().map(|i| i.key.as_str()).collect();
+        assert!(keys.contains(&format!("entity:{crime}:1").as_str()) && keys.contains(&format!("entity:{crime}:2").as_str()), "{keys:?}");
+        let texts: Vec<&str> = bundle.items.iter().flat_map(|i| i.fields.iter().map(|f| f.text.as_str())).collect();
+        assert!(texts.contains(&"He was seen at the Red Lion") && texts.contains(&"He was seen at the Crown"));
+        assert!(bundle.items.iter().any(|i| i.kind == "audit_event" && i.fields[0].text == "update"), "and the change itself");
+    }
+}

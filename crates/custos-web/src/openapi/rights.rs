@@ -67,12 +67,14 @@ pub(super) fn schemas() -> Value {
             "person": { "type": "string", "format": "uuid", "description": "The candidate chosen (POST /api/v1/persons/match)" },
             "search": { "type": "string", "description": "The match search's id" },
             "reason": { "type": ["string", "null"], "description": "Why this candidate: required when the search showed more than one" },
+            "also": { "type": "array", "items": { "type": "string", "format": "uuid" }, "description": "Other candidates of the same search that are the requester's own records, not yet merged" },
         })),
         event("items_reviewed", &["reviews"], json!({ "reviews": { "type": "array", "items": object(&["item", "decision"], json!({
             "item": { "type": "string", "description": "The item's key from the bundle" },
             "decision": { "type": "string", "enum": ["disclose", "partly", "withhold"] },
             "ground": { "type": ["string", "null"], "enum": ["s45_4_a", "s45_4_b", "s45_4_c", "s45_4_d", "s45_4_e", "sch2_para2", "sch2_para16", null], "description": "Required for partly and withhold" },
             "reason": { "type": ["string", "null"], "description": "Required for partly and withhold (DPA 2018 s.45(5))" },
+            "conceal": { "type": "boolean", "default": false, "description": "A withheld item the requester is not told about (telling would undermine the restriction)" },
             "adjustments": object(&[], json!({
                 "release": { "type": "array", "items": { "type": "string" }, "description": "Words not to redact (never another person's identifiers: the pack is refused)" },
                 "redact": { "type": "array", "items": { "type": "string" }, "description": "Words to redact as well" },

@@ -136,7 +136,15 @@ fn candidates(officer: &Officer, file: &RequestFile, why: &Justification, entere
                         input type="hidden" name="event" value="subject_identified";
                         input type="hidden" name="search" value=(found.search_id.to_string());
                         input type="hidden" name="person" value=(c.record.id.to_string());
-                        @if several { label { "Why this person " textarea name="reason" required {} } }
+                        @if several {
+                            fieldset {
+                                legend { "Also the requester's, not yet merged (optional)" }
+                                @for (m, other) in found.candidates.iter().enumerate() {
+                                    @if m != n { label { input type="checkbox" name="also" value=(other.record.id.to_string()); " Candidate " (m + 1) } }
+                                }
+                            }
+                            label { "Why this person " textarea name="reason" required {} }
+                        }
                         button.choose type="submit" { "This is the requester" }
                     }
                 }
@@ -216,6 +224,7 @@ fn bundle_body(officer: &Officer, file: &RequestFile, bundle: &Bundle, why: &Jus
                             label { "Decision " select name="decision" { @for d in ItemDecision::ALL { option value=(d.as_str()) { (human(d.as_str())) } } } }
                             label { "Restriction (partly or withheld) " select name="ground" { option value="" { "none" } @for g in &grounds { option value=(g) { (g) } } } }
                             label { "Reasons for the restriction " textarea name="reason" {} }
+                            label { input type="checkbox" name="conceal" value="true"; " Withheld without telling the requester: telling them would undermine the restriction (s.45(5))" }
                             label { "Release from redaction (one per line) " textarea name="release" { (adjustments.release.join("\n")) } }
                             label { "Redact as well (one per line) " textarea name="redact" { (adjustments.redact.join("\n")) } }
                             button type="submit" { "Record the review" }
@@ -252,7 +261,7 @@ pub async fn review(State(state): State<AppState>, IdParam(id): IdParam, posted:
     let id = RequestId::from(id);
     let event = json!({ "event": "items_reviewed", "reviews": [{
         "item": fields.get("item"), "decision": fields.get("decision"),
-        "ground": fields.optional("ground"), "reason": fields.optional("reason"),
+        "ground": fields.optional("ground"), "reason": fields.optional("reason"), "conceal": fields.optional("conceal").is_some(),
         "adjustments": { "release": lines(fields.get("release")), "redact": lines(fields.get("redact")) },
     }] });
     let outcome = match serde_json::from_value(event) {

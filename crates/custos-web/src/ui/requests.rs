@@ -326,6 +326,14 @@ fn posted_event(fields: &Fields) -> Value {
             "task" => value.parse::<u64>().map(Value::from).unwrap_or_else(|_| Value::from(value.clone())),
             "neither_confirm_nor_deny" => Value::Bool(value == "true"),
             "upheld" => Value::Bool(value == "yes"),
+            // Other records of the same requester (a checkbox per candidate).
+            "also" => {
+                if let Some(Value::Array(also)) = map.get_mut("also") {
+                    also.push(Value::from(value.clone()));
+                    continue;
+                }
+                Value::Array(vec![Value::from(value.clone())])
+            }
             _ => Value::from(value.clone()),
         };
         map.insert(name.clone(), typed);
@@ -371,6 +379,8 @@ mod tests {
             ("event".into(), "task_done".into()), ("task".into(), "2".into()), ("blank".into(), " ".into()),
         ]);
         assert_eq!(posted_event(&fields), json!({"event": "task_done", "task": 2}));
+        let also = Fields(vec![("event".into(), "subject_identified".into()), ("also".into(), "a".into()), ("also".into(), "b".into())]);
+        assert_eq!(posted_event(&also), json!({"event": "subject_identified", "also": ["a", "b"]}));
         let review = Fields(vec![("event".into(), "review_decided".into()), ("upheld".into(), "no".into())]);
         assert_eq!(posted_event(&review), json!({"event": "review_decided", "upheld": false}));
     }

@@ -195,7 +195,7 @@ async fn identified_request(store: &Store, iro: &Principal, k: usize, id: Entity
     }))?;
     let file = store.register_request(iro, registered).await?;
     let request: RequestId = file.id.parse().map_err(|e| anyhow::anyhow!("the new request's id {:?} is malformed: {e}", file.id))?;
-    let subject = Subject { person: id, search: Label::parse(&result.search_id.to_string())?, reason: Some(Text::parse("bench")?) };
+    let subject = Subject { person: id, search: Label::parse(&result.search_id.to_string())?, reason: Some(Text::parse("bench")?), also: Vec::new() };
     store.record_request_event(iro, request, 1, Event::SubjectIdentified(subject)).await?;
     Ok(Some(request))
 }
