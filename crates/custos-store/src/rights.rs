@@ -315,16 +315,24 @@ impl Store {
     /// Reads request `id` with its history: a consultation, authorised and audited with the
     /// justification.
     pub async fn read_request(&self, principal: &Principal, id: RequestId, why: &Justification) -> Result<RequestFile, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let Some((head, history)) = load(&mut tx, id).await? else {
-            return self.deny_missing(tx, principal, id.0).await;
+        // Read in a snapshot and audited through the read-audit writer, like a record: a
+        // consultation never holds SQLite's write lock.
+        let mut tx = self.begin_snapshot().await?;
+        let loaded = load(&mut tx, id).await?;
+        tx.commit().await?;
+        let Some((head, history)) = loaded else {
+            // As `deny_missing`: a denial naming only the id asked for.
+            let objects = vec![ObjectRef { kind: "unknown".into(), id: id.to_string() }];
+            let event = audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found());
+            self.reads.record(event, &Personal::default()).await?;
+            return Err(StoreError::Denied);
         };
         let marking = marking(&head.owning_unit)?;
         let decision = self.authz.decide(principal, Action::Read, &resource(id, &marking));
         let kind = if decision.allowed { AuditKind::Read } else { AuditKind::AccessDenied };
         let personal = Personal { justification: Some(why.as_str()), ..Personal::default() };
-        audit_log::append_with_text(&mut tx, &mut [audit_event(kind, principal, object(id), &decision)], &personal).await?;
-        tx.commit().await?;
+        // Returned only once the event has committed (see `read_audit`).
+        self.reads.record(audit_event(kind, principal, object(id), &decision), &personal).await?;
         if !decision.allowed {
             return Err(StoreError::Denied);
         }
