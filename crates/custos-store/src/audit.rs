@@ -93,6 +93,9 @@ impl Store {
             note: None,
         };
         let verifier = self.signer.verifier();
+        // One integration at a time in this process: another would read the kept checkpoint
+        // while this one replaces it.
+        let _integrating = self.integrator.lock().await;
         loop {
             let anchor = signing_key::read_anchor(&self.data_dir, &verifier)?;
             let mut tx = self.begin_write().await?;

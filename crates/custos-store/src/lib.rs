@@ -56,6 +56,9 @@ pub struct Store {
     creations: Arc<group_commit::Creations>,
     /// Who is waiting for SQLite's write lock.
     lock_waiters: db::LockWaiters,
+    /// Held by the one integration running in this process (the server's loop, or an export
+    /// sealing the log first): the checkpoint kept beside the key is read and written under it.
+    integrator: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -83,6 +86,7 @@ impl Store {
             authz: Arc::new(authz),
             signer: Arc::new(signer),
             creations: Arc::default(),
+            integrator: Arc::default(),
         })
     }
 

@@ -111,6 +111,18 @@ pub struct Pack {
 pub fn redact_pack(bundle: &Bundle, file: &RequestFile) -> Result<(Vec<PackItem>, usize, usize), StoreError> {
     let redactor = bundle.redactor();
     let reviews = &file.request.discovery.reviews;
+    // Records the requester is not to know of: every item of theirs withheld and concealed.
+    let record_of = |item: &Item| item.key.strip_prefix("entity:").and_then(|rest| rest.split(':').next()?.parse::<EntityId>().ok());
+    let mut hidden: HashSet<EntityId> = HashSet::new();
+    let mut shown: HashSet<EntityId> = HashSet::new();
+    for item in &bundle.items {
+        let Some(id) = record_of(item) else { continue };
+        match reviews.get(&item.key) {
+            Some(r) if r.decision == ItemDecision::Withhold && r.conceal => hidden.insert(id),
+            _ => shown.insert(id),
+        };
+    }
+    hidden.retain(|id| !shown.contains(id));
     let mut items = Vec::new();
     let (mut withheld, mut concealed) = (0, 0);
     for item in &bundle.items {
@@ -123,7 +135,20 @@ pub fn redact_pack(bundle: &Bundle, file: &RequestFile) -> Result<(Vec<PackItem>
             continue;
         }
         let mut fields = Vec::with_capacity(item.fields.len());
+        let audit = item.kind == "audit_event";
+        let concerning = item.fields.iter().filter(|f| f.refers_to.is_some() && audit).count();
+        let concerning_hidden = item.fields.iter().filter(|f| audit && f.refers_to.is_some_and(|id| hidden.contains(&id))).count();
+        if concerning > 0 && concerning == concerning_hidden {
+            // An audit record only of concealed records would tell of them.
+            continue;
+        }
         for field in &item.fields {
+            if field.refers_to.is_some_and(|id| hidden.contains(&id)) {
+                if !audit {
+                    fields.push(PackField { label: field.label.clone(), text: "a record not included in this bundle".into() });
+                }
+                continue;
+            }
             let segments: Vec<Segment> = redactor.redact(&field.text, &review.adjustments);
             let text = rendered(&segments);
             if let Some((category, _)) = redactor.leaked(&text).first() {
@@ -227,9 +252,9 @@ impl Store {
             .filter_map(|i| i.key.strip_prefix("entity:")?.split(':').next()?.parse().ok())
             .collect();
         // The places and things shown inside them go with them.
-        if !disclosed.is_empty() {
-            disclosed.extend(bundle.context.iter().map(|(_, id)| *id));
-        }
+        let mentioned: HashSet<EntityId> =
+            bundle.items.iter().filter(|i| in_pack.contains(i.key.as_str())).flat_map(|i| i.fields.iter().filter_map(|f| f.refers_to)).collect();
+        disclosed.extend(bundle.context.iter().map(|(_, id)| *id).filter(|id| mentioned.contains(id)));
         let markings = self.markings(&disclosed).await?;
         let decisions = self.authz.decide_records(
             principal,
@@ -250,7 +275,9 @@ impl Store {
         }
         let export = Export {
             on: today,
-            disclosed: items.len(),
+            // As the reviews count them (an audit record only of concealed records is left out
+            // of the pack, but was reviewed as disclosed).
+            disclosed: bundle.items.len() - withheld,
             withheld,
             sha256: custos_core::text::Label::parse(&sha256).map_err(|e| StoreError::Refused(e.to_string()))?,
         };
@@ -278,7 +305,7 @@ impl Store {
         );
         let mut policies: Vec<String> = Vec::new();
         let mut readable: HashSet<EntityId> = HashSet::new();
-        let mut unreadable = 0;
+        let mut denied: HashSet<EntityId> = HashSet::new();
         for (record, decision) in candidates.iter().zip(decisions) {
             if decision.allowed {
                 for p in decision.policies {
@@ -288,9 +315,12 @@ impl Store {
                 }
                 readable.insert(record.id);
             } else {
-                unreadable += 1;
+                denied.insert(record.id);
             }
         }
+        // What blocks an export is a record about the subject the officer cannot see (each
+        // once, whatever its versions); a place or thing only named is shown as "not shown".
+        let unreadable = g.items.iter().filter(|r| denied.contains(&r.id)).map(|r| r.id).collect::<HashSet<_>>().len();
         let mut names: HashMap<EntityId, Named> = HashMap::new();
         for id in &g.third_party_ids {
             names.insert(*id, Named::ThirdParty);

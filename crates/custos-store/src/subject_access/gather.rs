@@ -98,31 +98,58 @@ async fn links_of(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<(Ent
 }
 
 /// Each person's whole record family: the nominal each of `ids` belongs to (merges followed up)
-/// and every record merged into it (down, through chains), as nominal → ids.
+/// and every record merged into it (down, through chains), as nominal → ids. One statement per
+/// level of merging, for all the people at once.
 async fn families(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<HashMap<EntityId, Vec<EntityId>>, StoreError> {
     let nominals = crate::merge::resolve_many(conn, ids).await?;
-    let mut out: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
-    let mut roots: Vec<EntityId> = ids.iter().map(|id| nominals.get(id).copied().unwrap_or(*id)).collect();
-    roots.sort_unstable();
-    roots.dedup();
-    for root in roots {
-        let mut family = vec![root];
-        let mut frontier = vec![root];
-        while !frontier.is_empty() {
-            frontier = ids_in(conn, "SELECT id FROM entity WHERE merged_into IN", "id", &frontier).await?;
-            frontier.retain(|id| !family.contains(id));
-            family.extend(&frontier);
-            if family.len() > MAX_ITEMS {
-                return Err(too_many());
+    let mut root_of: HashMap<EntityId, EntityId> = HashMap::new();
+    for id in ids {
+        let root = nominals.get(id).copied().unwrap_or(*id);
+        root_of.insert(root, root);
+    }
+    let mut frontier: Vec<EntityId> = root_of.keys().copied().collect();
+    while !frontier.is_empty() {
+        let rows = rows_in(conn, "SELECT id, merged_into FROM entity WHERE merged_into IN", &frontier).await?;
+        frontier.clear();
+        for row in &rows {
+            let (Some(id), Some(into)) = (id_of(row, "id")?, id_of(row, "merged_into")?) else { continue };
+            let Some(root) = root_of.get(&into).copied() else { continue };
+            if root_of.insert(id, root).is_none() {
+                frontier.push(id);
             }
         }
-        out.insert(root, family);
+        if root_of.len() > MAX_ITEMS {
+            return Err(too_many());
+        }
+    }
+    let mut out: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
+    for (id, root) in root_of {
+        out.entry(root).or_default().push(id);
+    }
+    for family in out.values_mut() {
+        family.sort_unstable();
     }
     Ok(out)
 }
 
 fn too_many() -> StoreError {
     StoreError::Refused(format!("more than {MAX_ITEMS} records name this subject: ask the data quality team to look into it"))
+}
+
+/// Every entity id a body names (a record's people, places, events and records, a link's ends,
+/// an event's place), whatever the field.
+pub(crate) fn body_ids(body: &EntityBody) -> Vec<EntityId> {
+    fn walk(value: &serde_json::Value, out: &mut Vec<EntityId>) {
+        match value {
+            serde_json::Value::String(s) => out.extend(s.parse::<EntityId>().ok()),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&serde_json::to_value(body).unwrap_or(serde_json::Value::Null), &mut out);
+    out
 }
 
 /// Reads everything about the requester, identified as `people` (the nominal chosen first, then
@@ -137,50 +164,69 @@ pub(crate) async fn gather(conn: &mut AnyConnection, people: &[EntityId]) -> Res
     subject_ids.dedup();
     let subject_set: HashSet<EntityId> = subject_ids.iter().copied().collect();
     let links = links_of(conn, &subject_ids).await?;
-    // Every record naming the subject, and every record naming one of those (a case file built
-    // on their crime report): the officer reviews each, and withholds what is not theirs.
+    let linked: HashSet<EntityId> = links.iter().flat_map(|(_, f, t)| [*f, *t]).filter(|id| !subject_set.contains(id)).collect();
+    // Every record naming the subject, and every case file built on one of their crime reports
+    // (it names the crime, and through it them, without naming them itself).
     let naming = ids_in(conn, "SELECT record_id FROM record_ref WHERE target_id IN", "record_id", &subject_ids).await?;
     let mut record_ids = naming.clone();
-    record_ids.extend(ids_in(conn, "SELECT record_id FROM record_ref WHERE target_id IN", "record_id", &naming).await?);
+    record_ids.extend(ids_in(conn, "SELECT record_id FROM record_ref WHERE field = 'crime_report' AND target_id IN", "record_id", &naming).await?);
     record_ids.sort_unstable();
     record_ids.dedup();
     if record_ids.len() + links.len() > MAX_ITEMS {
         return Err(too_many());
     }
-    // What the records name, and what the links lead to.
-    let linked: HashSet<EntityId> = links.iter().flat_map(|(_, f, t)| [*f, *t]).filter(|id| !subject_set.contains(id)).collect();
-    let mut named = ids_in(conn, "SELECT target_id FROM record_ref WHERE record_id IN", "target_id", &record_ids).await?;
-    named.extend(&linked);
-    named.retain(|id| !subject_set.contains(id) && record_ids.binary_search(id).is_err());
-    named.sort_unstable();
-    named.dedup();
-
     let mut wanted: Vec<EntityId> = subject_ids.clone();
     wanted.extend(links.iter().map(|(l, _, _)| *l));
     wanted.extend(&record_ids);
-    wanted.extend(&named);
+    wanted.extend(&linked);
     let mut items = Vec::new();
-    let mut context = Vec::new();
     let mut others = Vec::new();
-    let mut subject_addresses = Vec::new();
     for record in load_many(conn, &wanted).await? {
         match record.kind {
+            // A linked person is someone else; everything else linked is the subject's.
             EntityKind::Person if !subject_set.contains(&record.id) => others.push(record.id),
-            // A place or thing linked to the subject is theirs to see; one a record only names
-            // is shown inside that record (a place by its address, an object by its type).
-            EntityKind::Location | EntityKind::Object if !linked.contains(&record.id) => context.push(record),
-            EntityKind::Location => {
-                subject_addresses.extend(address(&record));
-                items.push(record);
-            }
             _ => items.push(record),
         }
     }
+    // The events the records concern are part of what they say about the subject.
+    let known: HashSet<EntityId> = items.iter().map(|r| r.id).chain(others.iter().copied()).collect();
+    let mut events: Vec<EntityId> = items.iter().flat_map(|r| body_ids(&r.body)).filter(|id| !known.contains(id)).collect();
+    events.sort_unstable();
+    events.dedup();
+    items.extend(load_many(conn, &events).await?.into_iter().filter(|r| r.kind == EntityKind::Event));
     items.extend(earlier_versions(conn, &items).await?);
+    // Everything else any version of an item names: other people, and places and things shown
+    // only inside the items (a place by its address, an object by its type).
+    let known: HashSet<EntityId> = items.iter().map(|r| r.id).chain(others.iter().copied()).chain(subject_ids.iter().copied()).collect();
+    let mut rest: Vec<EntityId> = items.iter().flat_map(|r| body_ids(&r.body)).filter(|id| !known.contains(id)).collect();
+    rest.sort_unstable();
+    rest.dedup();
+    let mut context = Vec::new();
+    for record in load_many(conn, &rest).await? {
+        match record.kind {
+            EntityKind::Person => others.push(record.id),
+            EntityKind::Location | EntityKind::Object => context.push(record),
+            // Another record or event: shown as "a record not included".
+            _ => {}
+        }
+    }
     let (third_party_ids, third_party_words) = third_parties(conn, &others, &subject_set).await?;
-    let subject_party = party(items.iter().filter(|r| subject_set.contains(&r.id)), subject_addresses, Vec::new());
-    let mut about: Vec<EntityId> = items.iter().map(|r| r.id).chain(context.iter().map(|r| r.id)).collect();
+    // The subject's own words: every version of their person records, of the places linked to
+    // them and of the things linked to them.
+    let theirs = |r: &&EntityRecord| subject_set.contains(&r.id) || linked.contains(&r.id);
+    let (mut addresses, mut numbers) = (Vec::new(), Vec::new());
+    for record in items.iter().filter(theirs) {
+        match &record.body {
+            EntityBody::Location(_) => addresses.extend(address(record)),
+            EntityBody::Object(o) => numbers.extend(o.kind.identifying_numbers().into_iter().map(|(_, n)| n.to_owned())),
+            _ => {}
+        }
+    }
+    let subject_party = party(items.iter().filter(|r| subject_set.contains(&r.id)), addresses, numbers);
+    let mut about: Vec<EntityId> = items.iter().map(|r| r.id).collect();
     about.extend(&subject_ids);
+    about.sort_unstable();
+    about.dedup();
     let audit = crate::audit_subject::events_about(conn, &about).await?;
     Ok(Gathered { subject: primary.id, subject_ids, items, context, third_party_ids, third_party_words, subject_party, audit })
 }
@@ -217,18 +263,29 @@ async fn third_parties(
 ) -> Result<(Vec<EntityId>, Vec<Party>), StoreError> {
     let families = families(conn, named).await?;
     let all: Vec<EntityId> = families.values().flatten().copied().filter(|id| !subject.contains(id)).collect();
-    let records: HashMap<EntityId, EntityRecord> = load_many(conn, &all).await?.into_iter().map(|r| (r.id, r)).collect();
+    let current = load_many(conn, &all).await?;
+    let mut records: HashMap<EntityId, Vec<EntityRecord>> = HashMap::new();
+    for record in earlier_versions(conn, &current).await?.into_iter().chain(current) {
+        records.entry(record.id).or_default().push(record);
+    }
     let links = links_of(conn, &all).await?;
     let ends: Vec<EntityId> = links.iter().flat_map(|(_, f, t)| [*f, *t]).filter(|id| !records.contains_key(id) && !subject.contains(id)).collect();
-    let things: HashMap<EntityId, EntityRecord> = load_many(conn, &ends).await?.into_iter().map(|r| (r.id, r)).collect();
+    let current_things = load_many(conn, &ends).await?;
+    let mut things: HashMap<EntityId, Vec<EntityRecord>> = HashMap::new();
+    for thing in earlier_versions(conn, &current_things).await?.into_iter().chain(current_things) {
+        things.entry(thing.id).or_default().push(thing);
+    }
     let mut words = Vec::with_capacity(families.len());
     for family in families.values() {
         let members: HashSet<&EntityId> = family.iter().collect();
-        let theirs = links.iter().filter_map(|(_, f, t)| match (members.contains(f), members.contains(t)) {
-            (true, _) => things.get(t),
-            (_, true) => things.get(f),
-            _ => None,
-        });
+        let theirs = links
+            .iter()
+            .filter_map(|(_, f, t)| match (members.contains(f), members.contains(t)) {
+                (true, _) => things.get(t),
+                (_, true) => things.get(f),
+                _ => None,
+            })
+            .flatten();
         let (mut addresses, mut numbers) = (Vec::new(), Vec::new());
         for thing in theirs {
             match &thing.body {
@@ -237,7 +294,7 @@ async fn third_parties(
                 _ => {}
             }
         }
-        words.push(party(family.iter().filter_map(|id| records.get(id)), addresses, numbers));
+        words.push(party(family.iter().filter_map(|id| records.get(id)).flatten(), addresses, numbers));
     }
     Ok((all, words))
 }

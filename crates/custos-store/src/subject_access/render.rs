@@ -19,6 +19,10 @@ use crate::entities::EntityRecord;
 pub struct Field {
     pub label: String,
     pub text: String,
+    /// The record this field names, when it is a reference: so that a reference to a record
+    /// withheld without telling the requester can be left out of what is disclosed.
+    #[serde(skip)]
+    pub refers_to: Option<EntityId>,
 }
 
 /// One item of a subject's bundle, as assembled (unredacted).
@@ -147,7 +151,8 @@ fn flatten(value: &Value, path: String, names: &HashMap<EntityId, Named>, out: &
             }
         }
         Value::String(s) => {
-            let text = match s.parse::<EntityId>().ok().map(|id| names.get(&id)) {
+            let refers_to = s.parse::<EntityId>().ok();
+            let text = match refers_to.map(|id| names.get(&id)) {
                 Some(Some(Named::Subject)) => "you".to_owned(),
                 Some(Some(Named::ThirdParty)) => "another person".to_owned(),
                 Some(Some(Named::Item(title))) => format!("see: {title}"),
@@ -156,29 +161,33 @@ fn flatten(value: &Value, path: String, names: &HashMap<EntityId, Named>, out: &
                 Some(None) => "a record not included in this bundle".to_owned(),
                 None => s.clone(),
             };
-            out.push(Field { label: path, text });
+            out.push(Field { label: path, text, refers_to });
         }
-        other => out.push(Field { label: path, text: other.to_string() }),
+        other => out.push(Field { label: path, text: other.to_string(), refers_to: None }),
     }
 }
 
 /// A disclosable audit event as an item: what was done to which items, when, by whom (an
 /// officer's user id: a third party's identifier, redacted like any other).
 pub(crate) fn audit_item(seq: u64, event: &AuditEvent, names: &HashMap<EntityId, Named>) -> Item {
+    let field = |label: &str, text: String| Field { label: label.into(), text, refers_to: None };
     let mut fields = vec![
-        Field { label: "action".into(), text: event.kind.as_str().replace('_', " ") },
-        Field { label: "when".into(), text: event.at.strftime("%Y-%m-%d %H:%M UTC").to_string() },
-        Field { label: "by".into(), text: event.actor.clone() },
+        field("action", event.kind.as_str().replace('_', " ")),
+        field("when", event.at.strftime("%Y-%m-%d %H:%M UTC").to_string()),
+        field("by", event.actor.clone()),
     ];
     // Only what the bundle holds: a bulk creation names hundreds of other records, and even
     // their kinds and number are other people's business.
-    let concerning = event.objects.iter().filter_map(|object| match object.id.parse::<EntityId>().ok().and_then(|id| names.get(&id))? {
-        Named::Subject => Some("your person record".to_owned()),
-        Named::Item(title) => Some(title.clone()),
-        Named::Place(_) | Named::Described(_) | Named::ThirdParty => None,
+    let concerning = event.objects.iter().filter_map(|object| {
+        let id = object.id.parse::<EntityId>().ok()?;
+        match names.get(&id)? {
+            Named::Subject => Some((id, "your person record".to_owned())),
+            Named::Item(title) => Some((id, title.clone())),
+            Named::Place(_) | Named::Described(_) | Named::ThirdParty => None,
+        }
     });
-    for (i, text) in concerning.enumerate() {
-        fields.push(Field { label: format!("concerning[{}]", i + 1), text });
+    for (i, (id, text)) in concerning.enumerate() {
+        fields.push(Field { label: format!("concerning[{}]", i + 1), text, refers_to: Some(id) });
     }
     let title = format!("Audit record {seq}: {} on {}", event.kind.as_str().replace('_', " "), event.at.strftime("%Y-%m-%d"));
     Item::new(format!("audit:{seq}"), "audit_event".into(), title, fields)

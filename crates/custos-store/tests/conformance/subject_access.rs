@@ -257,7 +257,7 @@ conformance! {
         let assault = db.store.create_entity(&who, crate::search::event("crime", "Assault"), marking(), None).await.unwrap();
         let crime = db.store.create_entity(&who, record("crime_report", json!({
             "event": assault, "offence": "8N", "status": "recorded",
-            "narrative": "Dawn Smith (passport 123456789) of 12 Acacia Road says Gary Holt hit her.",
+            "narrative": "Dawn Smith (passport 123456789) of 12 Acacia Road says Gary Holt hit her. Her sister Dee Lane saw it.",
             "people": [{"person": subject, "role": "suspect"}, {"person": victim, "role": "victim"}],
         })), marking(), None).await.unwrap();
         let intelligence = db.store.create_entity(&who, record("intelligence_report", json!({
@@ -267,6 +267,16 @@ conformance! {
         })), marking(), None).await.unwrap();
         // A case file built on his crime report names him nowhere itself.
         let case_file = db.store.create_entity(&who, record("case_file", json!({"crime_report": crime, "status": "draft"})), marking(), None).await.unwrap();
+        // An incident names only her; his arrest points to it.
+        let her_call = db.store.create_entity(&who, record("incident", json!({
+            "event": assault, "narrative": "Dawn Smith, passport 123456789, says she was threatened",
+            "people": [{"person": victim, "role": "victim"}], "call": {"received": "2026-03-01T21:50:00Z", "channel": "emergency_999"},
+        })), marking(), None).await.unwrap();
+        let charging = db.store.create_entity(&who, record("arrest", json!({
+            "person": subject, "event": assault, "incident": her_call, "arrested_at": "2026-03-01T22:10:00Z",
+            "grounds": "Threats reported", "necessity": ["investigation"], "arresting_officer": "PC 1234",
+        })), marking(), None).await.unwrap();
+        let her_crime = her_call;
         db.store.integrate_audit().await.unwrap();
 
         let request = sar(&db).await;
@@ -274,24 +284,43 @@ conformance! {
         let (_, bundle) = db.store.assemble_bundle(&officer(), request, 2, &why()).await.unwrap();
         assert!(has(&bundle, crime) && has(&bundle, intelligence), "his records");
         assert!(has(&bundle, case_file), "the case file built on his crime report");
+        assert!(has(&bundle, charging) && !has(&bundle, her_crime), "his arrest, not her call");
+        assert!(!bundle.items.iter().any(|i| i.fields.iter().any(|f| f.text.contains("threatened"))));
         assert!(!has(&bundle, car) && !has(&bundle, safe_house) && !has(&bundle, primary));
         let texts: Vec<&str> = bundle.items.iter().flat_map(|i| i.fields.iter().map(|f| f.text.as_str())).collect();
         assert!(texts.contains(&"a vehicle"), "the car by its type: {texts:?}");
         assert!(!texts.iter().any(|t| t.contains("AB12") || t.contains("Hidden Close")), "{texts:?}");
-        assert_eq!(bundle.unreadable, 1, "the safe house is beyond the Data Office's need to know");
+        assert!(texts.contains(&"a record not shown"), "the safe house, beyond the Data Office's need to know, is not shown: {texts:?}");
+        assert_eq!(bundle.unreadable, 0, "a place only named does not stop the export");
         let redactor = bundle.redactor();
         let narrative = bundle.items.iter().find(|i| has_key(i, crime)).unwrap().fields.iter().find(|f| f.label == "narrative").unwrap();
         let shown = custos_rights::redact::render(&redactor.redact(&narrative.text, &Default::default()));
         assert!(!shown.contains("123456789") && !shown.contains("Acacia") && !shown.contains("Smith"), "{shown}");
-        // A change to her address changes what was reviewed, though his records are the same.
+        assert!(shown.contains("Dee Lane"), "not yet known to be anyone's name: {shown}");
+        // Her record gains an alias the narrative uses: what was reviewed changes, though his
+        // records are the same.
         let first = bundle.entries();
-        let current = db.store.read_entity(&who, flat, &why()).await.unwrap();
-        db.store.change_entity(&who, flat, current.version, location("12a Acacia Road", "E8 1AA"), custos_core::version::ChangeKind::Edited, Some("Flat number")).await.unwrap();
+        let current = db.store.read_entity(&who, primary, &why()).await.unwrap();
+        let draft: PersonDraft = serde_json::from_value(json!({
+            "names": [{"kind": "primary", "forenames": ["Dawn"], "surname": "Holt"}, {"kind": "alias", "forenames": ["Dee"], "surname": "Lane"}],
+            "dates_of_birth": ["1981-09-12"], "identifiers": [{"kind": "passport", "value": "123456789"}],
+        })).unwrap();
+        db.store.change_entity(&who, primary, current.version, EntityBody::Person(Person::try_from(draft).unwrap()), custos_core::version::ChangeKind::Edited, Some("Alias found")).await.unwrap();
         let (_, again) = db.store.subject_bundle(&officer(), request, &why()).await.unwrap();
         let entries = again.entries();
         let changed: Vec<&str> = entries.iter().filter(|e| !first.contains(e)).map(|e| e.item.as_str()).collect();
         assert!(changed.iter().any(|k| k.starts_with(&format!("entity:{crime}:"))), "the crime's redaction changed: {changed:?}");
-        // The safe house cannot be disclosed by this officer: the export says why.
+        // A record about him that the Data Office may not read stops the export, with the reason.
+        let mut need_to_know = marking();
+        need_to_know.sensitive = true;
+        need_to_know.acl = vec![custos_core::marking::AclEntry::Unit(unit("CE-BCU"))];
+        db.store.create_entity(&who, record("intelligence_report", json!({
+            "received": "2026-03-03T10:00:00Z", "text": "Covert source reporting", "status": "live",
+            "grading": {"source": "2", "intelligence": "B", "handling": {"code": "P"}},
+            "people": [{"person": subject, "role": "subject"}],
+        })), need_to_know, None).await.unwrap();
+        let (_, hidden) = db.store.subject_bundle(&officer(), request, &why()).await.unwrap();
+        assert_eq!(hidden.unreadable, 1);
         refused(db.store.export_pack(&officer(), request, 3, &why()).await, "beyond your clearance");
     }
 
@@ -328,6 +357,9 @@ conformance! {
         assert_eq!(pack.withheld, 0, "not told");
         assert_eq!(file.request.discovery.exports[0].withheld, 1, "but recorded");
         assert!(!pack.items.iter().any(|i| i.key.contains(&crime.to_string())));
+        // Nor told through the audit trail: the crime's creation is not in the pack.
+        let whole = serde_json::to_string(&pack).unwrap();
+        assert!(!whole.contains("Crime report"), "{whole}");
     }
 
     async fn audit_events_integrated_without_the_index_are_indexed_from_the_log(db: TestDb) {
@@ -372,7 +404,13 @@ conformance! {
             "event": assault, "offence": "8N", "status": "recorded", "narrative": narrative,
             "people": [{"person": subject, "role": "suspect"}],
         }));
-        let crime = db.store.create_entity(&who, body("He was seen at the Red Lion"), marking(), None).await.unwrap();
+        // The first version named a witness (and her passport), the second does not.
+        let witness = db.store.create_entity(&who, EntityBody::Person(someone("Wendy", "Ward", "1990-05-05", json!([{"kind": "passport", "value": "987654321"}]))), marking(), None).await.unwrap();
+        let first = record("crime_report", json!({
+            "event": assault, "offence": "8N", "status": "recorded", "narrative": "He was seen at the Red Lion by Wendy Ward (passport 987654321)",
+            "people": [{"person": subject, "role": "suspect"}, {"person": witness, "role": "witness"}],
+        }));
+        let crime = db.store.create_entity(&who, first, marking(), None).await.unwrap();
         db.store.change_entity(&who, crime, 1, body("He was seen at the Crown"), custos_core::version::ChangeKind::Edited, Some("Wrong pub")).await.unwrap();
         db.store.integrate_audit().await.unwrap();
         let request = sar(&db).await;
@@ -381,7 +419,12 @@ conformance! {
         let keys: Vec<&str> = bundle.items.iter().map(|i| i.key.as_str()).collect();
         assert!(keys.contains(&format!("entity:{crime}:1").as_str()) && keys.contains(&format!("entity:{crime}:2").as_str()), "{keys:?}");
         let texts: Vec<&str> = bundle.items.iter().flat_map(|i| i.fields.iter().map(|f| f.text.as_str())).collect();
-        assert!(texts.contains(&"He was seen at the Red Lion") && texts.contains(&"He was seen at the Crown"));
+        assert!(texts.iter().any(|t| t.starts_with("He was seen at the Red Lion")) && texts.contains(&"He was seen at the Crown"));
+        // The witness named only by the earlier version is still a third party.
+        let redactor = bundle.redactor();
+        let old = texts.iter().find(|t| t.starts_with("He was seen at the Red Lion")).unwrap();
+        let shown = custos_rights::redact::render(&redactor.redact(old, &Default::default()));
+        assert!(!shown.contains("Wendy") && !shown.contains("987654321"), "{shown}");
         assert!(bundle.items.iter().any(|i| i.kind == "audit_event" && i.fields[0].text == "update"), "and the change itself");
     }
 }
