@@ -16,6 +16,7 @@ pub mod marking;
 pub mod object;
 pub mod person;
 pub mod record;
+pub mod retention;
 pub mod role;
 pub mod search_key;
 pub mod sign_in;

@@ -1,0 +1,111 @@
+//! The review schedule, table by table, against the rules of DOMAIN.md §7 (the commonly used
+//! MoPI schedule) and the Children and Young Persons Act 1933 s.50.
+
+use jiff::civil::{Date, date};
+
+use super::*;
+use crate::record::MopiGroup::{OtherOffences as G3, PublicProtection as G1, SexualViolentSerious as G2, Undetected as G4};
+
+fn facts(group: MopiGroup, created: Date) -> Facts {
+    Facts { group, offence_group: None, created, last_contact: created, last_reviewed: None, born: None }
+}
+
+#[test]
+fn group_3_is_reviewed_after_a_six_year_clear_period_which_new_contact_restarts() {
+    let s = Schedule::DEFAULT;
+    let f = facts(G3, date(2020, 1, 15));
+    assert_eq!(s.next_review(&f), Due { on: date(2026, 1, 15), group: G3, reason: Reason::ClearPeriod { since: date(2020, 1, 15) }, disposal_from: Some(date(2026, 1, 15)) });
+    let later = Facts { last_contact: date(2023, 5, 1), ..f };
+    assert_eq!(s.next_review(&later).on, date(2029, 5, 1));
+    assert_eq!(s.next_review(&later).reason, Reason::ClearPeriod { since: date(2023, 5, 1) });
+    // Kept at review: six years on.
+    let kept = Facts { last_reviewed: Some(date(2026, 2, 1)), ..f };
+    assert_eq!(s.next_review(&kept), Due { on: date(2032, 2, 1), group: G3, reason: Reason::Periodic { since: date(2026, 2, 1) }, disposal_from: Some(date(2032, 2, 1)) });
+}
+
+#[test]
+fn the_minimum_from_creation_holds_when_the_clear_period_is_shorter() {
+    let s = Schedule { group_3: Rule { clear_period_years: 3, ..Schedule::DEFAULT.group_3 }, ..Schedule::DEFAULT };
+    let f = facts(G3, date(2020, 1, 15));
+    assert_eq!(s.next_review(&f).on, date(2026, 1, 15));
+    assert_eq!(s.next_review(&f).reason, Reason::Minimum);
+    // A contact late enough makes the clear period the later date.
+    let later = Facts { last_contact: date(2025, 1, 1), ..f };
+    assert_eq!(s.next_review(&later).on, date(2028, 1, 1));
+}
+
+#[test]
+fn group_2_is_reviewed_after_ten_clear_years_and_every_ten_years_while_kept() {
+    let s = Schedule::DEFAULT;
+    let f = facts(G2, date(2010, 3, 1));
+    assert_eq!(s.next_review(&f).on, date(2020, 3, 1));
+    let kept = Facts { last_reviewed: Some(date(2020, 3, 10)), ..f };
+    assert_eq!(s.next_review(&kept).on, date(2030, 3, 10));
+    // New contact after the review restarts the clear period: the later date wins.
+    let again = Facts { last_contact: date(2025, 1, 1), ..kept };
+    assert_eq!(s.next_review(&again), Due { on: date(2035, 1, 1), group: G2, reason: Reason::ClearPeriod { since: date(2025, 1, 1) }, disposal_from: Some(date(2035, 1, 1)) });
+}
+
+#[test]
+fn group_1_is_kept_until_the_subject_is_deemed_100_and_reviewed_every_ten_years() {
+    let s = Schedule::DEFAULT;
+    let f = Facts { born: Some(date(1950, 1, 1)), ..facts(G1, date(2000, 6, 1)) };
+    assert_eq!(s.next_review(&f), Due { on: date(2010, 6, 1), group: G1, reason: Reason::ClearPeriod { since: date(2000, 6, 1) }, disposal_from: Some(date(2050, 1, 1)) });
+    let kept = Facts { last_reviewed: Some(date(2040, 7, 1)), ..f };
+    assert_eq!(s.next_review(&kept).on, date(2050, 1, 1), "the hundredth birthday comes before the periodic review");
+    assert_eq!(s.next_review(&kept).reason, Reason::AgeReached);
+    // Without a date of birth nobody is deemed 100: reviewed every ten years, never disposable by age.
+    let unknown = facts(G1, date(2000, 6, 1));
+    assert_eq!(s.next_review(&unknown).disposal_from, None);
+    assert_eq!(s.next_review(&Facts { last_reviewed: Some(date(2090, 1, 1)), ..unknown }).on, date(2100, 1, 1));
+}
+
+#[test]
+fn a_subject_already_100_is_due_at_once_not_before_the_record() {
+    let s = Schedule::DEFAULT;
+    let f = Facts { born: Some(date(1920, 3, 3)), ..facts(G1, date(2021, 4, 1)) };
+    let due = s.next_review(&f);
+    assert_eq!((due.on, due.reason), (date(2021, 4, 1), Reason::AgeReached));
+}
+
+#[test]
+fn leap_days_move_to_the_earlier_day() {
+    let s = Schedule::DEFAULT;
+    assert_eq!(s.next_review(&facts(G3, date(2020, 2, 29))).on, date(2026, 2, 28));
+    assert_eq!(s.next_review(&facts(G3, date(2018, 2, 28))).on, date(2024, 2, 28));
+    let f = Facts { born: Some(date(1944, 2, 29)), last_reviewed: Some(date(2040, 1, 1)), ..facts(G1, date(2000, 1, 1)) };
+    assert_eq!(s.next_review(&f).on, date(2044, 2, 29), "2044 has a 29 February");
+    let f = Facts { born: Some(date(1948, 2, 29)), last_reviewed: Some(date(2040, 1, 1)), ..facts(G1, date(2000, 1, 1)) };
+    assert_eq!(s.next_review(&f).on, date(2048, 2, 29));
+    let f = Facts { born: Some(date(1952, 2, 29)), last_reviewed: Some(date(2045, 1, 1)), ..facts(G1, date(2000, 1, 1)) };
+    assert_eq!(s.next_review(&f).disposal_from, Some(date(2052, 2, 29)));
+    assert_eq!(years_after(date(1996, 2, 29), 101), date(2097, 2, 28));
+}
+
+#[test]
+fn undetected_crime_is_kept_as_long_as_its_offence_is_serious() {
+    let s = Schedule::DEFAULT;
+    let murder = Facts { offence_group: Some(G1), ..facts(G4, date(2015, 9, 9)) };
+    let due = s.next_review(&murder);
+    assert_eq!((due.on, due.group), (date(2025, 9, 9), G1));
+    assert_eq!(due.disposal_from, None, "an undetected murder has no subject to reach 100");
+    let assault = Facts { offence_group: Some(G2), ..facts(G4, date(2015, 9, 9)) };
+    assert_eq!(s.next_review(&assault).on, date(2025, 9, 9));
+    let theft = Facts { offence_group: Some(G3), ..facts(G4, date(2015, 9, 9)) };
+    assert_eq!(s.next_review(&theft).on, date(2021, 9, 9));
+    assert_eq!(s.next_review(&facts(G4, date(2015, 9, 9))).group, G3, "no offence known: the shortest");
+}
+
+#[test]
+fn a_child_under_ten_is_never_in_group_1_or_2() {
+    let s = Schedule::DEFAULT;
+    let eight = Facts { born: Some(date(2012, 5, 1)), ..facts(G2, date(2021, 1, 1)) };
+    assert_eq!(s.effective_group(&eight), G3);
+    assert_eq!(s.next_review(&eight).on, date(2027, 1, 1));
+    let nine_and_a_day_short = Facts { born: Some(date(2011, 1, 2)), ..facts(G1, date(2021, 1, 1)) };
+    assert_eq!(s.effective_group(&nine_and_a_day_short), G3);
+    let ten = Facts { born: Some(date(2011, 1, 1)), ..facts(G1, date(2021, 1, 1)) };
+    assert_eq!(s.effective_group(&ten), G1, "ten on the day: responsible");
+    assert_eq!(age_on(date(2011, 1, 1), date(2021, 1, 1)), 10);
+    assert_eq!(age_on(date(2011, 1, 2), date(2021, 1, 1)), 9);
+}
