@@ -172,7 +172,7 @@ pub fn years_after(day: Date, years: i16) -> Date {
 
 /// Whole years of age on `day` of someone born on `born`.
 pub fn age_on(born: Date, day: Date) -> i16 {
-    born.until((jiff::Unit::Year, day)).map_or(0, |span| i16::try_from(span.get_years()).unwrap_or(i16::MAX))
+    born.until((jiff::Unit::Year, day)).map_or(0, |span| span.get_years())
 }
 
 #[cfg(test)]
