@@ -34,7 +34,8 @@ use jiff::civil::Date;
 use jiff::Span;
 use serde::Serialize;
 
-use crate::record::MopiGroup;
+use crate::ids::EntityId;
+use crate::record::{MopiGroup, Record};
 
 /// One group's rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -163,6 +164,39 @@ pub struct Due {
     /// From when the record may be disposed of at review: `None` while a Group 1 subject's age
     /// is unknown (they are never deemed 100 without a date of birth).
     pub disposal_from: Option<Date>,
+}
+
+/// The most serious of `groups` (Group 1 first), or Group 3 when there is none: a record that
+/// names several offences is kept as long as its most serious needs.
+pub fn most_serious(groups: impl IntoIterator<Item = MopiGroup>) -> MopiGroup {
+    let rank = |g: &MopiGroup| match g {
+        MopiGroup::PublicProtection => 0,
+        MopiGroup::SexualViolentSerious => 1,
+        MopiGroup::OtherOffences => 2,
+        MopiGroup::Undetected => 3,
+    };
+    groups.into_iter().min_by_key(rank).unwrap_or(MopiGroup::OtherOffences)
+}
+
+/// The group a record is graded in from its type and offences (the rule table of record types):
+///
+/// | record | group |
+/// |---|---|
+/// | crime report | its offence's (an override with its reason; Group 4 once finalised undetected) |
+/// | arrest | the most serious of the offences suspected |
+/// | custody record | its arrest's (`related`), else Group 3 |
+/// | case file | the most serious of its charges' offences |
+/// | incident, intelligence, ASB, vulnerable person | Group 3 (their offences, if any, are on the crime reports) |
+///
+/// `related` gives the group of a record this one refers to, when the caller has it.
+pub fn record_group(record: &Record, related: impl Fn(EntityId) -> Option<MopiGroup>) -> MopiGroup {
+    match record {
+        Record::CrimeReport(r) => r.mopi_group(),
+        Record::Arrest(a) => most_serious(a.offences.iter().map(|o| o.mopi_group())),
+        Record::CustodyRecord(c) => c.arrest.and_then(related).unwrap_or(MopiGroup::OtherOffences),
+        Record::CaseFile(f) => most_serious(f.charges.iter().map(|c| c.offence.mopi_group())),
+        Record::Incident(_) | Record::IntelligenceReport(_) | Record::AsbReport(_) | Record::VulnerablePersonReport(_) => MopiGroup::OtherOffences,
+    }
 }
 
 /// `years` years after `day` (29 February to 28 February when the year has none).

@@ -109,3 +109,29 @@ fn a_child_under_ten_is_never_in_group_1_or_2() {
     assert_eq!(age_on(date(2011, 1, 1), date(2021, 1, 1)), 10);
     assert_eq!(age_on(date(2011, 1, 2), date(2021, 1, 1)), 9);
 }
+
+fn record(value: serde_json::Value) -> Record {
+    serde_json::from_value(value).unwrap()
+}
+
+#[test]
+fn each_record_type_is_graded_by_its_offences() {
+    let id = "0190a3c4-1111-7000-8000-000000000001";
+    let arrest = record(serde_json::json!({"arrest": {"person": id, "event": id, "arrested_at": "2026-03-01T22:10:00Z",
+        "offences": ["105A", "1"], "grounds": "Seen", "necessity": ["investigation"], "arresting_officer": "PC 1"}}));
+    assert_eq!(record_group(&arrest, |_| None), G1, "murder is the most serious of the two");
+    let none = record(serde_json::json!({"arrest": {"person": id, "event": id, "arrested_at": "2026-03-01T22:10:00Z",
+        "grounds": "Seen", "necessity": ["investigation"], "arresting_officer": "PC 1"}}));
+    assert_eq!(record_group(&none, |_| None), G3);
+    let crime = record(serde_json::json!({"crime_report": {"event": id, "offence": "8N", "narrative": "Hit", "status": "recorded"}}));
+    assert_eq!(record_group(&crime, |_| None), G2);
+    let undetected = record(serde_json::json!({"crime_report": {"event": id, "offence": "8N", "narrative": "Hit", "status": "finalised", "outcome": "no_suspect_identified"}}));
+    assert_eq!(record_group(&undetected, |_| None), G4);
+    let custody = record(serde_json::json!({"custody_record": {"person": id, "arrest": id, "detention": {
+        "arrival": "after_arrest", "arrested": "2026-03-01T22:10:00Z", "arrived": "2026-03-01T22:40:00Z", "authorised": "2026-03-01T22:55:00Z",
+        "reviews": [], "extensions": [], "charged": null, "released": null}}}));
+    assert_eq!(record_group(&custody, |_| Some(G1)), G1, "its arrest's");
+    assert_eq!(record_group(&custody, |_| None), G3);
+    assert_eq!(most_serious([G3, G2, G4]), G2);
+    assert_eq!(most_serious([]), G3);
+}
