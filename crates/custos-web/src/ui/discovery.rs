@@ -52,7 +52,12 @@ pub async fn page_for(State(state): State<AppState>, officer: Officer, IdParam(i
 
 async fn discovery(state: &AppState, officer: &Officer, id: RequestId, why: &Justification, error: Option<&str>) -> Result<Page, PageError> {
     let file = state.store.read_request(&officer.principal, id, why).await?;
-    let body = if file.request.discovery.subject.is_none() {
+    let body = if file.request.law == custos_rights::clock::Law::Foi {
+        html! {
+            (alert("An FOI request is answered from the force's information, not a person's data: there is no subject to find."))
+            p { a href={ "/requests/" (file.id) "?" (carry(why)) } { "Back to the request" } }
+        }
+    } else if file.request.discovery.subject.is_none() {
         identify_form(officer, &file, why, error)
     } else {
         let (file, bundle) = state.store.subject_bundle(&officer.principal, id, why).await?;

@@ -96,3 +96,20 @@ conformance! {
         assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.text);
     }
 }
+
+conformance! {
+    async fn an_foi_request_has_no_subject_to_find(db: TestDb) {
+        let app = TestApp::new(db);
+        let s = app.signed_in("DO500002", Role::InformationRightsOfficer, "DATA-OFFICE").await;
+        let made = app.send(Call::post("/api/v1/information-requests").session(&s).json(json!({
+            "law": "foi", "channel": "email", "received": "2026-11-02", "summary": "Stop and search figures",
+            "requester": {"name": "Sam Reporter", "contact": "sam@example.org", "kind": "journalist"},
+        }))).await;
+        let id = made.body["id"].as_str().unwrap().to_owned();
+        let page = app.send(Call::get(&format!("/requests/{id}/discovery?justification=FOI%20casework")).cookie_only(&s)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(html(&page).contains("there is no subject to find") && !page.text.contains("Who is the requester?"), "{}", page.text);
+        app.send(Call::get(&format!("/api/v1/information-requests/{id}/bundle")).session(&s).justify()).await
+            .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "refused");
+    }
+}
