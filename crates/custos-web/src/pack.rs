@@ -113,6 +113,15 @@ pub fn file_name(pack: &Pack) -> String {
     format!("{}.zip", pack.reference.replace('/', "-"))
 }
 
+/// The pack as a download: `200 application/zip`, named after the request.
+pub fn download(pack: &Pack) -> Result<axum::response::Response, crate::problem::Problem> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let bytes = zip(pack).map_err(|e| crate::problem::Problem::internal(&e))?;
+    let disposition = format!("attachment; filename=\"{}\"", file_name(pack));
+    Ok(([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

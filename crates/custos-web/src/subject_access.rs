@@ -16,8 +16,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use custos_rights::redact::{Segment, render};
 use custos_store::rights::RequestFile;
 use custos_store::subject_access::Bundle;
@@ -93,7 +92,5 @@ pub async fn pack(
     JsonBody(body): JsonBody<Expected>,
 ) -> Result<Response, Problem> {
     let (_, pack) = state.store.export_pack(&caller.principal, id.into(), body.expected_events, &why).await?;
-    let bytes = crate::pack::zip(&pack).map_err(|e| Problem::internal(&e))?;
-    let disposition = format!("attachment; filename=\"{}\"", crate::pack::file_name(&pack));
-    Ok(([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    crate::pack::download(&pack)
 }

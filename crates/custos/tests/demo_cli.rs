@@ -51,6 +51,20 @@ fn verify(dir: &Path) {
     assert!(out.status.success(), "verify failed: {}", text(&out.stderr));
 }
 
+
+/// `custos demo --people PEOPLE --seed 5` on `dir`, running in the background, output discarded.
+fn spawn_demo(dir: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_custos"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["demo", "--people", PEOPLE, "--seed", "5"])
+        .env_remove("CUSTOS_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn a_killed_demo_verifies_and_resumes_to_the_same_force() {
     // The uninterrupted reference run.
@@ -65,15 +79,7 @@ fn a_killed_demo_verifies_and_resumes_to_the_same_force() {
 
     // A run killed once some chunks have committed.
     let crashed = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_custos"))
-        .arg("--data-dir")
-        .arg(crashed.path())
-        .args(["demo", "--people", PEOPLE, "--seed", "5"])
-        .env_remove("CUSTOS_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_demo(crashed.path());
     let start = Instant::now();
     // Wait for the prelude and at least one whole chunk (about 5,700 records) to commit.
     while count(crashed.path(), "entity") < 5_000 {
@@ -108,15 +114,7 @@ fn a_killed_demo_verifies_and_resumes_to_the_same_force() {
     // A run killed while it loads the casework completes it when rerun: the same requests, each
     // with its whole history.
     let in_casework = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_custos"))
-        .arg("--data-dir")
-        .arg(in_casework.path())
-        .args(["demo", "--people", PEOPLE, "--seed", "5"])
-        .env_remove("CUSTOS_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_demo(in_casework.path());
     let start = Instant::now();
     while count(in_casework.path(), "information_request") < 3 {
         assert!(start.elapsed() < Duration::from_secs(300), "the demo loaded no casework in five minutes");

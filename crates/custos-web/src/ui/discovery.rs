@@ -12,7 +12,7 @@
 //!    unreviewed or would disclose another person's identifiers).
 
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use custos_core::entity::EntityBody;
 use custos_core::person::Person;
@@ -296,11 +296,7 @@ pub async fn pack(State(state): State<AppState>, IdParam(id): IdParam, posted: P
     let why = Justification::parse(fields.get("justification"))?;
     let id = RequestId::from(id);
     match state.store.export_pack(&officer.principal, id, expected(&fields)?, &why).await {
-        Ok((_, pack)) => {
-            let bytes = crate::pack::zip(&pack).map_err(|e| Problem::internal(&e))?;
-            let disposition = format!("attachment; filename=\"{}\"", crate::pack::file_name(&pack));
-            Ok(([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
-        }
+        Ok((_, pack)) => Ok(crate::pack::download(&pack)?),
         Err(e) => refused(&state, &officer, id, &why, e).await,
     }
 }
