@@ -75,6 +75,8 @@ fn a_killed_demo_verifies_and_resumes_to_the_same_force() {
     assert!(full > 30_000, "{full}");
     let requests = count(clean.path(), "information_request");
     assert!(requests > 20, "a year of casework, scaled to the force: {requests}");
+    let bundles = count(clean.path(), "information_request_event WHERE body LIKE '%\"bundle_assembled\"%'");
+    assert!((1..=3).contains(&bundles), "open subject access requests taken as far as a bundle to review: {bundles}");
     verify(clean.path());
 
     // A run killed once some chunks have committed.

@@ -177,7 +177,50 @@ async fn load_requests(store: &Store, args: &DemoArgs) -> anyhow::Result<usize> 
         bar.inc(1);
     }
     bar.finish_and_clear();
+    start_discovery(store, &officer, &people).await?;
     Ok(loaded)
+}
+
+/// How many open subject access requests the demo takes as far as a bundle to review.
+const DISCOVERY_STARTED: usize = 3;
+
+/// Takes the newest open subject access requests with a running clock as far as a bundle to
+/// review, so that the discovery pages have something to show: the requester found with a match
+/// search (the demo's requesters are people of the force), chosen with a reason, and their data
+/// assembled. Resumable: a request whose subject is already identified counts as started.
+async fn start_discovery(store: &Store, officer: &Principal, people: &[SynthPerson]) -> anyhow::Result<()> {
+    use custos_core::text::{Label, Text};
+    use custos_rights::discovery::Subject;
+    let why = Justification::parse("demo: finding a subject access requester's data")?;
+    let page = custos_store::search::Page { offset: 0, limit: custos_store::rights::MAX_LISTED };
+    let open = store.list_requests(officer, custos_store::rights::Queue::Open, page).await?;
+    let mut started = 0;
+    for line in open.iter().filter(|l| l.law != custos_rights::clock::Law::Foi && l.clock == "running") {
+        if started == DISCOVERY_STARTED {
+            break;
+        }
+        let id: custos_store::rights::RequestId = line.id.parse()?;
+        let file = store.read_request(officer, id, &why).await?;
+        if file.request.discovery.subject.is_some() {
+            started += 1;
+            continue;
+        }
+        let name = file.request.requester.name.as_str();
+        let Some(requester) = people.iter().find(|p| format!("{} {}", p.forenames.join(" "), p.surname) == name) else { continue };
+        let EntityBody::Person(probe) = person(requester)? else { continue };
+        let found = store.match_person(officer, &probe, &why).await?;
+        let Some(best) = found.candidates.first() else { continue };
+        let subject = Subject {
+            person: best.record.id,
+            search: Label::parse(&found.search_id.to_string())?,
+            reason: Some(Text::parse("Demo: the most probable candidate; name and date of birth agree with the documents seen")?),
+            also: Vec::new(),
+        };
+        let file = store.record_request_event(officer, id, u32::try_from(file.history.len())?, Event::SubjectIdentified(subject)).await?;
+        store.assemble_bundle(officer, id, u32::try_from(file.history.len())?, &why).await?;
+        started += 1;
+    }
+    Ok(())
 }
 
 /// Every stored request's id, by reference.
