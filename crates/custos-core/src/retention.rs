@@ -199,6 +199,69 @@ pub fn record_group(record: &Record, related: impl Fn(EntityId) -> Option<MopiGr
     }
 }
 
+/// The people a record holds as the (suspected) offender: a crime's, an incident's, an
+/// intelligence report's or an ASB report's suspects and subjects, the person arrested or
+/// detained, a case file's defendants. A record about them in Groups 1–3 is a qualifying contact
+/// (it restarts the clear periods of everything about them); a victim, witness or person at risk
+/// is never an offender.
+pub fn offenders(record: &Record) -> Vec<EntityId> {
+    use crate::record::Involvement::{Subject, Suspect};
+    let roles = |people: &[crate::record::PersonRole], wanted: &[crate::record::Involvement]| {
+        people.iter().filter(|p| wanted.contains(&p.role)).map(|p| p.person).collect::<Vec<_>>()
+    };
+    let mut out = match record {
+        Record::CrimeReport(r) => roles(&r.people, &[Suspect]),
+        Record::Incident(r) => roles(&r.people, &[Suspect]),
+        Record::IntelligenceReport(r) => roles(&r.people, &[Suspect, Subject]),
+        Record::AsbReport(r) => roles(&r.people, &[Suspect, Subject]),
+        Record::Arrest(a) => vec![a.person],
+        Record::CustodyRecord(c) => vec![c.person],
+        Record::CaseFile(f) => f.charges.iter().map(|c| c.defendant).collect(),
+        Record::VulnerablePersonReport(r) => roles(&r.people, &[Suspect]),
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// One record about a nominal, as the schedule sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct About {
+    /// The record's group (with any override applied).
+    pub group: MopiGroup,
+    /// For an undetected crime, its offence's group.
+    pub offence_group: Option<MopiGroup>,
+    pub created: Date,
+    /// Whether the nominal is the record's (suspected) offender ([`offenders`]).
+    pub offender: bool,
+    pub last_reviewed: Option<Date>,
+}
+
+/// The next review of each of a nominal's records, in order. Each clear period runs from the
+/// nominal's latest qualifying contact: the newest record in which they are the (suspected)
+/// offender of a Group 1–3 matter (DOMAIN.md §7: new qualifying contact restarts the clock).
+pub fn nominal_reviews(schedule: &Schedule, born: Option<Date>, records: &[About]) -> Vec<Due> {
+    let latest = records
+        .iter()
+        .filter(|r| r.offender && r.group != MopiGroup::Undetected)
+        .map(|r| r.created)
+        .max();
+    records
+        .iter()
+        .map(|r| {
+            let facts = Facts {
+                group: r.group,
+                offence_group: r.offence_group,
+                created: r.created,
+                last_contact: latest.map_or(r.created, |l| l.max(r.created)),
+                last_reviewed: r.last_reviewed,
+                born,
+            };
+            schedule.next_review(&facts)
+        })
+        .collect()
+}
+
 /// `years` years after `day` (29 February to 28 February when the year has none).
 pub fn years_after(day: Date, years: i16) -> Date {
     day.checked_add(Span::new().years(years)).unwrap_or(Date::MAX)

@@ -135,3 +135,37 @@ fn each_record_type_is_graded_by_its_offences() {
     assert_eq!(most_serious([G3, G2, G4]), G2);
     assert_eq!(most_serious([]), G3);
 }
+
+#[test]
+fn a_new_offence_restarts_the_clear_period_of_everything_about_the_nominal() {
+    let s = Schedule::DEFAULT;
+    let about = |group, created, offender| About { group, offence_group: None, created, offender, last_reviewed: None };
+    let records = [
+        about(G3, date(2015, 4, 1), true),   // shoplifting
+        about(G2, date(2016, 6, 1), true),   // assault
+        about(G3, date(2021, 9, 1), true),   // a new offence: the latest qualifying contact
+        about(G3, date(2023, 1, 1), false),  // a witness statement: not a contact
+    ];
+    let due: Vec<Date> = nominal_reviews(&s, None, &records).iter().map(|d| d.on).collect();
+    assert_eq!(due, [date(2027, 9, 1), date(2031, 9, 1), date(2027, 9, 1), date(2029, 1, 1)]);
+    // Without the 2021 offence each runs from its own date (the witness record from its own too).
+    let before: Vec<Date> = nominal_reviews(&s, None, &records[..2]).iter().map(|d| d.on).collect();
+    assert_eq!(before, [date(2022, 6, 1), date(2026, 6, 1)]);
+    // Being the victim of an undetected crime is no contact either.
+    let undetected = [about(G3, date(2015, 4, 1), true), About { offence_group: Some(G3), ..about(G4, date(2020, 1, 1), true) }];
+    assert_eq!(nominal_reviews(&s, None, &undetected)[0].on, date(2021, 4, 1));
+}
+
+#[test]
+fn offenders_are_suspects_subjects_the_arrested_and_defendants_never_victims() {
+    let (a, b) = ("0190a3c4-1111-7000-8000-00000000000a", "0190a3c4-1111-7000-8000-00000000000b");
+    let crime = record(serde_json::json!({"crime_report": {"event": a, "offence": "8N", "narrative": "Hit", "status": "recorded",
+        "people": [{"person": a, "role": "suspect"}, {"person": b, "role": "victim"}]}}));
+    assert_eq!(offenders(&crime), [a.parse::<EntityId>().unwrap()]);
+    let at_risk = record(serde_json::json!({"vulnerable_person_report": {"subject": b, "at_risk": "adult", "event": a,
+        "concerns": ["domestic_abuse"], "risk": "medium", "narrative": "At risk"}}));
+    assert!(offenders(&at_risk).is_empty());
+    let arrest = record(serde_json::json!({"arrest": {"person": b, "event": a, "arrested_at": "2026-03-01T22:10:00Z",
+        "grounds": "Seen", "necessity": ["investigation"], "arresting_officer": "PC 1"}}));
+    assert_eq!(offenders(&arrest), [b.parse::<EntityId>().unwrap()]);
+}
