@@ -240,6 +240,8 @@ pub struct About {
 /// The next review of each of a nominal's records, in order. Each clear period runs from the
 /// nominal's latest qualifying contact: the newest record in which they are the (suspected)
 /// offender of a Group 1–3 matter (DOMAIN.md §7: new qualifying contact restarts the clock).
+/// Their age counts only where they are the offender (a child victim does not make an assault a
+/// Group 3 matter, and a victim's hundredth birthday does not end the offender's record).
 pub fn nominal_reviews(schedule: &Schedule, born: Option<Date>, records: &[About]) -> Vec<Due> {
     let latest = records
         .iter()
@@ -255,7 +257,7 @@ pub fn nominal_reviews(schedule: &Schedule, born: Option<Date>, records: &[About
                 created: r.created,
                 last_contact: latest.map_or(r.created, |l| l.max(r.created)),
                 last_reviewed: r.last_reviewed,
-                born,
+                born: born.filter(|_| r.offender),
             };
             schedule.next_review(&facts)
         })

@@ -169,3 +169,12 @@ fn offenders_are_suspects_subjects_the_arrested_and_defendants_never_victims() {
         "grounds": "Seen", "necessity": ["investigation"], "arresting_officer": "PC 1"}}));
     assert_eq!(offenders(&arrest), [b.parse::<EntityId>().unwrap()]);
 }
+
+#[test]
+fn a_nominals_age_counts_only_where_they_are_the_offender() {
+    let s = Schedule::DEFAULT;
+    let born = Some(date(2013, 1, 1));
+    let assault = |offender| About { group: G2, offence_group: None, created: date(2021, 1, 1), offender, last_reviewed: None };
+    assert_eq!(nominal_reviews(&s, born, &[assault(true)])[0].group, G3, "an eight-year-old cannot offend");
+    assert_eq!(nominal_reviews(&s, born, &[assault(false)])[0].group, G2, "an eight-year-old victim: still a Group 2 matter");
+}
