@@ -40,7 +40,7 @@ const TARGET_SEARCH_P99_MS: f64 = 100.0;
 /// Creation target, records per second with authorisation and audit.
 const TARGET_CREATE_PER_S: f64 = 2_000.0;
 /// Records per bulk transaction.
-const BATCH: usize = 500;
+pub(super) const BATCH: usize = 500;
 /// The year the records fall in (a year of a force's work).
 const YEAR_START: &str = "2025-04-01T00:00:00Z";
 
@@ -158,11 +158,27 @@ pub(super) fn entities(groups: Vec<Vec<(Value, bool)>>, unit: usize) -> anyhow::
     Ok(out)
 }
 
-async fn pole(store: &Store, principals: &[Principal], records: usize, rng: &mut ChaCha8Rng) -> anyhow::Result<Pole> {
-    let (n_people, n_places, n_events) = ((records / 20).max(10), (records / 40).max(10), (records / 5).max(10));
+/// How many people, places and events a benchmark store holds.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PoleSize {
+    pub(super) people: usize,
+    pub(super) places: usize,
+    pub(super) events: usize,
+}
+
+/// Creates `size` people (`person(k)` for the k-th), places and events, in batches owned by each
+/// unit in turn, integrating the audit log as it goes.
+pub(super) async fn pole(
+    store: &Store,
+    principals: &[Principal],
+    size: PoleSize,
+    person: impl Fn(usize) -> anyhow::Result<EntityBody>,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<Pole> {
+    let PoleSize { people: n_people, places: n_places, events: n_events } = size;
     let progress = bar(n_people + n_places + n_events, "POLE")?;
     let start: Timestamp = YEAR_START.parse()?;
-    let mut pole = Pole { people: Vec::new(), places: Vec::new(), events: Vec::new() };
+    let mut pole = Pole { people: Vec::with_capacity(n_people), places: Vec::new(), events: Vec::new() };
     let owner = |i: usize| &principals[i % principals.len()];
     let marking = |p: &Principal| SecurityMarking::official(p.units[0].clone());
     for (i, chunk) in (0..n_people).collect::<Vec<_>>().chunks(BATCH).enumerate() {
@@ -171,6 +187,9 @@ async fn pole(store: &Store, principals: &[Principal], records: usize, rng: &mut
         pole.people.extend(batch.iter().map(|e| e.id));
         store.create_entities(who, &batch, None).await?;
         progress.inc(batch.len() as u64);
+        if i % 20 == 19 {
+            store.integrate_audit().await?;
+        }
     }
     for (i, chunk) in (0..n_places).collect::<Vec<_>>().chunks(BATCH).enumerate() {
         let who = owner(i);
@@ -240,7 +259,8 @@ pub async fn run(db: &DbArgs, args: RecordsArgs) -> anyhow::Result<ExitCode> {
     let backend = store.backend().as_str();
     let principals = UNITS.iter().map(|u| investigator(u)).collect::<anyhow::Result<Vec<_>>>()?;
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
-    let pole = pole(&store, &principals, args.records, &mut rng).await?;
+    let size = PoleSize { people: (args.records / 20).max(10), places: (args.records / 40).max(10), events: (args.records / 5).max(10) };
+    let pole = pole(&store, &principals, size, person, &mut rng).await?;
 
     // Bulk: a batch per call, each record authorised and audited.
     let progress = bar(args.records, "records")?;

@@ -22,32 +22,29 @@ use anyhow::Context;
 use custos_authz::Principal;
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::{EntityId, UnitId, UserId};
-use custos_core::marking::{Classification, SecurityMarking};
+use custos_core::marking::Classification;
 use custos_core::person::Person;
 use custos_core::role::Role;
 use custos_core::text::{Label, Text};
 use custos_rights::calendar::uk_today;
 use custos_rights::discovery::Subject;
 use custos_rights::request::Event;
-use custos_store::entities::{Justification, NewEntity};
+use custos_store::entities::Justification;
 use custos_store::rights::RequestId;
 use custos_store::{Location, Store};
 use jiff::civil::Date;
-use jiff::{SignedDuration, Span, Timestamp};
+use jiff::Span;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
-use super::records::{Pole, bar, entities, group};
+use super::matching::percentile;
+use super::records::{BATCH, PoleSize, bar, entities, group, pole};
 use super::{UNITS, investigator, person};
 use crate::cli::{DbArgs, out};
 
 /// Target: the p99 time to assemble one subject's bundle.
 const TARGET_BUNDLE_MS: f64 = 1_000.0;
-/// Entities per bulk transaction.
-const BATCH: usize = 500;
-/// The year the records fall in (as `bench records`).
-const YEAR_START: &str = "2025-04-01T00:00:00Z";
 /// The Data Office: the information rights officer's unit, which holds the requests.
 const DATA_OFFICE: &str = "DATA-OFFICE";
 /// Match searches tried per subject wanted before giving up (a search that does not show the
@@ -74,10 +71,6 @@ pub struct SubjectAccessArgs {
     /// Seed of the generated records and of the subjects drawn.
     #[arg(long, default_value_t = 7)]
     seed: u64,
-}
-
-fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
-    items[rng.random_range(0..items.len())]
 }
 
 /// Nominal `k`: `super::person(k)` (a name unique to `k`) with a date of birth spread over 80
@@ -109,73 +102,6 @@ fn information_rights_officer() -> anyhow::Result<Principal> {
         clearance: Classification::TopSecret,
         scopes: None,
     })
-}
-
-/// The `q` quantile of `sorted` by nearest rank (as `bench records`); 0 when empty.
-fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1]
-}
-
-/// Creates the nominals, places and events, in batches owned by each unit in turn.
-async fn people_places_events(store: &Store, principals: &[Principal], args: &SubjectAccessArgs, rng: &mut ChaCha8Rng) -> anyhow::Result<Pole> {
-    let (n_places, n_events) = ((args.records / 40).max(10), (args.records / 10).max(10));
-    let progress = bar(args.nominals + n_places + n_events, "POLE")?;
-    let start: Timestamp = YEAR_START.parse()?;
-    let mut pole = Pole { people: Vec::with_capacity(args.nominals), places: Vec::new(), events: Vec::new() };
-    let owner = |i: usize| &principals[i % principals.len()];
-    let marking = |p: &Principal| SecurityMarking::official(p.units[0].clone());
-    let mut batch_no = 0usize;
-    let mut made = 0usize;
-    while made < args.nominals {
-        let who = owner(batch_no);
-        let batch = (made..(made + BATCH).min(args.nominals))
-            .map(|k| Ok(NewEntity::new(EntityBody::Person(nominal(k)?), marking(who))))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        pole.people.extend(batch.iter().map(|e| e.id));
-        store.create_entities(who, &batch, None).await?;
-        made += batch.len();
-        progress.inc(batch.len() as u64);
-        if batch_no % 20 == 19 {
-            store.integrate_audit().await?;
-        }
-        batch_no += 1;
-    }
-    for (i, chunk) in (0..n_places).collect::<Vec<_>>().chunks(BATCH).enumerate() {
-        let who = owner(i);
-        let mut batch = Vec::new();
-        for k in chunk {
-            let street = pick(rng, &["Acacia", "Station", "Church", "Mill", "Park", "Victoria", "Albert", "High"]);
-            let value = json!({ "location": { "address_lines": [format!("{} {street} Road", k % 300 + 1)] } });
-            batch.push(NewEntity::new(serde_json::from_value(value)?, marking(who)));
-        }
-        pole.places.extend(batch.iter().map(|e| e.id));
-        store.create_entities(who, &batch, None).await?;
-        progress.inc(batch.len() as u64);
-    }
-    for (i, chunk) in (0..n_events).collect::<Vec<_>>().chunks(BATCH).enumerate() {
-        let who = owner(i);
-        let mut batch = Vec::new();
-        for _ in chunk {
-            let when = start.saturating_add(SignedDuration::from_mins(rng.random_range(0..365 * 24 * 60))).unwrap_or(start);
-            let kind = pick(rng, &["crime", "incident", "arrest", "anti_social_behaviour"]);
-            let summary = crate::demo::sample_narrative(rng, kind, "the address");
-            let value = json!({ "event": { "kind": kind, "when": { "at": when }, "location": pick(rng, &pole.places), "summary": summary } });
-            let entity = NewEntity::new(serde_json::from_value(value)?, marking(who));
-            pole.events.push((entity.id, when));
-            batch.push(entity);
-        }
-        store.create_entities(who, &batch, None).await?;
-        progress.inc(batch.len() as u64);
-        if i % 20 == 19 {
-            store.integrate_audit().await?;
-        }
-    }
-    store.integrate_audit().await?;
-    progress.finish_and_clear();
-    Ok(pole)
 }
 
 /// Registers a subject access request for nominal `k` and identifies its subject from a match
@@ -216,7 +142,8 @@ pub async fn run(db: &DbArgs, args: SubjectAccessArgs) -> anyhow::Result<ExitCod
 
     // The store: nominals, places, events, then the operational records naming the nominals.
     let started = Instant::now();
-    let pole = people_places_events(&store, &principals, &args, &mut rng).await?;
+    let size = PoleSize { people: args.nominals, places: (args.records / 40).max(10), events: (args.records / 10).max(10) };
+    let pole = pole(&store, &principals, size, |k| Ok(EntityBody::Person(nominal(k)?)), &mut rng).await?;
     let progress = bar(args.records, "records")?;
     let mut made = 0usize;
     let mut batch_no = 0usize;
@@ -343,16 +270,6 @@ pub async fn run(db: &DbArgs, args: SubjectAccessArgs) -> anyhow::Result<ExitCod
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentiles_by_nearest_rank() {
-        let samples: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert_eq!(percentile(&samples, 0.5), 50.0);
-        assert_eq!(percentile(&samples, 0.99), 99.0);
-        assert_eq!(percentile(&samples, 1.0), 100.0);
-        assert_eq!(percentile(&[7.0], 0.99), 7.0);
-        assert_eq!(percentile(&[], 0.5), 0.0);
-    }
 
     #[test]
     fn fixtures_are_valid() {
