@@ -91,7 +91,7 @@ fn at(t: Timestamp, minutes: i64) -> Timestamp {
 
 /// A group of one to two records of one type (an arrest comes with its custody record, a crime
 /// with its case file) as record JSON, with whether each is need-to-know intelligence.
-pub(super) fn group(rng: &mut ChaCha8Rng, pole: &Pole) -> Vec<(Value, bool)> {
+fn group(rng: &mut ChaCha8Rng, pole: &Pole) -> Vec<(Value, bool)> {
     let (event, when) = pick(rng, &pole.events);
     let (a, b) = (pick(rng, &pole.people), pick(rng, &pole.people));
     let place = pick(rng, &pole.places);
@@ -133,7 +133,7 @@ pub(super) fn group(rng: &mut ChaCha8Rng, pole: &Pole) -> Vec<(Value, bool)> {
 }
 
 /// Turns groups into entities owned by `unit`, resolving `$prev` to the group's first record.
-pub(super) fn entities(groups: Vec<Vec<(Value, bool)>>, unit: usize) -> anyhow::Result<Vec<NewEntity>> {
+fn entities(groups: Vec<Vec<(Value, bool)>>, unit: usize) -> anyhow::Result<Vec<NewEntity>> {
     let unit = custos_core::ids::UnitId::parse(UNITS[unit % UNITS.len()])?;
     let mut out = Vec::new();
     for g in groups {
@@ -225,6 +225,48 @@ pub(super) async fn pole(
     Ok(pole)
 }
 
+/// Creates `records` operational records naming `pole` in batches of [`BATCH`] (a batch per
+/// call, each record authorised and audited, the audit log integrated every 20 batches and at
+/// the end). Returns how many were made (whole groups: a few more than asked) and the time spent
+/// in the store.
+pub(super) async fn bulk_records(
+    store: &Store,
+    principals: &[Principal],
+    pole: &Pole,
+    records: usize,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<(usize, Duration)> {
+    let progress = bar(records, "records")?;
+    let mut made = 0usize;
+    let mut bulk_time = Duration::ZERO;
+    let mut batch_no = 0usize;
+    while made < records {
+        let mut groups = Vec::new();
+        let mut size = 0;
+        while size < BATCH.min(records - made) {
+            let g = group(rng, pole);
+            size += g.len();
+            groups.push(g);
+        }
+        let batch = entities(groups, batch_no)?;
+        let who = &principals[batch_no % principals.len()];
+        let t = Instant::now();
+        store.create_entities(who, &batch, None).await?;
+        if batch_no % 20 == 19 {
+            store.integrate_audit().await?;
+        }
+        bulk_time += t.elapsed();
+        made += batch.len();
+        batch_no += 1;
+        progress.inc(batch.len() as u64);
+    }
+    let t = Instant::now();
+    store.integrate_audit().await?;
+    bulk_time += t.elapsed();
+    progress.finish_and_clear();
+    Ok((made, bulk_time))
+}
+
 /// A query: one or two words of a narrative, and sometimes a filter.
 fn query(rng: &mut ChaCha8Rng, words: &[String]) -> (String, Filters) {
     let word = |rng: &mut ChaCha8Rng| words[rng.random_range(0..words.len())].clone();
@@ -263,34 +305,7 @@ pub async fn run(db: &DbArgs, args: RecordsArgs) -> anyhow::Result<ExitCode> {
     let pole = pole(&store, &principals, size, person, &mut rng).await?;
 
     // Bulk: a batch per call, each record authorised and audited.
-    let progress = bar(args.records, "records")?;
-    let mut made = 0usize;
-    let mut bulk_time = Duration::ZERO;
-    let mut batch_no = 0usize;
-    while made < args.records {
-        let mut groups = Vec::new();
-        let mut size = 0;
-        while size < BATCH.min(args.records - made) {
-            let g = group(&mut rng, &pole);
-            size += g.len();
-            groups.push(g);
-        }
-        let batch = entities(groups, batch_no)?;
-        let who = &principals[batch_no % principals.len()];
-        let t = Instant::now();
-        store.create_entities(who, &batch, None).await?;
-        if batch_no % 20 == 19 {
-            store.integrate_audit().await?;
-        }
-        bulk_time += t.elapsed();
-        made += batch.len();
-        batch_no += 1;
-        progress.inc(batch.len() as u64);
-    }
-    let t = Instant::now();
-    store.integrate_audit().await?;
-    bulk_time += t.elapsed();
-    progress.finish_and_clear();
+    let (_, bulk_time) = bulk_records(&store, &principals, &pole, args.records, &mut rng).await?;
 
     // One record per call from concurrent writers, the audit integrated as `serve` does.
     let mut singles: Vec<Vec<NewEntity>> = vec![Vec::new(); args.writers];

@@ -39,7 +39,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
 use super::matching::percentile;
-use super::records::{BATCH, PoleSize, bar, entities, group, pole};
+use super::records::{PoleSize, bar, bulk_records, pole};
 use super::{UNITS, investigator, person};
 use crate::cli::{DbArgs, out};
 
@@ -144,28 +144,7 @@ pub async fn run(db: &DbArgs, args: SubjectAccessArgs) -> anyhow::Result<ExitCod
     let started = Instant::now();
     let size = PoleSize { people: args.nominals, places: (args.records / 40).max(10), events: (args.records / 10).max(10) };
     let pole = pole(&store, &principals, size, |k| Ok(EntityBody::Person(nominal(k)?)), &mut rng).await?;
-    let progress = bar(args.records, "records")?;
-    let mut made = 0usize;
-    let mut batch_no = 0usize;
-    while made < args.records {
-        let mut groups = Vec::new();
-        let mut size = 0;
-        while size < BATCH.min(args.records - made) {
-            let g = group(&mut rng, &pole);
-            size += g.len();
-            groups.push(g);
-        }
-        let batch = entities(groups, batch_no)?;
-        store.create_entities(&principals[batch_no % principals.len()], &batch, None).await?;
-        if batch_no % 20 == 19 {
-            store.integrate_audit().await?;
-        }
-        made += batch.len();
-        batch_no += 1;
-        progress.inc(batch.len() as u64);
-    }
-    store.integrate_audit().await?;
-    progress.finish_and_clear();
+    let (made, _) = bulk_records(&store, &principals, &pole, args.records, &mut rng).await?;
     let creation_s = started.elapsed().as_secs_f64();
 
     // The requests: a subject drawn at random, found by a match search and identified.
