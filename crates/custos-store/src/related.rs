@@ -53,7 +53,8 @@ fn add_policies(into: &mut Vec<String>, from: Vec<String>) {
     }
 }
 
-fn entity_id(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<EntityId>, StoreError> {
+/// The entity id in `column` of `row` (`None` if it is not 16 bytes).
+pub(crate) fn entity_id(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<EntityId>, StoreError> {
     let bytes: Vec<u8> = row.try_get(column)?;
     Ok(<[u8; 16]>::try_from(bytes).ok().map(EntityId::from_bytes))
 }

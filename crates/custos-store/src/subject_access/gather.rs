@@ -14,6 +14,7 @@ use sqlx::{AnyConnection, Row};
 use super::render::{address, party};
 use crate::entities::EntityRecord;
 use crate::error::StoreError;
+use crate::related::entity_id as id_of;
 use crate::sql::{Placeholders, in_list};
 
 /// The most records gathered for one subject; a subject with more is refused with a clear
@@ -40,11 +41,6 @@ pub(crate) struct Gathered {
     pub third_party_words: Vec<Party>,
     pub subject_party: Party,
     pub audit: Vec<(u64, AuditEvent)>,
-}
-
-pub(crate) fn id_of(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<EntityId>, StoreError> {
-    let bytes: Vec<u8> = row.try_get(column)?;
-    Ok(<[u8; 16]>::try_from(bytes).ok().map(EntityId::from_bytes))
 }
 
 /// Runs `head IN (…)` over `ids` in chunks, returning the rows.
