@@ -34,6 +34,8 @@ use jiff::civil::Date;
 use jiff::Span;
 use serde::Serialize;
 
+pub mod assessment;
+
 use crate::ids::EntityId;
 use crate::record::{MopiGroup, Record};
 
