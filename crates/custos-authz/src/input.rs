@@ -20,7 +20,7 @@ pub struct Principal {
 
 /// What the principal wants to do. The names follow the DPA 2018 s.62 logging categories:
 /// consultation (read, search), collection and alteration (create, update), combination (merge),
-/// disclosure (export, disclose) and erasure (erase); plus user management and audit-log access.
+/// disclosure (export, disclose) and erasure (erase); MoPI review (review); plus user management and audit-log access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// Consult one record.
@@ -39,6 +39,8 @@ pub enum Action {
     Disclose,
     /// Erase a record's personal data (MoPI disposal, right to erasure).
     Erase,
+    /// Record a MoPI review of a record: retain (with its reason), archive, hold, regrade.
+    Review,
     /// Manage users and roles (resource: [`Resource::System`]).
     Administer,
     /// Read and verify the audit log (resource: [`Resource::System`]).
@@ -47,7 +49,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Self::Read,
         Self::Search,
         Self::Create,
@@ -56,6 +58,7 @@ impl Action {
         Self::Export,
         Self::Disclose,
         Self::Erase,
+        Self::Review,
         Self::Administer,
         Self::Audit,
     ];
@@ -71,6 +74,7 @@ impl Action {
             Self::Export => "export",
             Self::Disclose => "disclose",
             Self::Erase => "erase",
+            Self::Review => "review",
             Self::Administer => "administer",
             Self::Audit => "audit",
         }
