@@ -8,20 +8,21 @@ CREATE TABLE retention (
     record_id       BYTEA PRIMARY KEY,
     kind            TEXT NOT NULL,
     owning_unit     TEXT NOT NULL,
-    graded          INTEGER NOT NULL CHECK (graded BETWEEN 1 AND 4),
-    offence_group   INTEGER CHECK (offence_group BETWEEN 1 AND 3),  -- an undetected crime's offence
-    override_group  INTEGER CHECK (override_group BETWEEN 1 AND 4), -- a records manager's, with a decision
-    created_day     INTEGER NOT NULL,
-    last_contact    INTEGER NOT NULL,      -- its offenders' newest qualifying contact (the sweep's)
-    last_reviewed   INTEGER,               -- the day a review last kept it
+    graded          BIGINT NOT NULL CHECK (graded BETWEEN 1 AND 4),
+    offence_group   BIGINT CHECK (offence_group BETWEEN 1 AND 3),  -- an undetected crime's offence
+    override_group  BIGINT CHECK (override_group BETWEEN 1 AND 4), -- a records manager's, with a decision
+    created_day     BIGINT NOT NULL,
+    last_contact    BIGINT NOT NULL,      -- its offenders' newest qualifying contact (the sweep's)
+    last_reviewed   BIGINT,               -- the day a review last kept it
     offenders       BYTEA NOT NULL,         -- the offenders' ids as recorded, 16 bytes each
-    next_review     INTEGER NOT NULL,      -- computed: the schedule's date
-    review_group    INTEGER NOT NULL,      -- computed: the group it is reviewed as
-    disposal_from   INTEGER,               -- computed: NULL while a Group 1 subject's age is unknown
+    next_review     BIGINT NOT NULL,      -- computed: the schedule's date
+    review_group    BIGINT NOT NULL,      -- computed: the group it is reviewed as
+    disposal_from   BIGINT,               -- computed: NULL while a Group 1 subject's age is unknown
     triggered       TEXT,                  -- an early review asked for: back_to_notice, deletion_request, subject_access
     triggered_at    BIGINT,
-    legal_hold      SMALLINT NOT NULL DEFAULT 0 CHECK (legal_hold IN (0, 1)),
-    state           INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2))  -- active, archived, disposed
+    legal_hold      BIGINT NOT NULL DEFAULT 0 CHECK (legal_hold IN (0, 1)),
+    state           BIGINT NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2)), -- active, archived, disposed
+    revision        BIGINT NOT NULL DEFAULT 0  -- bumped by every write of its facts, so a sweep never overwrites a newer one
 );
 CREATE INDEX retention_due ON retention (state, next_review);
 CREATE INDEX retention_triggered ON retention (triggered_at) WHERE triggered_at IS NOT NULL;
@@ -30,7 +31,7 @@ CREATE INDEX retention_triggered ON retention (triggered_at) WHERE triggered_at 
 -- written with the person.
 CREATE TABLE retention_person (
     person_id   BYTEA PRIMARY KEY REFERENCES entity (id) ON DELETE CASCADE,
-    born        INTEGER                    -- day; NULL when unknown
+    born        BIGINT                    -- day; NULL when unknown
 );
 
 -- Every review decision: the evidence that review really happens (Catt v UK). The reason of a
@@ -39,10 +40,10 @@ CREATE TABLE retention_decision (
     id              BIGSERIAL PRIMARY KEY,
     record_id       BYTEA NOT NULL,
     outcome         TEXT NOT NULL CHECK (outcome IN ('retain', 'dispose', 'archive', 'hold', 'release', 'regrade')),
-    review_group    INTEGER NOT NULL,
+    review_group    BIGINT NOT NULL,
     criteria        TEXT NOT NULL,         -- JSON: the National Retention Assessment Criteria answered yes
     reason          TEXT,                  -- NULL once the record is disposed
-    next_review     INTEGER,
+    next_review     BIGINT,
     decided_by      TEXT NOT NULL,
     decided_at      BIGINT NOT NULL
 );
@@ -83,6 +84,6 @@ CREATE TABLE retention_sweep (
 -- once, when a store is opened: custos_store::retention::backfill).
 CREATE TABLE retention_state (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
-    backfilled  SMALLINT NOT NULL CHECK (backfilled IN (0, 1))
+    backfilled  BIGINT NOT NULL CHECK (backfilled IN (0, 1))
 );
 INSERT INTO retention_state (id, backfilled) VALUES (1, 0);

@@ -20,8 +20,9 @@ CREATE TABLE retention (
     disposal_from   INTEGER,               -- computed: NULL while a Group 1 subject's age is unknown
     triggered       TEXT,                  -- an early review asked for: back_to_notice, deletion_request, subject_access
     triggered_at    BIGINT,
-    legal_hold      SMALLINT NOT NULL DEFAULT 0 CHECK (legal_hold IN (0, 1)),
-    state           INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2))  -- active, archived, disposed
+    legal_hold      INTEGER NOT NULL DEFAULT 0 CHECK (legal_hold IN (0, 1)),
+    state           INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2)), -- active, archived, disposed
+    revision        BIGINT NOT NULL DEFAULT 0  -- bumped by every write of its facts, so a sweep never overwrites a newer one
 );
 CREATE INDEX retention_due ON retention (state, next_review);
 CREATE INDEX retention_triggered ON retention (triggered_at) WHERE triggered_at IS NOT NULL;
@@ -83,6 +84,6 @@ CREATE TABLE retention_sweep (
 -- once, when a store is opened: custos_store::retention::backfill).
 CREATE TABLE retention_state (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
-    backfilled  SMALLINT NOT NULL CHECK (backfilled IN (0, 1))
+    backfilled  INTEGER NOT NULL CHECK (backfilled IN (0, 1))
 );
 INSERT INTO retention_state (id, backfilled) VALUES (1, 0);

@@ -260,6 +260,7 @@ pub(crate) async fn write_authored(tx: &mut Transaction<'static, Any>, items: &[
     crate::records::index_references(tx, &bodies, false).await?;
     let docs: Vec<_> = entities.iter().map(|e| (e.id, &e.body, e.marking.owning_unit.as_str(), now)).collect();
     crate::full_text::index_documents(tx, &docs, false).await?;
+    crate::retention::index(tx, &docs, crate::retention::Write::New).await?;
     Ok(())
 }
 
@@ -392,7 +393,9 @@ impl Store {
         crate::terms::index_terms(&mut tx, &[(id, &body)], true).await?;
         crate::records::index_references(&mut tx, &[(id, &body)], true).await?;
         let recorded = current.created_at.as_microsecond();
-        crate::full_text::index_documents(&mut tx, &[(id, &body, current.marking.owning_unit.as_str(), recorded)], true).await?;
+        let written = [(id, &body, current.marking.owning_unit.as_str(), recorded)];
+        crate::full_text::index_documents(&mut tx, &written, true).await?;
+        crate::retention::index(&mut tx, &written, crate::retention::Write::Changed).await?;
         tx.commit().await?;
         Ok(version)
     }

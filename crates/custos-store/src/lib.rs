@@ -21,6 +21,8 @@ mod read_audit;
 mod records;
 mod references;
 pub mod related;
+pub mod retention;
+pub mod retention_sweep;
 pub mod review;
 pub mod rights;
 pub mod search;

@@ -559,6 +559,7 @@ impl Store {
                 index_block_keys(&mut tx, &people, false).await?;
                 let documents = [(id, &entity.body, entity.marking.owning_unit.as_str(), now)];
                 crate::full_text::index_documents(&mut tx, &documents, false).await?;
+                crate::retention::index(&mut tx, &documents, crate::retention::Write::New).await?;
                 (MatchOutcome::Created(id), id, AuditKind::Create, objects, decision)
             }
         };

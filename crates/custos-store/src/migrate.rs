@@ -107,6 +107,7 @@ pub async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     crate::matching::backfill(pool, backend).await?;
     crate::full_text::backfill(pool, backend).await?;
     crate::audit_subject::backfill(pool, backend).await?;
+    crate::retention::backfill(pool, backend).await?;
     Ok(())
 }
 

@@ -1,0 +1,565 @@
+//! The store's side of the MoPI schedule (`custos_core::retention`): a row per operational record
+//! (`retention`) with what the schedule needs to know and when the record is next reviewed, and
+//! each person's date of birth as the schedule reads it (`retention_person`).
+//!
+//! The rows are written with the record, in its transaction: the group graded from its type and
+//! offences (again on every change, so a changed offence re-grades it), the people it holds as the
+//! offender, and the review date from what is known then. The **sweep** ([`Store::sweep_retention`])
+//! computes every record's review date again from the whole picture: a nominal's newest
+//! qualifying contact restarts the clear period of every record about them (DOMAIN.md §7), which a
+//! record's own write cannot see. The sweep runs nightly in the server and on demand
+//! (`custos retention sweep`); it reads ids, groups and days only, never a record's body.
+
+use std::collections::HashMap;
+
+use custos_core::entity::{EntityBody, EntityKind};
+use custos_core::ids::EntityId;
+use custos_core::record::{MopiGroup, Record};
+use custos_core::retention::{self, Due, Schedule};
+use jiff::civil::Date;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+use crate::db::Backend;
+
+use crate::error::StoreError;
+use crate::sql::{Placeholders, in_list, multi_row};
+use crate::Store;
+
+/// The schedule the store applies.
+pub const SCHEDULE: Schedule = Schedule::DEFAULT;
+
+/// Where a record's retention stands (`retention.state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Active,
+    Archived,
+    Disposed,
+}
+
+impl State {
+    pub(crate) fn code(self) -> i64 {
+        match self {
+            Self::Active => 0,
+            Self::Archived => 1,
+            Self::Disposed => 2,
+        }
+    }
+
+    pub(crate) fn from_code(code: i64) -> Result<Self, StoreError> {
+        match code {
+            0 => Ok(Self::Active),
+            1 => Ok(Self::Archived),
+            2 => Ok(Self::Disposed),
+            _ => Err(crate::entities::corrupt("a retention state")),
+        }
+    }
+}
+
+/// A day as stored: days since 1970-01-01 (the proleptic Gregorian count of H. Hinnant's
+/// `days_from_civil`; plain arithmetic, as the sweep converts millions of days).
+pub(crate) fn day_number(day: Date) -> i64 {
+    let (y, m, d) = (i64::from(day.year()), i64::from(day.month()), i64::from(day.day()));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The day stored as `n` (Hinnant's `civil_from_days`); out of jiff's range, its last day.
+pub(crate) fn day_of(n: i64) -> Date {
+    let z = n + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    match (i16::try_from(y), i8::try_from(m), i8::try_from(d)) {
+        (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).unwrap_or(Date::MAX),
+        _ => Date::MAX,
+    }
+}
+
+/// The UTC day of a time in microseconds since the epoch.
+pub(crate) fn day_of_micros(micros: i64) -> i64 {
+    micros.div_euclid(86_400_000_000)
+}
+
+/// Today (UTC), as stored.
+pub(crate) fn today() -> i64 {
+    day_of_micros(crate::clock::now_micros())
+}
+
+pub(crate) fn group_number(group: MopiGroup) -> i64 {
+    match group {
+        MopiGroup::PublicProtection => 1,
+        MopiGroup::SexualViolentSerious => 2,
+        MopiGroup::OtherOffences => 3,
+        MopiGroup::Undetected => 4,
+    }
+}
+
+pub(crate) fn group_of(n: i64) -> Result<MopiGroup, StoreError> {
+    match n {
+        1 => Ok(MopiGroup::PublicProtection),
+        2 => Ok(MopiGroup::SexualViolentSerious),
+        3 => Ok(MopiGroup::OtherOffences),
+        4 => Ok(MopiGroup::Undetected),
+        _ => Err(crate::entities::corrupt("a MoPI group")),
+    }
+}
+
+/// What the schedule knows of one record, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Facts {
+    pub graded: MopiGroup,
+    pub offence_group: Option<MopiGroup>,
+    pub override_group: Option<MopiGroup>,
+    pub created: i64,
+    pub last_contact: i64,
+    pub last_reviewed: Option<i64>,
+}
+
+impl Facts {
+    /// The group the record is held in: the records manager's override, else its grading.
+    pub(crate) fn group(&self) -> MopiGroup {
+        self.override_group.unwrap_or(self.graded)
+    }
+
+    /// Whether the record is a qualifying contact of its offenders (a matter of Groups 1–3).
+    pub(crate) fn qualifies(&self) -> bool {
+        self.group() != MopiGroup::Undetected
+    }
+}
+
+/// The record's next review: the latest any of its offenders' clocks gives (each offender's own
+/// age counts; `born` holds one entry per offender, `None` where unknown), or the record's own
+/// when it names no offender. A record is kept as long as the clock of any of its offenders runs.
+pub(crate) fn due(facts: &Facts, born: &[Option<Date>]) -> Due {
+    let core = |born: Option<Date>| retention::Facts {
+        group: facts.group(),
+        offence_group: facts.offence_group,
+        created: day_of(facts.created),
+        last_contact: day_of(facts.last_contact.max(facts.created)),
+        last_reviewed: facts.last_reviewed.map(day_of),
+        born,
+    };
+    let mut dues = born.iter().map(|b| SCHEDULE.next_review(&core(*b)));
+    let Some(first) = dues.next() else { return SCHEDULE.next_review(&core(None)) };
+    dues.fold(first, |latest, d| {
+        let disposal_from = latest.disposal_from.zip(d.disposal_from).map(|(a, b)| a.max(b));
+        let later = if d.on > latest.on { d } else { latest };
+        Due { disposal_from, ..later }
+    })
+}
+
+/// The ids packed into `retention.offenders`.
+pub(crate) fn unpack_ids(bytes: &[u8]) -> Vec<EntityId> {
+    bytes
+        .chunks_exact(16)
+        .filter_map(|c| <[u8; 16]>::try_from(c).ok().map(EntityId::from_bytes))
+        .collect()
+}
+
+fn pack_ids(ids: &[EntityId]) -> Vec<u8> {
+    ids.iter().flat_map(|id| id.as_bytes().iter().copied()).collect()
+}
+
+/// The dates of birth the schedule reads for `people` (ids as recorded): each person's nominal
+/// (a merged duplicate's primary) and the latest date recorded for anyone in it, so that nobody is
+/// deemed 100 early.
+async fn born_of(conn: &mut AnyConnection, people: &[EntityId]) -> Result<HashMap<EntityId, Option<Date>>, StoreError> {
+    let nominals = crate::merge::resolve_many(conn, people).await?;
+    let mut wanted: Vec<EntityId> = nominals.values().copied().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut born: HashMap<EntityId, Option<Date>> = HashMap::new();
+    for chunk in wanted.chunks(300) {
+        let head = "SELECT COALESCE(e.merged_into, e.id), p.born FROM retention_person p JOIN entity e ON e.id = p.person_id \
+                    WHERE e.id IN";
+        let mut sql = in_list(Placeholders::of(conn), head, chunk.len());
+        sql.0.push_str(" OR e.merged_into IN (");
+        let style = Placeholders::of(conn);
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.0.push_str(", ");
+            }
+            sql.0.push_str(&style.placeholder(chunk.len() + i + 1));
+        }
+        sql.0.push(')');
+        let mut q = sqlx::query(sql);
+        for id in chunk.iter().chain(chunk) {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let nominal = crate::batch::id_of(row.try_get(0)?)?;
+            let day: Option<i64> = row.try_get(1)?;
+            let entry = born.entry(nominal).or_insert(None);
+            *entry = (*entry).max(day.map(day_of));
+        }
+    }
+    Ok(people.iter().map(|p| (*p, nominals.get(p).and_then(|n| born.get(n).copied().flatten()))).collect())
+}
+
+/// One record to index: its id, body, owning unit and when it was created (µs).
+pub(crate) type Written<'a> = (EntityId, &'a EntityBody, &'a str, i64);
+
+/// How the records being indexed were written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Write {
+    /// Created now: a record about someone as the offender is their coming back to notice.
+    New,
+    /// Changed: the review history, override and newest contact are kept.
+    Changed,
+    /// Written before retention rows were kept (filled once at open): no trigger.
+    Backfill,
+}
+
+/// Writes the retention rows of the records among `items` (and the birth dates of the people), in
+/// the writing transaction. A changed record keeps its review history, override and newest
+/// contact, and is graded again with its offenders replaced. A new record about someone as the
+/// offender is their coming back to notice: their other records still held are marked for an
+/// early review.
+pub(crate) async fn index(conn: &mut AnyConnection, items: &[Written<'_>], write: Write) -> Result<(), StoreError> {
+    let changed = write == Write::Changed;
+    index_people(conn, items).await?;
+    let records: Vec<(EntityId, &Record, &str, i64)> = items
+        .iter()
+        .filter_map(|(id, body, unit, at)| match body {
+            EntityBody::Record(r) => Some((*id, r, *unit, *at)),
+            _ => None,
+        })
+        .collect();
+    if records.is_empty() {
+        return Ok(());
+    }
+    // What the grading reads of other records (a custody record's arrest) and what a change keeps.
+    let batch: HashMap<EntityId, &Record> = records.iter().map(|(id, r, _, _)| (*id, *r)).collect();
+    let mut wanted: Vec<EntityId> = records.iter().flat_map(|(_, r, _, _)| r.depends_on()).collect();
+    if changed {
+        wanted.extend(records.iter().map(|(id, _, _, _)| *id));
+    }
+    let stored = stored_facts(conn, &wanted).await?;
+    let offenders: Vec<Vec<EntityId>> = records.iter().map(|(_, r, _, _)| retention::offenders(r)).collect();
+    let people: Vec<EntityId> = offenders.iter().flatten().copied().collect();
+    let born = born_of(conn, &people).await?;
+    let mut rows = Vec::with_capacity(records.len());
+    for ((id, record, unit, at), offenders) in records.iter().zip(&offenders) {
+        let graded = graded(record, &batch, &stored);
+        let created = day_of_micros(*at);
+        let kept = stored.get(id).filter(|_| changed);
+        let facts = Facts {
+            graded,
+            offence_group: undetected_offence(record),
+            override_group: kept.and_then(|k| k.override_group),
+            created: kept.map_or(created, |k| k.created),
+            last_contact: kept.map_or(created, |k| k.last_contact),
+            last_reviewed: kept.and_then(|k| k.last_reviewed),
+        };
+        let born: Vec<Option<Date>> = offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
+        rows.push((*id, record.kind().as_str(), *unit, facts, pack_ids(offenders), due(&facts, &born)));
+    }
+    for chunk in rows.chunks(20) {
+        let head = "INSERT INTO retention (record_id, kind, owning_unit, graded, offence_group, created_day, last_contact, \
+                    offenders, next_review, review_group, disposal_from)";
+        let mut sql = multi_row(Placeholders::of(conn), head, chunk.len(), 11);
+        sql.0.push_str(
+            " ON CONFLICT (record_id) DO UPDATE SET owning_unit = excluded.owning_unit, graded = excluded.graded, \
+             offence_group = excluded.offence_group, offenders = excluded.offenders, next_review = excluded.next_review, \
+             review_group = excluded.review_group, disposal_from = excluded.disposal_from, revision = retention.revision + 1",
+        );
+        let mut q = sqlx::query(sql);
+        for (id, kind, unit, facts, offenders, due) in chunk {
+            q = q
+                .bind(id.as_bytes().to_vec())
+                .bind(*kind)
+                .bind(unit.to_string())
+                .bind(group_number(facts.graded))
+                .bind(facts.offence_group.map(group_number))
+                .bind(facts.created)
+                .bind(facts.last_contact)
+                .bind(offenders.clone())
+                .bind(day_number(due.on))
+                .bind(group_number(due.group))
+                .bind(due.disposal_from.map(day_number));
+        }
+        q.execute(&mut *conn).await?;
+    }
+    if write == Write::New {
+        back_to_notice(conn, &records.iter().map(|(id, ..)| *id).collect::<Vec<_>>(), &people).await?;
+    }
+    Ok(())
+}
+
+/// A record's grading, reading what it depends on from the batch or the store.
+fn graded(record: &Record, batch: &HashMap<EntityId, &Record>, stored: &HashMap<EntityId, Facts>) -> MopiGroup {
+    retention::record_group(record, |other| match batch.get(&other) {
+        Some(r) => Some(graded(r, &HashMap::new(), stored)),
+        None => stored.get(&other).map(Facts::group),
+    })
+}
+
+/// An undetected crime's offence group (Group 4 is kept as its offence's seriousness needs).
+fn undetected_offence(record: &Record) -> Option<MopiGroup> {
+    match record {
+        Record::CrimeReport(r) if r.mopi_group() == MopiGroup::Undetected => Some(r.offence.mopi_group()),
+        _ => None,
+    }
+}
+
+/// The stored facts of `ids` that have a retention row.
+pub(crate) async fn stored_facts(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<HashMap<EntityId, Facts>, StoreError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(300) {
+        let head = "SELECT record_id, graded, offence_group, override_group, created_day, last_contact, last_reviewed \
+                    FROM retention WHERE record_id IN";
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            out.insert(crate::batch::id_of(row.try_get(0)?)?, facts_from_row(&row, 1)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The facts in the six columns from `at`: graded, offence group, override, created, last
+/// contact, last reviewed.
+pub(crate) fn facts_from_row(row: &sqlx::any::AnyRow, at: usize) -> Result<Facts, StoreError> {
+    Ok(Facts {
+        graded: group_of(row.try_get(at)?)?,
+        offence_group: row.try_get::<Option<i64>, _>(at + 1)?.map(group_of).transpose()?,
+        override_group: row.try_get::<Option<i64>, _>(at + 2)?.map(group_of).transpose()?,
+        created: row.try_get(at + 3)?,
+        last_contact: row.try_get(at + 4)?,
+        last_reviewed: row.try_get(at + 5)?,
+    })
+}
+
+/// Keeps each written person's date of birth as the schedule reads it: the latest recorded.
+async fn index_people(conn: &mut AnyConnection, items: &[Written<'_>]) -> Result<(), StoreError> {
+    let people: Vec<(EntityId, Option<i64>)> = items
+        .iter()
+        .filter_map(|(id, body, _, _)| match body {
+            EntityBody::Person(p) => Some((*id, p.dates_of_birth.iter().max().map(|d| day_number(*d)))),
+            _ => None,
+        })
+        .collect();
+    for chunk in people.chunks(300) {
+        let mut sql = multi_row(Placeholders::of(conn), "INSERT INTO retention_person (person_id, born)", chunk.len(), 2);
+        sql.0.push_str(" ON CONFLICT (person_id) DO UPDATE SET born = excluded.born");
+        let mut q = sqlx::query(sql);
+        for (id, born) in chunk {
+            q = q.bind(id.as_bytes().to_vec()).bind(*born);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Why a record's review was brought forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// The subject came back to notice: a new record about them as the offender.
+    BackToNotice,
+    /// The subject asked for their data to be deleted (UK GDPR Art 17, DPA 2018 s.47).
+    DeletionRequest,
+    /// The subject made a subject access request.
+    SubjectAccess,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BackToNotice => "back_to_notice",
+            Self::DeletionRequest => "deletion_request",
+            Self::SubjectAccess => "subject_access",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "back_to_notice" => Ok(Self::BackToNotice),
+            "deletion_request" => Ok(Self::DeletionRequest),
+            "subject_access" => Ok(Self::SubjectAccess),
+            _ => Err(crate::entities::corrupt("a review trigger")),
+        }
+    }
+}
+
+/// Marks for review every record still held about `people` (any of their nominal's ids), except
+/// `except`, that is not already marked. Returns how many were marked.
+pub(crate) async fn trigger(conn: &mut AnyConnection, people: &[EntityId], except: &[EntityId], why: Trigger) -> Result<u64, StoreError> {
+    let nominals = crate::merge::resolve_many(conn, people).await?;
+    let mut ids: Vec<EntityId> = nominals.values().copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut all = ids.clone();
+    for chunk in ids.chunks(300) {
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT id FROM entity WHERE merged_into IN", chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            all.push(crate::batch::id_of(row.try_get(0)?)?);
+        }
+    }
+    let now = crate::clock::now_micros();
+    let mut marked = 0;
+    for chunk in all.chunks(300) {
+        let style = Placeholders::of(conn);
+        let mut sql = format!(
+            "UPDATE retention SET triggered = {}, triggered_at = {} WHERE state = 0 AND triggered IS NULL \
+             AND record_id IN (SELECT record_id FROM record_ref WHERE target_id IN",
+            style.placeholder(1),
+            style.placeholder(2)
+        );
+        push_list(&mut sql, style, 3, chunk.len());
+        sql.push(')');
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(why.as_str()).bind(now);
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        marked += q.execute(&mut *conn).await?.rows_affected();
+    }
+    if !except.is_empty() {
+        for chunk in except.chunks(300) {
+            let mut q = sqlx::query(in_list(
+                Placeholders::of(conn),
+                "UPDATE retention SET triggered = NULL, triggered_at = NULL WHERE triggered = 'back_to_notice' AND record_id IN",
+                chunk.len(),
+            ));
+            for id in chunk {
+                q = q.bind(id.as_bytes().to_vec());
+            }
+            q.execute(&mut *conn).await?;
+        }
+    }
+    Ok(marked)
+}
+
+/// ` (p_first, …)`: `count` placeholders numbered from `first`.
+fn push_list(sql: &mut String, style: Placeholders, first: usize, count: usize) {
+    sql.push_str(" (");
+    for i in 0..count {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&style.placeholder(first + i));
+    }
+    sql.push(')');
+}
+
+async fn back_to_notice(conn: &mut AnyConnection, new: &[EntityId], offenders: &[EntityId]) -> Result<(), StoreError> {
+    if offenders.is_empty() {
+        return Ok(());
+    }
+    trigger(conn, offenders, new, Trigger::BackToNotice).await.map(drop)
+}
+
+/// Fills the retention rows of records and people written before they were kept, once, in
+/// one transaction (records after the people, custody records after their arrests).
+pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    let done: i64 = sqlx::query_scalar("SELECT backfilled FROM retention_state WHERE id = 1").fetch_one(pool).await?;
+    if done == 1 {
+        return Ok(());
+    }
+    let mut tx = match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => pool.begin().await?,
+    };
+    let custody = EntityKind::CustodyRecord.as_str();
+    let mut indexed = 0_usize;
+    for (kinds, sql) in [
+        ("everything else", "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
+            JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+            WHERE e.kind NOT IN ('object', 'location', 'event', 'link', 'information_request', $1) AND e.id > $2 ORDER BY e.id LIMIT 2000"),
+        ("custody records", "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
+            JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+            WHERE e.kind = $1 AND e.id > $2 ORDER BY e.id LIMIT 2000"),
+    ] {
+        let mut after: Vec<u8> = Vec::new();
+        loop {
+            let rows = sqlx::query(sql).bind(custody).bind(after.clone()).fetch_all(&mut *tx).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get(0)?;
+            let mut bodies: Vec<(EntityId, EntityBody, String, i64)> = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let body: String = row.try_get(3)?;
+                let Ok(body) = serde_json::from_str::<EntityBody>(&body) else {
+                    tracing::error!(kinds, "a stored record is unreadable; its retention row is not built");
+                    continue;
+                };
+                bodies.push((crate::batch::id_of(row.try_get(0)?)?, body, row.try_get(1)?, row.try_get(2)?));
+            }
+            let items: Vec<Written<'_>> = bodies.iter().map(|(id, b, u, t)| (*id, b, u.as_str(), *t)).collect();
+            index(&mut tx, &items, Write::Backfill).await?;
+            indexed += items.len();
+        }
+    }
+    sqlx::query("UPDATE retention_state SET backfilled = 1 WHERE id = 1").execute(&mut *tx).await?;
+    tx.commit().await?;
+    if indexed > 0 {
+        tracing::info!(records = indexed, "built the retention rows of records and people written before they were kept");
+    }
+    Ok(())
+}
+
+/// Where a record's review stands.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Scheduled {
+    pub next_review: Date,
+    /// The group it is reviewed as.
+    pub group: MopiGroup,
+    pub disposal_from: Option<Date>,
+    pub state: State,
+    pub legal_hold: bool,
+    pub triggered: Option<Trigger>,
+}
+
+pub(crate) async fn scheduled(conn: &mut AnyConnection, id: EntityId) -> Result<Option<Scheduled>, StoreError> {
+    let row = sqlx::query(
+        "SELECT next_review, review_group, disposal_from, state, legal_hold, triggered FROM retention WHERE record_id = $1",
+    )
+    .bind(id.as_bytes().to_vec())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(Scheduled {
+        next_review: day_of(row.try_get(0)?),
+        group: group_of(row.try_get(1)?)?,
+        disposal_from: row.try_get::<Option<i64>, _>(2)?.map(day_of),
+        state: State::from_code(row.try_get(3)?)?,
+        legal_hold: row.try_get::<i64, _>(4)? != 0,
+        triggered: row.try_get::<Option<String>, _>(5)?.as_deref().map(Trigger::parse).transpose()?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn days_round_trip_and_match_jiff() {
+        let epoch = date(1970, 1, 1);
+        for day in [date(1970, 1, 1), date(1969, 12, 31), date(2000, 2, 29), date(2026, 12, 6), date(1900, 3, 1), date(2126, 2, 28), date(1, 1, 1)] {
+            let n = day_number(day);
+            assert_eq!(i64::from(epoch.until((jiff::Unit::Day, day)).unwrap().get_days()), n, "{day}");
+            assert_eq!(day_of(n), day, "{day}");
+        }
+        let mut day = date(1899, 12, 25);
+        for _ in 0..100_000 {
+            assert_eq!(day_of(day_number(day)), day);
+            assert_eq!(day_number(day.tomorrow().unwrap()), day_number(day) + 1);
+            day = day.tomorrow().unwrap();
+        }
+    }
+}
