@@ -14,6 +14,7 @@ CREATE TABLE retention (
     created_day     BIGINT NOT NULL,
     last_contact    BIGINT NOT NULL,      -- its offenders' newest qualifying contact (the sweep's)
     last_reviewed   BIGINT,               -- the day a review last kept it
+    review_by       BIGINT,               -- an earlier next review the reviewer set, if any
     offenders       BYTEA NOT NULL,         -- the offenders' ids as recorded, 16 bytes each
     next_review     BIGINT NOT NULL,      -- computed: the schedule's date
     review_group    BIGINT NOT NULL,      -- computed: the group it is reviewed as

@@ -14,6 +14,7 @@ CREATE TABLE retention (
     created_day     INTEGER NOT NULL,
     last_contact    INTEGER NOT NULL,      -- its offenders' newest qualifying contact (the sweep's)
     last_reviewed   INTEGER,               -- the day a review last kept it
+    review_by       INTEGER,               -- an earlier next review the reviewer set, if any
     offenders       BLOB NOT NULL,         -- the offenders' ids as recorded, 16 bytes each
     next_review     INTEGER NOT NULL,      -- computed: the schedule's date
     review_group    INTEGER NOT NULL,      -- computed: the group it is reviewed as

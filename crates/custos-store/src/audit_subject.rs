@@ -8,6 +8,10 @@
 //! Reads, searches and denials are not indexed: that an officer looked someone up is about the
 //! officer's work, and telling the subject would reveal police interest (s.45(4)(a)-(b)).
 //!
+//! Beside it, `audit_payload_object` indexes every event with an erasable payload (of any kind:
+//! a read's justification, a search's terms) by the entities it names, so that disposing of a
+//! record erases the free text about it ([`crate::disposal`]).
+//!
 //! The integrator writes the index rows of the leaves it stores in the same transaction, so the
 //! index covers exactly the integrated log; a database written before the index existed is
 //! indexed from its leaves when it is opened ([`backfill`]). The index holds ids and sequence
@@ -40,13 +44,17 @@ pub fn is_disclosable(kind: AuditKind) -> bool {
     DISCLOSABLE.contains(&kind)
 }
 
-/// The entity ids an event names, if it is disclosable: every object whose id is an entity id.
+/// The entity ids an event names, if it is disclosable.
 fn subjects(event: &AuditEvent) -> Vec<EntityId> {
     if !is_disclosable(event.kind) {
         return Vec::new();
     }
-    // Only records: a request's own events (kind `information_request`) and the like are not
-    // anyone's data to find.
+    entity_ids(event)
+}
+
+/// Every object of an event whose id is an entity id. Only records: a request's own events (kind
+/// `information_request`) and the like are not anyone's data to find.
+pub(crate) fn entity_ids(event: &AuditEvent) -> Vec<EntityId> {
     let mut ids: Vec<EntityId> = event
         .objects
         .iter()
@@ -86,6 +94,22 @@ async fn index(conn: &mut AnyConnection, leaves: &[(u64, u64, &AuditEvent)], siz
         }
         query.execute(&mut *conn).await?;
     }
+    let mut payloads: Vec<(Vec<u8>, Vec<u8>)> = leaves
+        .iter()
+        .filter_map(|(_, _, event)| Some((event.payload?, *event)))
+        .flat_map(|(commitment, event)| entity_ids(event).into_iter().map(move |id| (id.as_bytes().to_vec(), commitment.to_vec())))
+        .collect();
+    payloads.sort_unstable();
+    payloads.dedup();
+    for chunk in payloads.chunks(300) {
+        let mut sql = multi_row(Placeholders::of(conn), "INSERT INTO audit_payload_object (object_id, commitment)", chunk.len(), 2);
+        sql.0.push_str(" ON CONFLICT (object_id, commitment) DO NOTHING");
+        let mut query = sqlx::query(sql);
+        for (id, commitment) in chunk {
+            query = query.bind(id.clone()).bind(commitment.clone());
+        }
+        query.execute(&mut *conn).await?;
+    }
     sqlx::query("UPDATE audit_subject_state SET indexed = $1 WHERE id = 1")
         .bind(to_i64(size)?)
         .execute(&mut *conn)
@@ -122,7 +146,7 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     let (indexed, size): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
     index_stored(&mut tx, indexed, size).await?;
     tx.commit().await?;
-    tracing::info!(leaves = size - indexed, "indexed the disclosable audit events of an existing log");
+    tracing::info!(leaves = size - indexed, "indexed the disclosable audit events and the erasable payloads of an existing log");
     Ok(())
 }
 

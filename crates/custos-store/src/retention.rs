@@ -23,7 +23,6 @@ use crate::db::Backend;
 
 use crate::error::StoreError;
 use crate::sql::{Placeholders, in_list, multi_row};
-use crate::Store;
 
 /// The schedule the store applies.
 pub const SCHEDULE: Schedule = Schedule::DEFAULT;
@@ -38,14 +37,6 @@ pub enum State {
 }
 
 impl State {
-    pub(crate) fn code(self) -> i64 {
-        match self {
-            Self::Active => 0,
-            Self::Archived => 1,
-            Self::Disposed => 2,
-        }
-    }
-
     pub(crate) fn from_code(code: i64) -> Result<Self, StoreError> {
         match code {
             0 => Ok(Self::Active),
@@ -123,6 +114,8 @@ pub(crate) struct Facts {
     pub created: i64,
     pub last_contact: i64,
     pub last_reviewed: Option<i64>,
+    /// An earlier next review than the schedule's, set by the reviewer who last kept it.
+    pub review_by: Option<i64>,
 }
 
 impl Facts {
@@ -150,12 +143,18 @@ pub(crate) fn due(facts: &Facts, born: &[Option<Date>]) -> Due {
         born,
     };
     let mut dues = born.iter().map(|b| SCHEDULE.next_review(&core(*b)));
-    let Some(first) = dues.next() else { return SCHEDULE.next_review(&core(None)) };
-    dues.fold(first, |latest, d| {
-        let disposal_from = latest.disposal_from.zip(d.disposal_from).map(|(a, b)| a.max(b));
-        let later = if d.on > latest.on { d } else { latest };
-        Due { disposal_from, ..later }
-    })
+    let latest = match dues.next() {
+        None => SCHEDULE.next_review(&core(None)),
+        Some(first) => dues.fold(first, |latest, d| {
+            let disposal_from = latest.disposal_from.zip(d.disposal_from).map(|(a, b)| a.max(b));
+            let later = if d.on > latest.on { d } else { latest };
+            Due { disposal_from, ..later }
+        }),
+    };
+    match facts.review_by.map(day_of) {
+        Some(by) if by < latest.on => Due { on: by, ..latest },
+        _ => latest,
+    }
 }
 
 /// The ids packed into `retention.offenders`.
@@ -173,7 +172,7 @@ fn pack_ids(ids: &[EntityId]) -> Vec<u8> {
 /// The dates of birth the schedule reads for `people` (ids as recorded): each person's nominal
 /// (a merged duplicate's primary) and the latest date recorded for anyone in it, so that nobody is
 /// deemed 100 early.
-async fn born_of(conn: &mut AnyConnection, people: &[EntityId]) -> Result<HashMap<EntityId, Option<Date>>, StoreError> {
+pub(crate) async fn born_of(conn: &mut AnyConnection, people: &[EntityId]) -> Result<HashMap<EntityId, Option<Date>>, StoreError> {
     let nominals = crate::merge::resolve_many(conn, people).await?;
     let mut wanted: Vec<EntityId> = nominals.values().copied().collect();
     wanted.sort_unstable();
@@ -260,6 +259,7 @@ pub(crate) async fn index(conn: &mut AnyConnection, items: &[Written<'_>], write
             created: kept.map_or(created, |k| k.created),
             last_contact: kept.map_or(created, |k| k.last_contact),
             last_reviewed: kept.and_then(|k| k.last_reviewed),
+            review_by: kept.and_then(|k| k.review_by),
         };
         let born: Vec<Option<Date>> = offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
         rows.push((*id, record.kind().as_str(), *unit, facts, pack_ids(offenders), due(&facts, &born)));
@@ -316,8 +316,8 @@ fn undetected_offence(record: &Record) -> Option<MopiGroup> {
 pub(crate) async fn stored_facts(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<HashMap<EntityId, Facts>, StoreError> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(300) {
-        let head = "SELECT record_id, graded, offence_group, override_group, created_day, last_contact, last_reviewed \
-                    FROM retention WHERE record_id IN";
+        let head = "SELECT record_id, graded, offence_group, override_group, created_day, last_contact, last_reviewed, \
+                    review_by FROM retention WHERE record_id IN";
         let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
         for id in chunk {
             q = q.bind(id.as_bytes().to_vec());
@@ -329,8 +329,8 @@ pub(crate) async fn stored_facts(conn: &mut AnyConnection, ids: &[EntityId]) -> 
     Ok(out)
 }
 
-/// The facts in the six columns from `at`: graded, offence group, override, created, last
-/// contact, last reviewed.
+/// The facts in the seven columns from `at`: graded, offence group, override, created, last
+/// contact, last reviewed, review by.
 pub(crate) fn facts_from_row(row: &sqlx::any::AnyRow, at: usize) -> Result<Facts, StoreError> {
     Ok(Facts {
         graded: group_of(row.try_get(at)?)?,
@@ -339,6 +339,7 @@ pub(crate) fn facts_from_row(row: &sqlx::any::AnyRow, at: usize) -> Result<Facts
         created: row.try_get(at + 3)?,
         last_contact: row.try_get(at + 4)?,
         last_reviewed: row.try_get(at + 5)?,
+        review_by: row.try_get(at + 6)?,
     })
 }
 

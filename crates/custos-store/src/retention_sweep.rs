@@ -64,7 +64,7 @@ impl Store {
         loop {
             let rows = sqlx::query(
                 "SELECT record_id, graded, offence_group, override_group, created_day, last_contact, last_reviewed, \
-                 offenders, next_review, review_group, disposal_from, revision \
+                 review_by, offenders, next_review, review_group, disposal_from, revision \
                  FROM retention WHERE state = 0 AND record_id > $1 ORDER BY record_id LIMIT $2",
             )
             .bind(std::mem::take(&mut after))
@@ -75,7 +75,7 @@ impl Store {
             after = last.try_get(0)?;
             for row in &rows {
                 let id: Vec<u8> = row.try_get(0)?;
-                let packed: Vec<u8> = row.try_get(7)?;
+                let packed: Vec<u8> = row.try_get(8)?;
                 let first = u32::try_from(offenders.len()).map_err(|_| too_many())?;
                 offenders.extend(packed.chunks_exact(16).filter_map(|c| Id::try_from(c).ok()));
                 let count = u32::try_from(offenders.len()).map_err(|_| too_many())? - first;
@@ -84,8 +84,8 @@ impl Store {
                     facts: facts_from_row(row, 1)?,
                     first,
                     count,
-                    stored: (row.try_get(8)?, row.try_get(9)?, row.try_get(10)?),
-                    revision: row.try_get(11)?,
+                    stored: (row.try_get(9)?, row.try_get(10)?, row.try_get(11)?),
+                    revision: row.try_get(12)?,
                 });
             }
             progress(SweepStage::Read, held.len() as u64);

@@ -287,6 +287,12 @@ impl Store {
         let seq = expected_events + 1;
         append(&mut tx, id, seq, &principal.user.to_string(), &event).await?;
         summarise(&mut tx, id, &request, seq, today).await?;
+        if let Event::SubjectIdentified(subject) = &event {
+            // A subject access request brings the review of what is held about them forward
+            // (DOMAIN.md §7).
+            let people: Vec<_> = std::iter::once(subject.person).chain(subject.also.iter().copied()).collect();
+            crate::retention::trigger(&mut tx, &people, &[], crate::retention::Trigger::SubjectAccess).await?;
+        }
         if let Event::Published { on, title, response } = &event {
             let (answered, outcome) = request.responded.ok_or_else(|| refused("the request has not been answered"))?;
             sqlx::query(

@@ -1,0 +1,236 @@
+//! Disposal under MoPI: deleting a record so that it cannot be retrieved (DOMAIN.md §7; the
+//! criticism the incumbents drew was that they "remove files from being searchable and
+//! retrievable but don't technically delete them").
+//!
+//! One transaction removes, for the record (and, for a person, every record merged into them and
+//! every link to them):
+//!
+//! - the entity row and every version of it, and through their foreign keys the link ends, name
+//!   and blocking keys, search terms, references, search document, import ledger rows, data
+//!   quality notes, duplicate reviews and date of birth;
+//! - its full-text entry (SQLite's FTS5 table takes no part in foreign keys);
+//! - the merge history that names it;
+//! - the erasable payloads (justifications, reasons, search terms) of every audit event naming
+//!   it, integrated or still pending, and the audit indexes' rows about it;
+//! - the reasons recorded by earlier reviews of it, and the people it named as offenders.
+//!
+//! What stays is a stub without personal data (`disposed`: its id, kind, owning unit, when and by
+//! which decision), its retention row marked disposed (group and days, the evidence of review),
+//! and the audit leaves, which hold ids and commitments only, so `custos audit verify` still
+//! passes. SQLite overwrites freed pages (`secure_delete`, see `db`). A crash or error at any
+//! point rolls the whole disposal back.
+
+use std::collections::HashSet;
+
+use custos_audit::AuditEvent;
+use custos_core::entity::EntityKind;
+use custos_core::ids::EntityId;
+use sqlx::{AnyConnection, Row};
+
+use crate::db::Backend;
+use crate::error::StoreError;
+use crate::sql::{Placeholders, in_list};
+
+/// What one disposal removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Disposed {
+    /// Every entity deleted: the record, and for a person their merged duplicates and links.
+    pub entities: Vec<(EntityKind, EntityId)>,
+    /// Audit payloads erased.
+    pub payloads: usize,
+}
+
+async fn ids_where(conn: &mut AnyConnection, head: &str, ids: &[EntityId]) -> Result<Vec<EntityId>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(300) {
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            out.push(crate::batch::id_of(row.try_get(0)?)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `head (ids…)`, closed by `tail`, over `ids` in chunks.
+async fn run_with(conn: &mut AnyConnection, head: &str, tail: &str, ids: &[EntityId]) -> Result<u64, StoreError> {
+    let mut affected = 0;
+    for chunk in ids.chunks(300) {
+        let mut sql = in_list(Placeholders::of(conn), head, chunk.len());
+        sql.0.push_str(tail);
+        let mut q = sqlx::query(sql);
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        affected += q.execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(affected)
+}
+
+async fn run(conn: &mut AnyConnection, head: &str, ids: &[EntityId]) -> Result<u64, StoreError> {
+    run_with(conn, head, "", ids).await
+}
+
+/// Deletes `root` (of `kind`) as the module documentation describes, in the caller's
+/// transaction, recording `decision` on the stubs. A person is refused while any record still
+/// held names them (those are reviewed first).
+pub(crate) async fn dispose(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    root: EntityId,
+    kind: EntityKind,
+    decision: Option<i64>,
+) -> Result<Disposed, StoreError> {
+    if backend == Backend::Postgres {
+        // No audit event naming it may be queued while its payloads are being found.
+        sqlx::query("LOCK TABLE audit_pending IN EXCLUSIVE MODE").execute(&mut *conn).await?;
+    }
+    let mut people = vec![root];
+    if kind == EntityKind::Person {
+        let merged: Option<Vec<u8>> = sqlx::query_scalar("SELECT merged_into FROM entity WHERE id = $1")
+            .bind(root.as_bytes().to_vec())
+            .fetch_one(&mut *conn)
+            .await?;
+        if merged.is_some() {
+            return Err(StoreError::Refused(
+                "this person is merged into another record: dispose of that nominal (its merged records go with it), or unmerge first".into(),
+            ));
+        }
+        // Every record merged into it, however deep.
+        let mut frontier = vec![root];
+        while !frontier.is_empty() {
+            frontier = ids_where(conn, "SELECT id FROM entity WHERE merged_into IN", &frontier).await?;
+            people.extend(&frontier);
+        }
+        let held = ids_where(conn, "SELECT DISTINCT record_id FROM record_ref WHERE target_id IN", &people).await?;
+        if !held.is_empty() {
+            return Err(StoreError::Refused(format!(
+                "{} record(s) still held name this person: review those first, and dispose of the person once none is left",
+                held.len()
+            )));
+        }
+    }
+    let mut links = ids_where(conn, "SELECT id FROM link WHERE from_id IN", &people).await?;
+    links.extend(ids_where(conn, "SELECT id FROM link WHERE to_id IN", &people).await?);
+    links.sort_unstable();
+    links.dedup();
+    let mut all: Vec<EntityId> = people.iter().chain(&links).copied().collect();
+    all.sort_unstable();
+    all.dedup();
+
+    let payloads = erase_payloads(conn, &all).await?;
+    if backend == Backend::Sqlite {
+        run_with(conn, "DELETE FROM search_text WHERE rowid IN (SELECT doc_id FROM search_doc WHERE entity_id IN", ")", &all).await?;
+    }
+    let merges = "SELECT merge_id FROM person_merge WHERE primary_id IN";
+    let mut merge_ids: Vec<Vec<u8>> = Vec::new();
+    for head in [merges, "SELECT merge_id FROM person_merge WHERE duplicate_id IN"] {
+        for chunk in all.chunks(300) {
+            let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+            for id in chunk {
+                q = q.bind(id.as_bytes().to_vec());
+            }
+            for row in q.fetch_all(&mut *conn).await? {
+                merge_ids.push(row.try_get(0)?);
+            }
+        }
+    }
+    merge_ids.sort_unstable();
+    merge_ids.dedup();
+    for chunk in merge_ids.chunks(300) {
+        for head in ["DELETE FROM person_merge_link WHERE merge_id IN", "DELETE FROM person_merge WHERE merge_id IN"] {
+            let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+            for id in chunk {
+                q = q.bind(id.clone());
+            }
+            q.execute(&mut *conn).await?;
+        }
+    }
+    run(conn, "DELETE FROM person_merge_link WHERE link_id IN", &links).await?;
+    let kinds = kinds_of(conn, &all).await?;
+    // Links first, then duplicates, then the root: each refers to the next.
+    run(conn, "UPDATE entity SET merged_into = NULL WHERE id IN", &people).await?;
+    run(conn, "DELETE FROM entity WHERE id IN", &links).await?;
+    run(conn, "DELETE FROM entity WHERE id IN", &people).await?;
+    for head in [
+        "DELETE FROM audit_subject WHERE object_id IN",
+        "DELETE FROM audit_payload_object WHERE object_id IN",
+        "UPDATE retention_decision SET reason = NULL WHERE record_id IN",
+    ] {
+        run(conn, head, &all).await?;
+    }
+    sqlx::query(
+        "UPDATE retention SET state = 2, legal_hold = 0, triggered = NULL, triggered_at = NULL, offenders = $1, \
+         revision = revision + 1 WHERE record_id = $2",
+    )
+    .bind(Vec::<u8>::new())
+    .bind(root.as_bytes().to_vec())
+    .execute(&mut *conn)
+    .await?;
+    let now = crate::clock::now_micros();
+    for (kind, unit, id) in &kinds {
+        sqlx::query("INSERT INTO disposed (entity_id, kind, owning_unit, decision_id, disposed_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id.as_bytes().to_vec())
+            .bind(kind.as_str())
+            .bind(unit.clone())
+            .bind(decision.filter(|_| *id == root))
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Disposed { entities: kinds.into_iter().map(|(k, _, id)| (k, id)).collect(), payloads })
+}
+
+/// The kind and owning unit of each of `ids` still stored.
+async fn kinds_of(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<(EntityKind, String, EntityId)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(300) {
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT id, kind, owning_unit FROM entity WHERE id IN", chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let kind: String = row.try_get(1)?;
+            let kind = kind.parse().map_err(|_| crate::entities::corrupt("an entity kind"))?;
+            out.push((kind, row.try_get(2)?, crate::batch::id_of(row.try_get(0)?)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Erases the payloads of the audit events naming any of `ids`: those integrated (by the index)
+/// and those still pending (decoded here). Returns how many.
+pub(crate) async fn erase_payloads(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<usize, StoreError> {
+    let mut commitments: HashSet<Vec<u8>> = HashSet::new();
+    for chunk in ids.chunks(300) {
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT commitment FROM audit_payload_object WHERE object_id IN", chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            commitments.insert(row.try_get(0)?);
+        }
+    }
+    let wanted: HashSet<EntityId> = ids.iter().copied().collect();
+    for row in sqlx::query("SELECT event FROM audit_pending").fetch_all(&mut *conn).await? {
+        let text: String = row.try_get(0)?;
+        let event: AuditEvent = serde_json::from_str(&text).map_err(|_| crate::entities::corrupt("a pending audit event"))?;
+        if let Some(commitment) = event.payload
+            && crate::audit_subject::entity_ids(&event).iter().any(|id| wanted.contains(id))
+        {
+            commitments.insert(commitment.to_vec());
+        }
+    }
+    let commitments: Vec<Vec<u8>> = commitments.into_iter().collect();
+    let mut erased = 0;
+    for chunk in commitments.chunks(300) {
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), "DELETE FROM audit_payload WHERE commitment IN", chunk.len()));
+        for c in chunk {
+            q = q.bind(c.clone());
+        }
+        erased += usize::try_from(q.execute(&mut *conn).await?.rows_affected()).unwrap_or(0);
+    }
+    Ok(erased)
+}

@@ -1,0 +1,454 @@
+//! MoPI review in the store: the records managers' queue, their decisions (retain with a reason,
+//! archive, dispose), legal holds, reviews asked for early, and the retention report.
+//!
+//! A batch of decisions is one transaction: every item is authorised (disposal is `erase`, the
+//! rest `review`), checked against the National Retention Assessment Criteria
+//! (`custos_core::retention::assessment`) and the record's state, and any refusal or denial leaves
+//! nothing of the batch written (a denial is itself audited). Each item has its own decision row
+//! and its own audit event.
+
+use std::collections::HashSet;
+
+use custos_audit::{AuditKind, ObjectRef};
+use custos_authz::{Action, Principal, Resource};
+use custos_core::entity::EntityKind;
+use custos_core::ids::EntityId;
+use custos_core::record::MopiGroup;
+use custos_core::retention::assessment::{Assessment, Criterion, Outcome};
+use jiff::civil::Date;
+use sqlx::Row;
+
+use crate::audit_log::{self, Personal};
+use crate::entities::{kind_and_marking, object_ref};
+use crate::error::StoreError;
+use crate::retention::{Facts, Scheduled, State, Trigger, day_number, day_of, due, group_number, group_of, stored_facts, today};
+use crate::{Store, audit_event};
+
+/// One decision asked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Review {
+    pub record: EntityId,
+    #[serde(flatten)]
+    pub assessment: Assessment,
+}
+
+/// One decision recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Decided {
+    pub record: EntityId,
+    pub outcome: Outcome,
+    pub decision: i64,
+    /// For a retention: the next review.
+    pub next_review: Option<Date>,
+    /// For a disposal: every entity deleted with it.
+    pub deleted: Vec<EntityId>,
+}
+
+/// The most decisions in one batch.
+pub const MAX_BATCH: usize = 500;
+
+/// A row of the review queue.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Due {
+    pub record: EntityId,
+    pub kind: EntityKind,
+    pub owning_unit: String,
+    pub group: MopiGroup,
+    pub next_review: Date,
+    /// Days past the review date (0 on the day, negative when asked for early).
+    pub overdue_days: i64,
+    pub triggered: Option<Trigger>,
+    pub legal_hold: bool,
+}
+
+/// What the queue shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct QueueFilter {
+    pub group: Option<MopiGroup>,
+    pub unit: Option<String>,
+    /// Only reviews at least this many days overdue.
+    pub overdue_days: Option<i64>,
+    /// Only reviews asked for early.
+    #[serde(default)]
+    pub triggered: bool,
+}
+
+/// A decision as the review form and the report show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DecisionRow {
+    pub id: i64,
+    pub record: EntityId,
+    pub outcome: String,
+    pub group: MopiGroup,
+    pub risks: Vec<Criterion>,
+    /// `None` once the record is disposed of.
+    pub reason: Option<String>,
+    pub next_review: Option<Date>,
+    pub decided_by: String,
+    pub decided_at: jiff::Timestamp,
+}
+
+/// Everything the review form needs about one record's retention.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RetentionFile {
+    pub record: EntityId,
+    pub kind: EntityKind,
+    pub scheduled: Scheduled,
+    /// The group it was graded in from its type and offences, and any override.
+    pub graded: MopiGroup,
+    pub override_group: Option<MopiGroup>,
+    pub created: Date,
+    /// Its offenders' newest qualifying contact, as the last sweep found it.
+    pub last_contact: Date,
+    pub last_reviewed: Option<Date>,
+    /// The people it holds as the offender.
+    pub offenders: Vec<EntityId>,
+    pub decisions: Vec<DecisionRow>,
+}
+
+fn refused(record: EntityId, why: impl std::fmt::Display) -> StoreError {
+    StoreError::Refused(format!("record {record}: {why}"))
+}
+
+fn resource<'a>(kind: EntityKind, id: EntityId, marking: &'a custos_core::marking::SecurityMarking) -> Resource<'a> {
+    Resource::Record { kind: kind.as_str(), id: id.to_string(), marking }
+}
+
+/// The stored row of a record under review: its state and the facts the schedule reads.
+struct Held {
+    scheduled: Scheduled,
+    facts: Facts,
+    offenders: Vec<EntityId>,
+}
+
+async fn held(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option<Held>, StoreError> {
+    let Some(scheduled) = crate::retention::scheduled(conn, id).await? else { return Ok(None) };
+    let facts = stored_facts(conn, &[id]).await?.remove(&id).ok_or_else(|| crate::entities::corrupt("a retention row"))?;
+    let packed: Vec<u8> = sqlx::query_scalar("SELECT offenders FROM retention WHERE record_id = $1")
+        .bind(id.as_bytes().to_vec())
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Some(Held { scheduled, facts, offenders: crate::retention::unpack_ids(&packed) }))
+}
+
+/// When a record disposed of went, if it did.
+async fn disposed_on(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option<Date>, StoreError> {
+    let at: Option<i64> = sqlx::query_scalar("SELECT disposed_at FROM disposed WHERE entity_id = $1")
+        .bind(id.as_bytes().to_vec())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(at.map(|micros| day_of(crate::retention::day_of_micros(micros))))
+}
+
+async fn insert_decision(
+    conn: &mut sqlx::AnyConnection,
+    record: EntityId,
+    outcome: &str,
+    group: MopiGroup,
+    risks: &[Criterion],
+    reason: Option<&str>,
+    next_review: Option<Date>,
+    by: &Principal,
+) -> Result<i64, StoreError> {
+    let criteria = serde_json::to_string(risks).map_err(|_| crate::entities::corrupt("criteria"))?;
+    let row = sqlx::query(
+        "INSERT INTO retention_decision (record_id, outcome, review_group, criteria, reason, next_review, decided_by, decided_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(record.as_bytes().to_vec())
+    .bind(outcome.to_owned())
+    .bind(group_number(group))
+    .bind(criteria)
+    .bind(reason.map(str::to_owned))
+    .bind(next_review.map(day_number))
+    .bind(by.user.to_string())
+    .bind(crate::clock::now_micros())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+impl Store {
+    /// Records a batch of review decisions, all or none (see the module documentation).
+    pub async fn review_records(&self, principal: &Principal, reviews: &[Review]) -> Result<Vec<Decided>, StoreError> {
+        if reviews.is_empty() {
+            return Err(StoreError::Refused("there is no decision to record".into()));
+        }
+        if reviews.len() > MAX_BATCH {
+            return Err(StoreError::Refused(format!("at most {MAX_BATCH} decisions at a time")));
+        }
+        let mut seen = HashSet::new();
+        if let Some(twice) = reviews.iter().find(|r| !seen.insert(r.record)) {
+            return Err(refused(twice.record, "decided twice in one batch"));
+        }
+        if reviews.iter().any(|r| r.assessment.outcome == Outcome::Dispose) {
+            // The audit events about what goes are indexed first, so that their payloads are found.
+            self.integrate_audit().await?;
+        }
+        let today = today();
+        let mut tx = self.begin_write().await?;
+        let mut decided = Vec::with_capacity(reviews.len());
+        for review in reviews {
+            let id = review.record;
+            let outcome = review.assessment.outcome;
+            let Some(current) = crate::entities::load(&mut tx, id).await? else {
+                if let Some(on) = disposed_on(&mut tx, id).await? {
+                    return Err(refused(id, format!("it was disposed of on {on}: there is nothing left to review")));
+                }
+                tx.rollback().await?;
+                let objects = vec![ObjectRef { kind: "unknown".into(), id: id.to_string() }];
+                return self.record_denial(audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found())).await;
+            };
+            let action = if outcome == Outcome::Dispose { Action::Erase } else { Action::Review };
+            let decision = self.authz.decide(principal, action, &resource(current.kind, id, &current.marking));
+            if !decision.allowed {
+                tx.rollback().await?;
+                let objects = vec![object_ref(current.kind, id)];
+                return self.record_denial(audit_event(AuditKind::AccessDenied, principal, objects, &decision)).await;
+            }
+            let assessment = &review.assessment;
+            let risks: Vec<Criterion> = assessment.risks.iter().copied().collect();
+            let Some(held) = held(&mut tx, id).await? else {
+                // A person is disposed of once no record about them is held; nothing else is reviewed.
+                if current.kind != EntityKind::Person || outcome != Outcome::Dispose {
+                    return Err(refused(id, "only operational records are reviewed (a person is disposed of once no record names them)"));
+                }
+                assessment.check(day_of(today), day_of(today + 1)).map_err(|e| refused(id, e))?;
+                let decision_id = insert_decision(&mut tx, id, "dispose", MopiGroup::OtherOffences, &risks, None, None, principal).await?;
+                let gone = crate::disposal::dispose(&mut tx, self.backend, id, current.kind, Some(decision_id)).await.map_err(|e| in_record(id, e))?;
+                let objects = gone.entities.iter().map(|(k, e)| object_ref(*k, *e)).collect();
+                audit_log::append(&mut tx, &audit_event(AuditKind::Erase, principal, objects, &decision)).await?;
+                decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: gone.entities.iter().map(|(_, e)| *e).collect() });
+                continue;
+            };
+            if held.scheduled.state == State::Archived && outcome != Outcome::Dispose {
+                return Err(refused(id, "it is in the restricted archive: it can only be disposed of"));
+            }
+            if held.scheduled.legal_hold && outcome != Outcome::Retain {
+                return Err(refused(id, "it is under a legal hold: release the hold first"));
+            }
+            // The schedule's next review if it is kept today.
+            let born = crate::retention::born_of(&mut tx, &held.offenders).await?;
+            let births: Vec<Option<Date>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
+            let kept = Facts { last_reviewed: Some(today), review_by: None, ..held.facts };
+            let scheduled = due(&kept, &births);
+            let next = assessment.check(day_of(today), scheduled.on).map_err(|e| refused(id, e))?;
+            let reason = assessment.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+            let group = held.scheduled.group;
+            let decision_id = insert_decision(&mut tx, id, outcome.as_str(), group, &risks, reason, next, principal).await?;
+            match outcome {
+                Outcome::Retain => {
+                    let next = next.unwrap_or(scheduled.on);
+                    let review_by = (next < scheduled.on).then(|| day_number(next));
+                    sqlx::query(
+                        "UPDATE retention SET last_reviewed = $1, review_by = $2, next_review = $3, review_group = $4, \
+                         disposal_from = $5, triggered = NULL, triggered_at = NULL, revision = revision + 1 WHERE record_id = $6",
+                    )
+                    .bind(today)
+                    .bind(review_by)
+                    .bind(day_number(next))
+                    .bind(group_number(scheduled.group))
+                    .bind(scheduled.disposal_from.map(day_number))
+                    .bind(id.as_bytes().to_vec())
+                    .execute(&mut *tx)
+                    .await?;
+                    let mut event = [audit_event(AuditKind::Update, principal, vec![object_ref(current.kind, id)], &decision)];
+                    audit_log::append_with_text(&mut tx, &mut event, &Personal { reason, ..Personal::default() }).await?;
+                    decided.push(Decided { record: id, outcome, decision: decision_id, next_review: Some(next), deleted: Vec::new() });
+                }
+                Outcome::Archive => {
+                    sqlx::query("UPDATE retention SET state = 1, triggered = NULL, triggered_at = NULL, revision = revision + 1 WHERE record_id = $1")
+                        .bind(id.as_bytes().to_vec())
+                        .execute(&mut *tx)
+                        .await?;
+                    let mut event = [audit_event(AuditKind::Update, principal, vec![object_ref(current.kind, id)], &decision)];
+                    audit_log::append_with_text(&mut tx, &mut event, &Personal { reason, ..Personal::default() }).await?;
+                    decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: Vec::new() });
+                }
+                Outcome::Dispose => {
+                    let gone = crate::disposal::dispose(&mut tx, self.backend, id, current.kind, Some(decision_id)).await.map_err(|e| in_record(id, e))?;
+                    let objects = gone.entities.iter().map(|(k, e)| object_ref(*k, *e)).collect();
+                    audit_log::append(&mut tx, &audit_event(AuditKind::Erase, principal, objects, &decision)).await?;
+                    decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: gone.entities.iter().map(|(_, e)| *e).collect() });
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(decided)
+    }
+
+    /// Places a record under a legal hold (it cannot be disposed of or archived while held), or
+    /// releases it; either way with the reason (the litigation, inquiry or order).
+    pub async fn set_legal_hold(&self, principal: &Principal, record: EntityId, hold: bool, reason: &str) -> Result<i64, StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(refused(record, "a legal hold, and its release, must give the reason"));
+        }
+        if reason.chars().count() > custos_core::retention::assessment::MAX_REASON {
+            return Err(refused(record, "the reason is longer than 2000 characters"));
+        }
+        let mut tx = self.begin_write().await?;
+        let Some(current) = crate::entities::load(&mut tx, record).await? else {
+            if let Some(on) = disposed_on(&mut tx, record).await? {
+                return Err(refused(record, format!("it was disposed of on {on}")));
+            }
+            return self.deny_missing(tx, principal, record).await;
+        };
+        let personal = Personal { reason: Some(reason), ..Personal::default() };
+        let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Update, personal).await?;
+        let Some(held) = held(&mut tx, record).await? else {
+            return Err(refused(record, "only operational records are held"));
+        };
+        if held.scheduled.legal_hold == hold {
+            return Err(refused(record, if hold { "it is already under a legal hold" } else { "it is not under a legal hold" }));
+        }
+        sqlx::query("UPDATE retention SET legal_hold = $1, revision = revision + 1 WHERE record_id = $2")
+            .bind(i64::from(hold))
+            .bind(record.as_bytes().to_vec())
+            .execute(&mut *tx)
+            .await?;
+        let outcome = if hold { "hold" } else { "release" };
+        let id = insert_decision(&mut tx, record, outcome, held.scheduled.group, &[], Some(reason), None, principal).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Brings forward the review of every record held about a person: they asked for their data
+    /// to be deleted, or made a subject access request. Returns how many records were marked.
+    pub async fn request_review(&self, principal: &Principal, person: EntityId, why: Trigger) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some(current) = crate::entities::load_resolved(&mut tx, person).await? else {
+            return self.deny_missing(tx, principal, person).await;
+        };
+        if current.kind != EntityKind::Person {
+            return Err(StoreError::Refused("a review is asked for about a person".into()));
+        }
+        let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Update, Personal::default()).await?;
+        let marked = crate::retention::trigger(&mut tx, &[current.id], &[], why).await?;
+        tx.commit().await?;
+        Ok(marked)
+    }
+
+    /// The reviews due, oldest first: the records whose review date has come and those asked for
+    /// early, that the principal may review. Audited as a search naming the records shown.
+    pub async fn retention_queue(&self, principal: &Principal, filter: &QueueFilter, offset: i64, limit: i64) -> Result<Vec<Due>, StoreError> {
+        let today = today();
+        let due_by = today - filter.overdue_days.unwrap_or(0).max(0);
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(
+            "SELECT r.record_id, r.owning_unit AS unit, r.review_group, r.next_review, r.triggered, r.legal_hold, \
+             e.kind, e.classification, e.sensitive, e.owning_unit, e.acl \
+             FROM retention r JOIN entity e ON e.id = r.record_id \
+             WHERE r.state = 0 AND (r.next_review <= $1 OR (r.triggered IS NOT NULL AND $2 = 0)) \
+             AND ($3 = 0 OR r.triggered IS NOT NULL) AND ($4 = 0 OR r.review_group = $4) AND ($5 = '' OR r.owning_unit = $5) \
+             ORDER BY CASE WHEN r.triggered IS NULL THEN r.next_review ELSE $6 END, r.record_id LIMIT $7 OFFSET $8",
+        )
+        .bind(due_by)
+        .bind(i64::from(filter.overdue_days.unwrap_or(0) > 0))
+        .bind(i64::from(filter.triggered))
+        .bind(filter.group.map_or(0, group_number))
+        .bind(filter.unit.clone().unwrap_or_default())
+        .bind(today)
+        .bind(limit.clamp(1, 500))
+        .bind(offset.max(0))
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut shown = Vec::new();
+        let mut policies = Vec::new();
+        for row in &rows {
+            let id = crate::batch::id_of(row.try_get(0)?)?;
+            let (kind, marking) = kind_and_marking(row)?;
+            let decision = self.authz.decide(principal, Action::Review, &resource(kind, id, &marking));
+            if !decision.allowed {
+                continue;
+            }
+            policies.extend(decision.policies);
+            let next: i64 = row.try_get(3)?;
+            shown.push(Due {
+                record: id,
+                kind,
+                owning_unit: row.try_get("unit")?,
+                group: group_of(row.try_get(2)?)?,
+                next_review: day_of(next),
+                overdue_days: today - next,
+                triggered: row.try_get::<Option<String>, _>(4)?.as_deref().map(Trigger::parse).transpose()?,
+                legal_hold: row.try_get::<i64, _>(5)? != 0,
+            });
+        }
+        policies.sort();
+        policies.dedup();
+        let objects = shown.iter().map(|d| object_ref(d.kind, d.record)).collect();
+        let decision = custos_authz::Decision { allowed: true, policies, errors: Vec::new() };
+        let terms = serde_json::json!({ "retention_queue": { "group": filter.group, "unit": filter.unit, "overdue_days": filter.overdue_days, "triggered": filter.triggered } });
+        let mut event = [audit_event(AuditKind::Search, principal, objects, &decision)];
+        audit_log::append_with_text(&mut tx, &mut event, &Personal { terms: Some(terms), ..Personal::default() }).await?;
+        tx.commit().await?;
+        Ok(shown)
+    }
+
+    /// One record's retention for the review form: where it stands and every decision about it.
+    pub async fn retention_file(&self, principal: &Principal, record: EntityId) -> Result<RetentionFile, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some(current) = crate::entities::load(&mut tx, record).await? else {
+            if let Some(on) = disposed_on(&mut tx, record).await? {
+                return Err(refused(record, format!("it was disposed of on {on}")));
+            }
+            return self.deny_missing(tx, principal, record).await;
+        };
+        let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Read, Personal::default()).await?;
+        let Some(held) = held(&mut tx, record).await? else {
+            return Err(refused(record, "only operational records have a retention schedule"));
+        };
+        let decisions = decisions(&mut tx, Some(record), 1000).await?;
+        tx.commit().await?;
+        Ok(RetentionFile {
+            record,
+            kind: current.kind,
+            scheduled: held.scheduled,
+            graded: held.facts.graded,
+            override_group: held.facts.override_group,
+            created: day_of(held.facts.created),
+            last_contact: day_of(held.facts.last_contact),
+            last_reviewed: held.facts.last_reviewed.map(day_of),
+            offenders: held.offenders,
+            decisions,
+        })
+    }
+}
+
+/// The decisions about `record` (or the newest of all), newest first.
+pub(crate) async fn decisions(conn: &mut sqlx::AnyConnection, record: Option<EntityId>, limit: i64) -> Result<Vec<DecisionRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, record_id, outcome, review_group, criteria, reason, next_review, decided_by, decided_at \
+         FROM retention_decision WHERE ($1 = 0 OR record_id = $2) ORDER BY id DESC LIMIT $3",
+    )
+    .bind(i64::from(record.is_some()))
+    .bind(record.map_or_else(Vec::new, |r| r.as_bytes().to_vec()))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let criteria: String = row.try_get(4)?;
+            Ok(DecisionRow {
+                id: row.try_get(0)?,
+                record: crate::batch::id_of(row.try_get(1)?)?,
+                outcome: row.try_get(2)?,
+                group: group_of(row.try_get(3)?)?,
+                risks: serde_json::from_str(&criteria).map_err(|_| crate::entities::corrupt("criteria"))?,
+                reason: row.try_get(5)?,
+                next_review: row.try_get::<Option<i64>, _>(6)?.map(day_of),
+                decided_by: row.try_get(7)?,
+                decided_at: crate::clock::from_micros(row.try_get(8)?),
+            })
+        })
+        .collect()
+}
+
+/// A disposal's error, named by its record.
+fn in_record(record: EntityId, e: StoreError) -> StoreError {
+    match e {
+        StoreError::Refused(why) => refused(record, why),
+        other => other,
+    }
+}
