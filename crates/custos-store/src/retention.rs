@@ -173,7 +173,8 @@ fn pack_ids(ids: &[EntityId]) -> Vec<u8> {
 /// (a merged duplicate's primary) and the latest date recorded for anyone in it, so that nobody is
 /// deemed 100 early.
 pub(crate) async fn born_of(conn: &mut AnyConnection, people: &[EntityId]) -> Result<HashMap<EntityId, Option<Date>>, StoreError> {
-    let nominals = crate::merge::resolve_many(conn, people).await?;
+    let merged = crate::merge::resolve_many(conn, people).await?;
+    let nominals: HashMap<EntityId, EntityId> = people.iter().map(|p| (*p, merged.get(p).copied().unwrap_or(*p))).collect();
     let mut wanted: Vec<EntityId> = nominals.values().copied().collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -398,8 +399,8 @@ impl Trigger {
 /// Marks for review every record still held about `people` (any of their nominal's ids), except
 /// `except`, that is not already marked. Returns how many were marked.
 pub(crate) async fn trigger(conn: &mut AnyConnection, people: &[EntityId], except: &[EntityId], why: Trigger) -> Result<u64, StoreError> {
-    let nominals = crate::merge::resolve_many(conn, people).await?;
-    let mut ids: Vec<EntityId> = nominals.values().copied().collect();
+    let merged = crate::merge::resolve_many(conn, people).await?;
+    let mut ids: Vec<EntityId> = people.iter().map(|p| merged.get(p).copied().unwrap_or(*p)).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut all = ids.clone();
@@ -525,6 +526,7 @@ pub struct Scheduled {
     pub triggered: Option<Trigger>,
 }
 
+/// Where the review of `id` stands, if it is a record with a schedule.
 pub(crate) async fn scheduled(conn: &mut AnyConnection, id: EntityId) -> Result<Option<Scheduled>, StoreError> {
     let row = sqlx::query(
         "SELECT next_review, review_group, disposal_from, state, legal_hold, triggered FROM retention WHERE record_id = $1",
@@ -562,5 +564,14 @@ mod tests {
             assert_eq!(day_number(day.tomorrow().unwrap()), day_number(day) + 1);
             day = day.tomorrow().unwrap();
         }
+    }
+}
+
+impl crate::Store {
+    /// Where the review of record `id` stands, if it has a schedule: no personal data (ids,
+    /// groups and days), for tools and tests; the review form reads it authorised
+    /// (`Store::retention_file`).
+    pub async fn retention_due(&self, id: EntityId) -> Result<Option<Scheduled>, StoreError> {
+        scheduled(&mut *self.pool.acquire().await?, id).await
     }
 }

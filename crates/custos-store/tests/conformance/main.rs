@@ -12,6 +12,7 @@ mod matching;
 mod records;
 mod merge;
 mod related;
+mod retention;
 mod rights;
 mod schema;
 mod search;

@@ -1,0 +1,378 @@
+//! MoPI review, retention and disposal through the store, on both backends: records are graded
+//! and scheduled as they are written, the sweep restarts clear periods on new contact, the
+//! records manager's decisions follow the assessment criteria (retain only with a reason), a legal
+//! hold blocks disposal, and a disposal deletes the record everywhere, all or nothing, leaving a
+//! stub and an erasure event while the audit log still verifies.
+
+use custos_audit::AuditKind;
+use custos_core::entity::EntityBody;
+use custos_core::ids::EntityId;
+use custos_core::marking::Classification;
+use custos_core::record::{MopiGroup, Record};
+use custos_core::retention::assessment::{Assessment, Criterion, Outcome};
+use custos_core::role::Role;
+use custos_store::StoreError;
+use custos_store::full_text::Filters;
+use custos_store::retention::{State, Trigger};
+use custos_store::retention_review::{QueueFilter, Review};
+use custos_store::retention_sweep::Sweep;
+use custos_store::search::Page;
+use custos_store::testing::TestDb;
+use jiff::civil::Date;
+use serde_json::{Value, json};
+use sqlx::{Connection, Row};
+
+use crate::fixtures::*;
+use crate::search::audit_events;
+use custos_store::conformance;
+
+fn manager() -> custos_authz::Principal {
+    principal("RM000001", &[Role::RecordsManager], &["DATA-OFFICE"], Classification::Official)
+}
+
+fn record(kind: &str, body: Value) -> EntityBody {
+    EntityBody::Record(serde_json::from_value::<Record>(json!({ kind: body })).unwrap())
+}
+
+/// A word nobody else uses, to look for the disposed text everywhere.
+const NEEDLE: &str = "Zanzibarite";
+
+fn crime(event: EntityId, offence: &str, suspect: EntityId, narrative: &str) -> EntityBody {
+    record("crime_report", json!({
+        "event": event, "offence": offence, "status": "under_investigation", "narrative": narrative,
+        "people": [{"person": suspect, "role": "suspect"}],
+    }))
+}
+
+fn today() -> Date {
+    let days = jiff::Timestamp::now().as_second().div_euclid(86_400);
+    jiff::civil::date(1970, 1, 1).checked_add(jiff::Span::new().days(days)).unwrap()
+}
+
+fn years(n: i16) -> jiff::Span {
+    jiff::Span::new().years(n)
+}
+
+async fn sweep(db: &TestDb) -> Sweep {
+    db.store.sweep_retention(&|_, _| {}).await.unwrap()
+}
+
+/// Moves a record's creation (as the schedule knows it) back by `days`, as if written then.
+async fn backdate(db: &TestDb, record: EntityId, days: i64) {
+    let mut conn = db.raw().await;
+    sqlx::query("UPDATE retention SET created_day = created_day - $1, last_contact = last_contact - $1 WHERE record_id = $2")
+        .bind(days)
+        .bind(record.as_bytes().to_vec())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+}
+
+fn retain(record: EntityId, reason: Option<&str>) -> Review {
+    Review {
+        record,
+        assessment: Assessment {
+            outcome: Outcome::Retain,
+            risks: [Criterion::SeriousHarm].into_iter().collect(),
+            reason: reason.map(str::to_owned),
+            next_review: None,
+        },
+    }
+}
+
+fn dispose(record: EntityId) -> Review {
+    Review { record, assessment: Assessment { outcome: Outcome::Dispose, risks: Default::default(), reason: None, next_review: None } }
+}
+
+fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, words: &str) {
+    match result {
+        Err(StoreError::Refused(m)) => assert!(m.contains(words), "{m:?} should say {words:?}"),
+        other => panic!("expected a refusal saying {words:?}, got {other:?}"),
+    }
+}
+
+async fn decisions(db: &TestDb) -> i64 {
+    count(&mut db.raw().await, "retention_decision").await
+}
+
+struct Case {
+    suspect: EntityId,
+    event: EntityId,
+    crime: EntityId,
+}
+
+/// A suspect and a shoplifting (Group 3) about them, read once with a justification naming the
+/// needle, and due for review: written seven years ago as far as the schedule knows.
+async fn case(db: &TestDb) -> Case {
+    let who = investigator();
+    let suspect = db.store.create_entity(&who, person("Orla", "Kestrel", "1985-05-05"), marking(), None).await.unwrap();
+    let event = db.store.create_entity(&who, crate::search::event("crime", "Theft at a shop"), marking(), None).await.unwrap();
+    let narrative = format!("Orla Kestrel took {NEEDLE} perfume from the shop");
+    let crime = db.store.create_entity(&who, crime(event, "46", suspect, &narrative), marking(), None).await.unwrap();
+    let reason = custos_store::entities::Justification::parse(&format!("Checking the {NEEDLE} theft")).unwrap();
+    db.store.read_entity(&who, crime, &reason).await.unwrap();
+    backdate(db, crime, 7 * 366).await;
+    sweep(db).await;
+    Case { suspect, event, crime }
+}
+
+/// Every text value stored anywhere in the database, as one string per row.
+async fn everything_stored(db: &TestDb) -> Vec<String> {
+    let mut conn = db.raw().await;
+    let mut out = Vec::new();
+    if db.is_postgres() {
+        let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'").fetch_all(&mut conn).await.unwrap();
+        for t in tables {
+            let sql = format!("SELECT row_to_json(t)::text FROM \"{t}\" t");
+            out.extend(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).fetch_all(&mut conn).await.unwrap());
+        }
+    } else {
+        let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut conn).await.unwrap();
+        for t in tables {
+            let columns: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{t}')")))
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+            for c in columns {
+                let sql = format!("SELECT CAST(\"{c}\" AS TEXT) FROM \"{t}\" WHERE \"{c}\" IS NOT NULL");
+                out.extend(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).fetch_all(&mut conn).await.unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+conformance! {
+    async fn records_are_graded_and_scheduled_as_they_are_written(db: TestDb) {
+        let who = investigator();
+        let suspect = db.store.create_entity(&who, person("Ned", "Pardoe", "1990-02-03"), marking(), None).await.unwrap();
+        let event = db.store.create_entity(&who, crate::search::event("crime", "Assault"), marking(), None).await.unwrap();
+        let theft = db.store.create_entity(&who, crime(event, "46", suspect, "Shoplifting"), marking(), None).await.unwrap();
+        let assault = db.store.create_entity(&who, crime(event, "8N", suspect, "Assault with injury"), marking(), None).await.unwrap();
+        let murder = db.store.create_entity(&who, crime(event, "1", suspect, "Murder"), marking(), None).await.unwrap();
+        let store = &db.store;
+        let due = move |id| async move { store.retention_due(id).await.unwrap().unwrap() };
+        let today = today();
+        // Group 3: six years; Group 2: a ten-year clear period; Group 1: every ten years until 100.
+        let g3 = due(theft).await;
+        assert_eq!((g3.group, g3.next_review), (MopiGroup::OtherOffences, today.checked_add(years(6)).unwrap()));
+        let g2 = due(assault).await;
+        assert_eq!((g2.group, g2.next_review), (MopiGroup::SexualViolentSerious, today.checked_add(years(10)).unwrap()));
+        let g1 = due(murder).await;
+        assert_eq!(g1.group, MopiGroup::PublicProtection);
+        assert_eq!(g1.disposal_from, Some(jiff::civil::date(2090, 2, 3)), "deemed 100 on his hundredth birthday");
+        assert_eq!(g1.state, State::Active);
+        // A changed offence re-grades the record.
+        let current = db.store.read_entity(&who, theft, &why()).await.unwrap();
+        let EntityBody::Record(Record::CrimeReport(mut report)) = current.body else { panic!() };
+        report.offence = custos_core::record::Offence::parse("28E").unwrap();
+        db.store.change_entity(&who, theft, current.version, EntityBody::Record(Record::CrimeReport(report)), custos_core::version::ChangeKind::Edited, None).await.unwrap();
+        assert_eq!(due(theft).await.group, MopiGroup::SexualViolentSerious);
+        // The people are not records: they have no schedule of their own.
+        assert!(db.store.retention_due(suspect).await.unwrap().is_none());
+    }
+
+    async fn new_contact_restarts_the_clear_period_of_everything_about_them(db: TestDb) {
+        let c = case(&db).await;
+        let before = db.store.retention_due(c.crime).await.unwrap().unwrap();
+        assert!(before.next_review < today(), "due: {before:?}");
+        // Two years ago the same woman was suspected again: her clear period restarts from then.
+        let later = db.store.create_entity(&investigator(), crime(c.event, "46", c.suspect, "Again"), marking(), None).await.unwrap();
+        backdate(&db, later, 2 * 365).await;
+        let swept = sweep(&db).await;
+        assert_eq!(swept.records, 2);
+        assert!(swept.changed >= 1);
+        let after = db.store.retention_due(c.crime).await.unwrap().unwrap();
+        let later_due = db.store.retention_due(later).await.unwrap().unwrap();
+        assert_eq!(after.next_review, later_due.next_review, "both run from her newest contact");
+        assert!(after.next_review > today());
+        // Her coming back to notice asked for an early review of the older record.
+        assert_eq!(after.triggered, Some(Trigger::BackToNotice));
+        assert_eq!(later_due.triggered, None);
+        // A second sweep finds nothing to change.
+        assert_eq!(sweep(&db).await.changed, 0);
+    }
+
+    async fn a_retention_needs_its_reason_and_schedules_the_next_review(db: TestDb) {
+        let c = case(&db).await;
+        let rm = manager();
+        let queue = db.store.retention_queue(&rm, &QueueFilter::default(), 0, 50).await.unwrap();
+        assert_eq!(queue.iter().map(|d| d.record).collect::<Vec<_>>(), [c.crime]);
+        assert!(queue[0].overdue_days > 0);
+        let g2 = QueueFilter { group: Some(MopiGroup::SexualViolentSerious), ..QueueFilter::default() };
+        assert!(db.store.retention_queue(&rm, &g2, 0, 50).await.unwrap().is_empty(), "filtered by group");
+        // Nobody but the records manager sees the queue.
+        assert!(db.store.retention_queue(&investigator(), &QueueFilter::default(), 0, 50).await.unwrap().is_empty());
+        // Retain without a reason: refused, nothing recorded.
+        refused(db.store.review_records(&rm, &[retain(c.crime, None)]).await, "must give its reason");
+        refused(db.store.review_records(&rm, &[retain(c.crime, Some("  "))]).await, "must give its reason");
+        // Dispose although the assessment found a risk: refused.
+        let mut risky = dispose(c.crime);
+        risky.assessment.risks.insert(Criterion::ChildrenOrVulnerable);
+        refused(db.store.review_records(&rm, &[risky]).await, "found a risk");
+        assert_eq!(decisions(&db).await, 0);
+        let decided = db.store.review_records(&rm, &[retain(c.crime, Some("Threatened staff with a knife"))]).await.unwrap();
+        let next = today().checked_add(years(6)).unwrap();
+        assert_eq!(decided[0].next_review, Some(next));
+        let file = db.store.retention_file(&rm, c.crime).await.unwrap();
+        assert_eq!(file.scheduled.next_review, next);
+        assert_eq!(file.last_reviewed, Some(today()));
+        assert_eq!(file.decisions[0].reason.as_deref(), Some("Threatened staff with a knife"));
+        assert_eq!(file.decisions[0].risks, [Criterion::SeriousHarm]);
+        assert!(db.store.retention_queue(&rm, &QueueFilter::default(), 0, 50).await.unwrap().is_empty(), "no longer due");
+        // The sweep keeps the reviewer's date.
+        sweep(&db).await;
+        assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap().next_review, next);
+        let events = audit_events(&db).await;
+        assert!(events.iter().any(|e| e.kind == AuditKind::Update && e.actor == "RM000001" && e.objects.iter().any(|o| o.id == c.crime.to_string())));
+    }
+
+    async fn disposal_deletes_the_record_everywhere_and_leaves_a_stub(db: TestDb) {
+        let c = case(&db).await;
+        let rm = manager();
+        let who = investigator();
+        let find = || async { db.store.search_everything(&who, NEEDLE, &Filters::default(), Page::first(10), &why()).await.unwrap().hits.len() };
+        assert_eq!(find().await, 1);
+        assert!(everything_stored(&db).await.iter().any(|t| t.contains(NEEDLE)), "the needle is findable before");
+        let decided = db.store.review_records(&rm, &[dispose(c.crime)]).await.unwrap();
+        assert_eq!(decided[0].deleted, [c.crime]);
+        // Nothing stored anywhere holds its text: versions, search entries, and the
+        // justification of its read and the terms of the search that found it (audit payloads).
+        db.store.integrate_audit().await.unwrap();
+        let leftovers: Vec<String> = everything_stored(&db).await.into_iter().filter(|t| t.contains(NEEDLE)).collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        // No query returns it: full text, read, history, retention file.
+        assert_eq!(find().await, 0);
+        assert!(matches!(db.store.read_entity(&who, c.crime, &why()).await, Err(StoreError::Denied)));
+        assert!(matches!(db.store.entity_history(&who, c.crime, &why()).await, Err(StoreError::Denied)));
+        refused(db.store.retention_file(&rm, c.crime).await, "disposed of");
+        // The stub and the erasure event; the log still verifies.
+        let mut conn = db.raw().await;
+        let stub = sqlx::query("SELECT kind FROM disposed WHERE entity_id = $1").bind(c.crime.as_bytes().to_vec()).fetch_one(&mut conn).await.unwrap();
+        assert_eq!(stub.get::<String, _>(0), "crime_report");
+        assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap().state, State::Disposed);
+        let events = audit_events(&db).await;
+        assert!(events.iter().any(|e| e.kind == AuditKind::Erase && e.objects.iter().any(|o| o.id == c.crime.to_string())));
+        let verifier = db.store.audit_verifier();
+        db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap();
+        // A review of a record already disposed of is refused, with nothing changed.
+        let before = decisions(&db).await;
+        refused(db.store.review_records(&rm, &[retain(c.crime, Some("again"))]).await, "disposed of on");
+        refused(db.store.set_legal_hold(&rm, c.crime, true, "inquiry").await, "disposed of on");
+        assert_eq!(decisions(&db).await, before);
+        // The person goes once no record names her: with her names, keys and links.
+        refused(db.store.review_records(&rm, &[dispose(c.event)]).await, "only operational records");
+        db.store.review_records(&rm, &[dispose(c.suspect)]).await.unwrap();
+        db.store.integrate_audit().await.unwrap();
+        let leftovers: Vec<String> = everything_stored(&db).await.into_iter().filter(|t| t.contains("Kestrel")).collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert!(db.store.search_people(&who, "Kestrel", None, Page::first(10), &why()).await.unwrap().hits.is_empty());
+        let probe = match person("Orla", "Kestrel", "1985-05-05") { EntityBody::Person(p) => p, _ => unreachable!() };
+        assert!(db.store.match_person(&who, &probe, &why()).await.unwrap().candidates.is_empty(), "search before create finds nothing");
+        assert!(matches!(db.store.read_entity(&who, c.suspect, &why()).await, Err(StoreError::Denied)));
+        for table in ["person_name_key", "person_block_key", "retention_person"] {
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {} = $1", if table == "retention_person" { "person_id" } else { "entity_id" })))
+                .bind(c.suspect.as_bytes().to_vec())
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+            assert_eq!(n, 0, "{table}");
+        }
+        db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap();
+    }
+
+    async fn a_person_goes_only_once_no_record_names_them(db: TestDb) {
+        let c = case(&db).await;
+        let before = everything_stored(&db).await.len();
+        refused(db.store.review_records(&manager(), &[dispose(c.suspect)]).await, "still held name this person");
+        assert!(db.store.read_entity(&investigator(), c.suspect, &why()).await.is_ok());
+        assert!(everything_stored(&db).await.len() > before, "only the read's audit event was added");
+    }
+
+    async fn disposal_without_authority_is_denied_and_changes_nothing(db: TestDb) {
+        let c = case(&db).await;
+        let who = investigator();
+        assert!(matches!(db.store.review_records(&who, &[dispose(c.crime)]).await, Err(StoreError::Denied)));
+        assert!(matches!(db.store.review_records(&who, &[retain(c.crime, Some("mine"))]).await, Err(StoreError::Denied)));
+        assert!(db.store.read_entity(&who, c.crime, &why()).await.is_ok());
+        assert_eq!(decisions(&db).await, 0);
+        let events = audit_events(&db).await;
+        assert!(events.iter().any(|e| e.kind == AuditKind::AccessDenied && e.actor == who.user.to_string()));
+        assert!(!events.iter().any(|e| e.kind == AuditKind::Erase));
+    }
+
+    async fn a_legal_hold_blocks_disposal_until_released(db: TestDb) {
+        let c = case(&db).await;
+        let rm = manager();
+        refused(db.store.set_legal_hold(&rm, c.crime, true, " ").await, "must give the reason");
+        db.store.set_legal_hold(&rm, c.crime, true, "Civil claim against the force").await.unwrap();
+        refused(db.store.set_legal_hold(&rm, c.crime, true, "again").await, "already under a legal hold");
+        let held = decisions(&db).await;
+        refused(db.store.review_records(&rm, &[dispose(c.crime)]).await, "under a legal hold");
+        assert_eq!(decisions(&db).await, held);
+        assert!(db.store.read_entity(&investigator(), c.crime, &why()).await.is_ok());
+        // Retaining while held is allowed (with its reason).
+        db.store.review_records(&rm, &[retain(c.crime, Some("Under the civil claim"))]).await.unwrap();
+        db.store.set_legal_hold(&rm, c.crime, false, "Claim settled").await.unwrap();
+        db.store.review_records(&rm, &[dispose(c.crime)]).await.unwrap();
+        assert!(matches!(db.store.read_entity(&investigator(), c.crime, &why()).await, Err(StoreError::Denied)));
+    }
+
+    async fn a_batch_is_all_or_nothing_with_one_event_per_decision(db: TestDb) {
+        let c = case(&db).await;
+        let rm = manager();
+        let second = db.store.create_entity(&investigator(), crime(c.event, "46", c.suspect, "Second theft"), marking(), None).await.unwrap();
+        // One bad item refuses the whole batch.
+        refused(db.store.review_records(&rm, &[dispose(second), retain(c.crime, None)]).await, &c.crime.to_string());
+        assert!(db.store.read_entity(&investigator(), second, &why()).await.is_ok(), "the good item was not applied");
+        assert_eq!(decisions(&db).await, 0);
+        refused(db.store.review_records(&rm, &[dispose(second), dispose(second)]).await, "decided twice");
+        let decided = db.store.review_records(&rm, &[dispose(second), retain(c.crime, Some("Persistent offender"))]).await.unwrap();
+        assert_eq!(decided.len(), 2);
+        assert_eq!(decisions(&db).await, 2);
+        let events = audit_events(&db).await;
+        assert_eq!(events.iter().filter(|e| e.actor == "RM000001" && matches!(e.kind, AuditKind::Erase | AuditKind::Update)).count(), 2);
+    }
+
+    async fn a_crash_during_disposal_leaves_everything(db: TestDb) {
+        let c = case(&db).await;
+        let rm = manager();
+        // The stub is written last: make it fail, as a crash at that point would.
+        let mut conn = db.raw().await;
+        if db.is_postgres() {
+            sqlx::raw_sql("CREATE FUNCTION crash() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'crash'; END $$ LANGUAGE plpgsql; \
+                           CREATE TRIGGER crash BEFORE INSERT ON disposed FOR EACH ROW EXECUTE FUNCTION crash();")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        } else {
+            sqlx::raw_sql("CREATE TRIGGER crash BEFORE INSERT ON disposed BEGIN SELECT RAISE(ABORT, 'crash'); END;").execute(&mut conn).await.unwrap();
+        }
+        let stored = everything_stored(&db).await.into_iter().filter(|t| t.contains(NEEDLE)).count();
+        assert!(db.store.review_records(&rm, &[dispose(c.crime)]).await.is_err());
+        assert_eq!(everything_stored(&db).await.into_iter().filter(|t| t.contains(NEEDLE)).count(), stored, "nothing deleted");
+        let who = investigator();
+        assert_eq!(db.store.search_everything(&who, NEEDLE, &Filters::default(), Page::first(10), &why()).await.unwrap().hits.len(), 1);
+        assert_eq!(db.store.entity_history(&who, c.crime, &why()).await.unwrap().len(), 1);
+        assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap().state, State::Active);
+        assert_eq!(decisions(&db).await, 0);
+        sqlx::raw_sql("DROP TRIGGER crash ON disposed").execute(&mut conn).await.ok();
+        sqlx::raw_sql("DROP TRIGGER crash").execute(&mut conn).await.ok();
+        db.store.review_records(&rm, &[dispose(c.crime)]).await.unwrap();
+    }
+
+    async fn deletion_requests_and_subject_access_bring_reviews_forward(db: TestDb) {
+        let c = case(&db).await;
+        let rm = manager();
+        let fresh = db.store.create_entity(&investigator(), crime(c.event, "8N", c.suspect, "Fresh"), marking(), None).await.unwrap();
+        sweep(&db).await;
+        let triggered = QueueFilter { triggered: true, ..QueueFilter::default() };
+        let shown = db.store.retention_queue(&rm, &triggered, 0, 50).await.unwrap();
+        assert_eq!(shown.iter().map(|d| d.record).collect::<Vec<_>>(), [c.crime], "back to notice marks the older record");
+        assert_eq!(db.store.request_review(&rm, c.suspect, Trigger::DeletionRequest).await.unwrap(), 1, "the fresh one");
+        let fresh_due = db.store.retention_due(fresh).await.unwrap().unwrap();
+        assert_eq!(fresh_due.triggered, Some(Trigger::DeletionRequest));
+        assert!(matches!(db.store.request_review(&investigator(), c.suspect, Trigger::DeletionRequest).await, Err(StoreError::Denied)));
+    }
+}
