@@ -212,19 +212,16 @@ pub(crate) type Written<'a> = (EntityId, &'a EntityBody, &'a str, i64);
 /// How the records being indexed were written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Write {
-    /// Created now: a record about someone as the offender is their coming back to notice.
+    /// Created now (or, at the backfill, before retention rows were kept).
     New,
     /// Changed: the review history, override and newest contact are kept.
     Changed,
-    /// Written before retention rows were kept (filled once at open): no trigger.
-    Backfill,
 }
 
 /// Writes the retention rows of the records among `items` (and the birth dates of the people), in
 /// the writing transaction. A changed record keeps its review history, override and newest
-/// contact, and is graded again with its offenders replaced. A new record about someone as the
-/// offender is their coming back to notice: their other records still held are marked for an
-/// early review.
+/// contact, and is graded again with its offenders replaced. (A new record about someone as the
+/// offender brings the review of their other records forward at the next sweep, which sees it.)
 pub(crate) async fn index(conn: &mut AnyConnection, items: &[Written<'_>], write: Write) -> Result<(), StoreError> {
     let changed = write == Write::Changed;
     index_people(conn, items).await?;
@@ -290,9 +287,6 @@ pub(crate) async fn index(conn: &mut AnyConnection, items: &[Written<'_>], write
                 .bind(due.disposal_from.map(day_number));
         }
         q.execute(&mut *conn).await?;
-    }
-    if write == Write::New {
-        back_to_notice(conn, &records.iter().map(|(id, ..)| *id).collect::<Vec<_>>(), &people).await?;
     }
     Ok(())
 }
@@ -396,9 +390,9 @@ impl Trigger {
     }
 }
 
-/// Marks for review every record still held about `people` (any of their nominal's ids), except
-/// `except`, that is not already marked. Returns how many were marked.
-pub(crate) async fn trigger(conn: &mut AnyConnection, people: &[EntityId], except: &[EntityId], why: Trigger) -> Result<u64, StoreError> {
+/// Marks for review every record still held about `people` (any of their nominal's ids) that is
+/// not already marked. Returns how many were marked.
+pub(crate) async fn trigger(conn: &mut AnyConnection, people: &[EntityId], why: Trigger) -> Result<u64, StoreError> {
     let merged = crate::merge::resolve_many(conn, people).await?;
     let mut ids: Vec<EntityId> = people.iter().map(|p| merged.get(p).copied().unwrap_or(*p)).collect();
     ids.sort_unstable();
@@ -431,19 +425,6 @@ pub(crate) async fn trigger(conn: &mut AnyConnection, people: &[EntityId], excep
         }
         marked += q.execute(&mut *conn).await?.rows_affected();
     }
-    if !except.is_empty() {
-        for chunk in except.chunks(300) {
-            let mut q = sqlx::query(in_list(
-                Placeholders::of(conn),
-                "UPDATE retention SET triggered = NULL, triggered_at = NULL WHERE triggered = 'back_to_notice' AND record_id IN",
-                chunk.len(),
-            ));
-            for id in chunk {
-                q = q.bind(id.as_bytes().to_vec());
-            }
-            q.execute(&mut *conn).await?;
-        }
-    }
     Ok(marked)
 }
 
@@ -459,12 +440,6 @@ fn push_list(sql: &mut String, style: Placeholders, first: usize, count: usize) 
     sql.push(')');
 }
 
-async fn back_to_notice(conn: &mut AnyConnection, new: &[EntityId], offenders: &[EntityId]) -> Result<(), StoreError> {
-    if offenders.is_empty() {
-        return Ok(());
-    }
-    trigger(conn, offenders, new, Trigger::BackToNotice).await.map(drop)
-}
 
 /// Fills the retention rows of records and people written before they were kept, once, in
 /// one transaction (records after the people, custody records after their arrests).
@@ -502,7 +477,7 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
                 bodies.push((crate::batch::id_of(row.try_get(0)?)?, body, row.try_get(1)?, row.try_get(2)?));
             }
             let items: Vec<Written<'_>> = bodies.iter().map(|(id, b, u, t)| (*id, b, u.as_str(), *t)).collect();
-            index(&mut tx, &items, Write::Backfill).await?;
+            index(&mut tx, &items, Write::New).await?;
             indexed += items.len();
         }
     }

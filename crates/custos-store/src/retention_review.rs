@@ -324,7 +324,7 @@ impl Store {
             return Err(StoreError::Refused("a review is asked for about a person".into()));
         }
         let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Update, Personal::default()).await?;
-        let marked = crate::retention::trigger(&mut tx, &[current.id], &[], why).await?;
+        let marked = crate::retention::trigger(&mut tx, &[current.id], why).await?;
         tx.commit().await?;
         Ok(marked)
     }

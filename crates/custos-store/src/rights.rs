@@ -291,7 +291,7 @@ impl Store {
             // A subject access request brings the review of what is held about them forward
             // (DOMAIN.md §7).
             let people: Vec<_> = std::iter::once(subject.person).chain(subject.also.iter().copied()).collect();
-            crate::retention::trigger(&mut tx, &people, &[], crate::retention::Trigger::SubjectAccess).await?;
+            crate::retention::trigger(&mut tx, &people, crate::retention::Trigger::SubjectAccess).await?;
         }
         if let Event::Published { on, title, response } = &event {
             let (answered, outcome) = request.responded.ok_or_else(|| refused("the request has not been answered"))?;

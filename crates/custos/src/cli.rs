@@ -56,6 +56,9 @@ pub enum Command {
     /// The tamper-evident audit log: verify, checkpoint, proofs, export.
     #[command(subcommand)]
     Audit(cmd::audit::AuditCommand),
+    /// MoPI review: compute the reviews due.
+    #[command(subcommand)]
+    Retention(cmd::retention::RetentionCommand),
     /// Serve the HTTP API and integrate the audit log every second.
     Serve(cmd::serve::ServeArgs),
     /// Benchmarks.
@@ -85,6 +88,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Link(args) => cmd::link::run(&cli.db, args).await,
         Command::Admin(command) => cmd::admin::run(&cli.db, command).await,
         Command::Audit(command) => cmd::audit::run(&cli.db, command).await,
+        Command::Retention(command) => cmd::retention::run(&cli.db, command).await,
         Command::Serve(args) => cmd::serve::run(&cli.db, args).await,
         Command::Bench(command) => cmd::bench::run(&cli.db, command).await,
         Command::Deadline(args) => cmd::deadline::run(args),

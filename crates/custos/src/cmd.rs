@@ -8,4 +8,5 @@ pub mod demo;
 pub mod import;
 pub mod import_persons;
 pub mod link;
+pub mod retention;
 pub mod serve;

@@ -7,6 +7,7 @@
 
 mod matching;
 mod records;
+mod retention;
 mod search;
 mod subject_access;
 mod web;
@@ -57,6 +58,8 @@ pub enum BenchCommand {
     Records(records::RecordsArgs),
     /// Subject access discovery at volume: the candidate bundle of a subject, p50/p99/max.
     SubjectAccess(subject_access::SubjectAccessArgs),
+    /// MoPI retention at volume: the sweep of every record's review date, and disposal.
+    Retention(retention::RetentionArgs),
 }
 
 const UNITS: [&str; 4] = ["CE-BCU", "NW-BCU", "SE-BCU", "SW-BCU"];
@@ -69,6 +72,7 @@ pub async fn run(db: &DbArgs, command: BenchCommand) -> anyhow::Result<ExitCode>
         BenchCommand::Search(args) => search::run(db, args).await,
         BenchCommand::Records(args) => records::run(db, args).await,
         BenchCommand::SubjectAccess(args) => subject_access::run(db, args).await,
+        BenchCommand::Retention(args) => retention::run(db, args).await,
     }
 }
 

@@ -1,5 +1,5 @@
 //! `custos serve`: the HTTP API (see `custos_web`), with this process as the single audit
-//! integrator, until Ctrl-C or SIGTERM.
+//! integrator and the daily retention sweep, until Ctrl-C or SIGTERM.
 //!
 //! Cookies are `Secure` with the `__Host-` prefix unless `--insecure-cookies` is given, which is
 //! allowed only on a loopback address: browsers drop `Secure` cookies over plain HTTP, and plain
@@ -20,6 +20,9 @@ use crate::cli::DbArgs;
 
 /// How often pending audit events are integrated into the log and a checkpoint signed.
 const INTEGRATE_EVERY: Duration = Duration::from_secs(1);
+/// The first retention sweep after start, and then one a day.
+const SWEEP_FIRST: Duration = Duration::from_secs(60);
+const SWEEP_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -66,6 +69,7 @@ pub async fn serve(
     let metrics = Metrics::default();
     let (stop, stopped) = watch::channel(false);
     let integrator = tokio::spawn(integrate(store.clone(), metrics.clone(), stopped.clone()));
+    let sweeper = tokio::spawn(sweep_daily(store.clone(), stopped.clone()));
     let mut metrics_stopped = stopped;
     let metrics_server = tokio::spawn(custos_web::serve_metrics(metrics.clone(), metrics_listener, async move {
         let _ = metrics_stopped.changed().await;
@@ -75,6 +79,7 @@ pub async fn serve(
     let _ = metrics_server.await;
     // One last integration after the last request, so that nothing stays pending on a clean stop.
     integrator.await.context("the audit integrator stopped abnormally")?;
+    sweeper.await.context("the retention sweep stopped abnormally")?;
     store.close().await;
     served.context("the HTTP server failed")
 }
@@ -114,6 +119,23 @@ async fn integrate(store: Store, metrics: Metrics, mut stopped: watch::Receiver<
         }
     }
     integrate_once(&store, &metrics).await;
+}
+
+/// The retention sweep (`custos retention sweep`) every day, the first a minute after start, so
+/// that the review queue always holds what is due. A failure is logged and retried next time.
+async fn sweep_daily(store: Store, mut stopped: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + SWEEP_FIRST, SWEEP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stopped.changed() => break,
+        }
+        match store.sweep_retention(&|_, _| {}).await {
+            Ok(sweep) => tracing::info!(records = sweep.records, changed = sweep.changed, due = sweep.due, seconds = sweep.seconds, "retention sweep"),
+            Err(e) => tracing::error!(error = %e, "the retention sweep failed; will retry tomorrow"),
+        }
+    }
 }
 
 async fn integrate_once(store: &Store, metrics: &Metrics) {

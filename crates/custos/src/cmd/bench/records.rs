@@ -227,17 +227,18 @@ pub(super) async fn pole(
 
 /// Creates `records` operational records naming `pole` in batches of [`BATCH`] (a batch per
 /// call, each record authorised and audited, the audit log integrated every 20 batches and at
-/// the end). Returns how many were made (whole groups: a few more than asked) and the time spent
-/// in the store.
+/// the end). Returns the ids made (whole groups: a few more than asked) and the time spent in
+/// the store.
 pub(super) async fn bulk_records(
     store: &Store,
     principals: &[Principal],
     pole: &Pole,
     records: usize,
     rng: &mut ChaCha8Rng,
-) -> anyhow::Result<(usize, Duration)> {
+) -> anyhow::Result<(Vec<EntityId>, Duration)> {
     let progress = bar(records, "records")?;
     let mut made = 0usize;
+    let mut ids = Vec::with_capacity(records);
     let mut bulk_time = Duration::ZERO;
     let mut batch_no = 0usize;
     while made < records {
@@ -257,6 +258,7 @@ pub(super) async fn bulk_records(
         }
         bulk_time += t.elapsed();
         made += batch.len();
+        ids.extend(batch.iter().map(|e| e.id));
         batch_no += 1;
         progress.inc(batch.len() as u64);
     }
@@ -264,7 +266,7 @@ pub(super) async fn bulk_records(
     store.integrate_audit().await?;
     bulk_time += t.elapsed();
     progress.finish_and_clear();
-    Ok((made, bulk_time))
+    Ok((ids, bulk_time))
 }
 
 /// A query: one or two words of a narrative, and sometimes a filter.

@@ -144,7 +144,7 @@ pub async fn run(db: &DbArgs, args: SubjectAccessArgs) -> anyhow::Result<ExitCod
     let started = Instant::now();
     let size = PoleSize { people: args.nominals, places: (args.records / 40).max(10), events: (args.records / 10).max(10) };
     let pole = pole(&store, &principals, size, |k| Ok(EntityBody::Person(nominal(k)?)), &mut rng).await?;
-    let (made, _) = bulk_records(&store, &principals, &pole, args.records, &mut rng).await?;
+    let made = bulk_records(&store, &principals, &pole, args.records, &mut rng).await?.0.len();
     let creation_s = started.elapsed().as_secs_f64();
 
     // The requests: a subject drawn at random, found by a match search and identified.
