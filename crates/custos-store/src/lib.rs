@@ -23,6 +23,7 @@ mod records;
 mod references;
 pub mod related;
 pub mod retention;
+pub mod retention_report;
 pub mod retention_review;
 pub mod retention_sweep;
 pub mod review;

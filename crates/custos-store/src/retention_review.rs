@@ -427,22 +427,24 @@ pub(crate) async fn decisions(conn: &mut sqlx::AnyConnection, record: Option<Ent
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let criteria: String = row.try_get(4)?;
-            Ok(DecisionRow {
-                id: row.try_get(0)?,
-                record: crate::batch::id_of(row.try_get(1)?)?,
-                outcome: row.try_get(2)?,
-                group: group_of(row.try_get(3)?)?,
-                risks: serde_json::from_str(&criteria).map_err(|_| crate::entities::corrupt("criteria"))?,
-                reason: row.try_get(5)?,
-                next_review: row.try_get::<Option<i64>, _>(6)?.map(day_of),
-                decided_by: row.try_get(7)?,
-                decided_at: crate::clock::from_micros(row.try_get(8)?),
-            })
-        })
-        .collect()
+    rows.iter().map(decision_from_row).collect()
+}
+
+/// A decision from the nine columns `id, record_id, outcome, review_group, criteria, reason,
+/// next_review, decided_by, decided_at`, in that order.
+pub(crate) fn decision_from_row(row: &sqlx::any::AnyRow) -> Result<DecisionRow, StoreError> {
+    let criteria: String = row.try_get(4)?;
+    Ok(DecisionRow {
+        id: row.try_get(0)?,
+        record: crate::batch::id_of(row.try_get(1)?)?,
+        outcome: row.try_get(2)?,
+        group: group_of(row.try_get(3)?)?,
+        risks: serde_json::from_str(&criteria).map_err(|_| crate::entities::corrupt("criteria"))?,
+        reason: row.try_get(5)?,
+        next_review: row.try_get::<Option<i64>, _>(6)?.map(day_of),
+        decided_by: row.try_get(7)?,
+        decided_at: crate::clock::from_micros(row.try_get(8)?),
+    })
 }
 
 /// A disposal's error, named by its record.

@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod problem;
 mod records;
 mod related;
+mod retention;
 mod reviews;
 mod rights;
 pub mod routes;

@@ -4,6 +4,7 @@
 //! from the drafts themselves so that their field lists cannot fall behind.
 
 mod records;
+mod retention;
 mod rights;
 mod schemas;
 
@@ -64,6 +65,7 @@ pub fn document() -> Value {
             { "name": "search", "description": "Finding records" },
             { "name": "audit", "description": "The audit log, for auditors (every consultation is itself audited)" },
             { "name": "rights", "description": "FOI and subject access casework on the statutory clocks, and the deadline calculator" },
+            { "name": "retention", "description": "MoPI review, retention and disposal: the review queue and decisions, legal holds, the retention report" },
         ],
         "paths": paths,
         "components": {
@@ -329,6 +331,37 @@ fn describe(op: Op) -> Doc {
             problems: &[Conflict, Refused],
             ..doc("exportPack", "Subject access: export the disclosure pack (a zip of HTML pages and a manifest of SHA-256 hashes), audited as a disclosure; refused while an item is unreviewed or another person's identifiers would go out", "rights")
         },
+        Op::RetentionQueue => Doc {
+            ok: (200, Some("RetentionQueue")),
+            ..doc("retentionQueue", "MoPI reviews due (date reached, or asked for early), oldest first, by group, unit and days overdue (records managers)", "retention")
+        },
+        Op::RetentionFile => Doc {
+            ok: (200, Some("RetentionFile")),
+            problems: &[Refused],
+            ..doc("retentionFile", "Where a record's review stands: its schedule, grading, offenders and every decision about it", "retention")
+        },
+        Op::RetentionReviews => Doc {
+            request: Some("RetentionReviews"),
+            ok: (200, Some("RetentionDecisions")),
+            problems: &[Refused],
+            ..doc("retentionReviews", "Record review decisions, all or none: retain (with its reason; the next review scheduled), archive, or dispose (the record deleted everywhere, a stub and an erasure event left); refused under a legal hold, without a reason, against the assessment, or for a record already disposed of", "retention")
+        },
+        Op::RetentionHold => Doc {
+            request: Some("LegalHold"),
+            ok: (200, Some("LegalHoldDecision")),
+            problems: &[Refused],
+            ..doc("retentionHold", "Place or release a legal hold on a record (no disposal or archive while held), with the reason", "retention")
+        },
+        Op::RetentionTrigger => Doc {
+            request: Some("RetentionTrigger"),
+            ok: (200, Some("RetentionMarked")),
+            problems: &[Refused],
+            ..doc("retentionTrigger", "Bring forward the review of everything held about a person: they asked for deletion, or made a subject access request", "retention")
+        },
+        Op::RetentionReport => Doc {
+            ok: (200, Some("RetentionReport")),
+            ..doc("retentionReport", "The retention report: records by group, overdue reviews, decisions and disposals per month, the latest retentions with their reasons, the last sweep", "retention")
+        },
         Op::Deadline => Doc {
             ok: (200, Some("Deadline")),
             ..doc("deadline", "When a request must be answered: FOIA s.10, UK GDPR Art 12(3), DPA 2018 s.54 (no sign-in needed)", "rights")
@@ -445,6 +478,19 @@ fn operation(route: &Route) -> Value {
             "name": "limit", "in": "query", "required": false,
             "schema": { "type": "integer", "minimum": 1, "maximum": custos_store::rights::MAX_LISTED, "default": crate::rights::DEFAULT_LIMIT },
         }));
+    }
+    if op == Op::RetentionQueue {
+        let query = |name: &str, schema: Value, description: &str| json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": description });
+        parameters.push(query("group", json!({ "type": "string", "enum": ["1", "2", "3", "4", "group_1", "group_2", "group_3", "group_4"] }), "Only this MoPI group"));
+        parameters.push(query("unit", json!({ "type": "string" }), "Only records owned by this unit"));
+        parameters.push(query("overdue_days", json!({ "type": "integer", "minimum": 0 }), "Only reviews at least this many days past their date"));
+        parameters.push(query("triggered", json!({ "type": "boolean", "default": false }), "Only reviews asked for early (back to notice, deletion request, subject access)"));
+        parameters.push(query("offset", json!({ "type": "integer", "minimum": 0, "default": 0 }), "How many to skip"));
+        parameters.push(query(
+            "limit",
+            json!({ "type": "integer", "minimum": 1, "maximum": crate::retention::MAX_LIMIT, "default": crate::retention::DEFAULT_LIMIT }),
+            "The most returned",
+        ));
     }
     if op == Op::Deadline {
         parameters.push(json!({ "name": "law", "in": "query", "required": true, "schema": { "type": "string", "enum": ["foi", "sar", "sar-le"] } }));

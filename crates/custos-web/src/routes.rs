@@ -9,8 +9,8 @@ use custos_core::draft::{EventDraft, LinkDraft, LocationDraft, ObjectDraft};
 use custos_core::record;
 
 use crate::{
-    AppState, audit_log, entities, health, matching, merge, openapi, records, related, reviews, rights, search, session, subject_access,
-    tokens,
+    AppState, audit_log, entities, health, matching, merge, openapi, records, related, retention, reviews, rights, search, session,
+    subject_access, tokens,
 };
 
 /// The HTTP methods the API uses.
@@ -86,6 +86,12 @@ pub enum Op {
     SubjectBundle,
     AssembleBundle,
     ExportPack,
+    RetentionQueue,
+    RetentionFile,
+    RetentionReviews,
+    RetentionHold,
+    RetentionTrigger,
+    RetentionReport,
     Deadline,
     CreatePersonAfterMatch,
     ReadEntity,
@@ -168,6 +174,12 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Get, "/api/v1/information-requests/{id}/bundle", Op::SubjectBundle),
     route(Verb::Post, "/api/v1/information-requests/{id}/bundle", Op::AssembleBundle),
     route(Verb::Post, "/api/v1/information-requests/{id}/pack", Op::ExportPack),
+    route(Verb::Get, "/api/v1/retention/queue", Op::RetentionQueue),
+    route(Verb::Get, "/api/v1/retention/report", Op::RetentionReport),
+    route(Verb::Get, "/api/v1/retention/records/{id}", Op::RetentionFile),
+    route(Verb::Post, "/api/v1/retention/records/{id}/hold", Op::RetentionHold),
+    route(Verb::Post, "/api/v1/retention/reviews", Op::RetentionReviews),
+    route(Verb::Post, "/api/v1/people/{id}/retention-review", Op::RetentionTrigger),
     route(Verb::Get, "/api/v1/deadlines", Op::Deadline),
 ];
 
@@ -256,6 +268,12 @@ impl Op {
             Self::SubjectBundle => on(filter, subject_access::bundle),
             Self::AssembleBundle => on(filter, subject_access::assemble),
             Self::ExportPack => on(filter, subject_access::pack),
+            Self::RetentionQueue => on(filter, retention::queue),
+            Self::RetentionFile => on(filter, retention::file),
+            Self::RetentionReviews => on(filter, retention::review),
+            Self::RetentionHold => on(filter, retention::hold),
+            Self::RetentionTrigger => on(filter, retention::trigger),
+            Self::RetentionReport => on(filter, retention::report),
             Self::Deadline => on(filter, rights::deadline),
         }
     }

@@ -177,6 +177,9 @@ pub fn all() -> Value {
         if let Value::Object(rights) = super::rights::schemas() {
             map.extend(rights);
         }
+        if let Value::Object(retention) = super::retention::schemas() {
+            map.extend(retention);
+        }
         for (kind, example) in super::records::examples() {
             let name = pascal(kind.as_str());
             map.insert(name.clone(), super::records::schema_of(&example));

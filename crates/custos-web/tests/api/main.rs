@@ -16,6 +16,7 @@ mod record_pages;
 mod request_pages;
 mod records;
 mod related;
+mod retention;
 mod reviews;
 mod rights;
 mod search;
