@@ -520,6 +520,15 @@ pub(crate) async fn scheduled(conn: &mut AnyConnection, id: EntityId) -> Result<
     }))
 }
 
+impl crate::Store {
+    /// Where the review of record `id` stands, if it has a schedule: no personal data (ids,
+    /// groups and days), for tools and tests; the review form reads it authorised
+    /// (`Store::retention_file`).
+    pub async fn retention_due(&self, id: EntityId) -> Result<Option<Scheduled>, StoreError> {
+        scheduled(&mut *self.pool.acquire().await?, id).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,14 +548,5 @@ mod tests {
             assert_eq!(day_number(day.tomorrow().unwrap()), day_number(day) + 1);
             day = day.tomorrow().unwrap();
         }
-    }
-}
-
-impl crate::Store {
-    /// Where the review of record `id` stands, if it has a schedule: no personal data (ids,
-    /// groups and days), for tools and tests; the review form reads it authorised
-    /// (`Store::retention_file`).
-    pub async fn retention_due(&self, id: EntityId) -> Result<Option<Scheduled>, StoreError> {
-        scheduled(&mut *self.pool.acquire().await?, id).await
     }
 }

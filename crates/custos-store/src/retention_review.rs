@@ -140,16 +140,18 @@ async fn disposed_on(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Opt
     Ok(at.map(|micros| day_of(crate::retention::day_of_micros(micros))))
 }
 
-async fn insert_decision(
-    conn: &mut sqlx::AnyConnection,
+/// A decision to record.
+struct NewDecision<'a> {
     record: EntityId,
-    outcome: &str,
+    outcome: &'a str,
     group: MopiGroup,
-    risks: &[Criterion],
-    reason: Option<&str>,
+    risks: &'a [Criterion],
+    reason: Option<&'a str>,
     next_review: Option<Date>,
-    by: &Principal,
-) -> Result<i64, StoreError> {
+}
+
+async fn insert_decision(conn: &mut sqlx::AnyConnection, d: NewDecision<'_>, by: &Principal) -> Result<i64, StoreError> {
+    let NewDecision { record, outcome, group, risks, reason, next_review } = d;
     let criteria = serde_json::to_string(risks).map_err(|_| crate::entities::corrupt("criteria"))?;
     let row = sqlx::query(
         "INSERT INTO retention_decision (record_id, outcome, review_group, criteria, reason, next_review, decided_by, decided_at) \
@@ -214,7 +216,7 @@ impl Store {
                     return Err(refused(id, "only operational records are reviewed (a person is disposed of once no record names them)"));
                 }
                 assessment.check(day_of(today), day_of(today + 1)).map_err(|e| refused(id, e))?;
-                let decision_id = insert_decision(&mut tx, id, "dispose", MopiGroup::OtherOffences, &risks, None, None, principal).await?;
+                let decision_id = insert_decision(&mut tx, NewDecision { record: id, outcome: "dispose", group: MopiGroup::OtherOffences, risks: &risks, reason: None, next_review: None }, principal).await?;
                 let gone = crate::disposal::dispose(&mut tx, self.backend, id, current.kind, Some(decision_id)).await.map_err(|e| in_record(id, e))?;
                 let objects = gone.entities.iter().map(|(k, e)| object_ref(*k, *e)).collect();
                 audit_log::append(&mut tx, &audit_event(AuditKind::Erase, principal, objects, &decision)).await?;
@@ -235,7 +237,7 @@ impl Store {
             let next = assessment.check(day_of(today), scheduled.on).map_err(|e| refused(id, e))?;
             let reason = assessment.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             let group = held.scheduled.group;
-            let decision_id = insert_decision(&mut tx, id, outcome.as_str(), group, &risks, reason, next, principal).await?;
+            let decision_id = insert_decision(&mut tx, NewDecision { record: id, outcome: outcome.as_str(), group, risks: &risks, reason, next_review: next }, principal).await?;
             match outcome {
                 Outcome::Retain => {
                     let next = next.unwrap_or(scheduled.on);
@@ -308,7 +310,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let outcome = if hold { "hold" } else { "release" };
-        let id = insert_decision(&mut tx, record, outcome, held.scheduled.group, &[], Some(reason), None, principal).await?;
+        let id = insert_decision(&mut tx, NewDecision { record, outcome, group: held.scheduled.group, risks: &[], reason: Some(reason), next_review: None }, principal).await?;
         tx.commit().await?;
         Ok(id)
     }

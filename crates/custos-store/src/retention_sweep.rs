@@ -44,6 +44,18 @@ struct Held {
     revision: i64,
 }
 
+/// A held record's new schedule, written only if its row is still at `revision`.
+struct Change {
+    id: Id,
+    next: i64,
+    group: i64,
+    disposal: Option<i64>,
+    contact: i64,
+    revision: i64,
+    /// Its subject came back to notice since the last sweep.
+    back: bool,
+}
+
 /// Rows read per statement.
 const PAGE: i64 = 50_000;
 /// Rows written per statement (eight values each) and per transaction.
@@ -69,7 +81,7 @@ impl Store {
             }
         }
         let today = today();
-        let mut changes: Vec<(Id, i64, i64, Option<i64>, i64, i64, i64)> = Vec::new();
+        let mut changes: Vec<Change> = Vec::new();
         let mut due_today = 0_u64;
         let mut births = Vec::new();
         for h in &held {
@@ -90,7 +102,7 @@ impl Store {
             // Newer contact than the last sweep saw: they came back to notice since this record.
             let back = contact > h.facts.last_contact;
             if computed != h.stored || contact != h.facts.last_contact {
-                changes.push((h.id, computed.0, computed.1, computed.2, contact, h.revision, i64::from(back)));
+                changes.push(Change { id: h.id, next: computed.0, group: computed.1, disposal: computed.2, contact, revision: h.revision, back });
             }
         }
         tracing::info!(computed_s = clock.elapsed().as_secs_f64(), "sweep: computed");
@@ -108,8 +120,8 @@ impl Store {
                 let mut sql = multi_row(Placeholders::of(&tx), head, chunk.len(), 8);
                 sql.0.push_str(") AS v WHERE retention.record_id = v.column1 AND retention.revision = v.column6");
                 let mut q = sqlx::query(sql);
-                for (id, next, group, disposal, contact, revision, back) in chunk {
-                    q = q.bind(id.to_vec()).bind(*next).bind(*group).bind(*disposal).bind(*contact).bind(*revision).bind(*back).bind(started);
+                for c in chunk {
+                    q = q.bind(c.id.to_vec()).bind(c.next).bind(c.group).bind(c.disposal).bind(c.contact).bind(c.revision).bind(i64::from(c.back)).bind(started);
                 }
                 q.execute(&mut *tx).await?;
             }

@@ -30,6 +30,7 @@ mod record_view;
 mod disclosure_log;
 mod performance;
 mod requests;
+mod retention;
 mod discovery;
 mod reviews;
 mod search;
@@ -45,10 +46,10 @@ use crate::AppState;
 /// The stylesheet, served at [`STYLESHEET`] (one small file, cached by the browser).
 const STYLE: &str = include_str!("ui/style.css");
 /// Where the stylesheet is served; the name carries a version so a change is fetched at once.
-pub const STYLESHEET: &str = "/ui/style-5.css";
+pub const STYLESHEET: &str = "/ui/style-6.css";
 /// Earlier names of the stylesheet, still served (the current content) for pages rendered before
 /// the last change and still open in a browser.
-const OLD_STYLESHEETS: &[&str] = &["/ui/style-1.css", "/ui/style-2.css"];
+const OLD_STYLESHEETS: &[&str] = &["/ui/style-1.css", "/ui/style-2.css", "/ui/style-5.css"];
 
 /// The pages. They are not part of the JSON API, so they are not in [`crate::routes::ROUTES`]
 /// (nor in the OpenAPI document).
@@ -86,6 +87,12 @@ pub fn router() -> Router<AppState> {
         .route("/requests/{id}/discovery/assemble", axum::routing::post(discovery::assemble))
         .route("/requests/{id}/discovery/pack", axum::routing::post(discovery::pack))
         .route("/reviews/{id}", axum::routing::post(reviews::decide))
+        .route(retention::PATH, get(retention::queue))
+        .route("/retention/decide", axum::routing::post(retention::decide_many))
+        .route("/retention/report", get(retention::report))
+        .route("/retention/{id}", get(retention::record_page))
+        .route("/retention/{id}/decide", axum::routing::post(retention::decide_one))
+        .route("/retention/{id}/hold", axum::routing::post(retention::hold))
         .route("/account", get(account::page_handler))
         .route("/account/password", axum::routing::post(account::change_password))
         .route("/account/sign-out-everywhere", axum::routing::post(account::sign_out_everywhere))

@@ -20,6 +20,11 @@ impl Page {
     pub fn ok(markup: Markup) -> Self {
         Self { status: StatusCode::OK, markup }
     }
+
+    /// The same page with another status (a form refused: 422).
+    pub fn status(self, status: StatusCode) -> Self {
+        Self { status, ..self }
+    }
 }
 
 impl IntoResponse for Page {
@@ -55,6 +60,10 @@ pub fn page(title: &str, officer: Option<&Officer>, body: Markup) -> Markup {
                             a href="/people/new" { "New person" }
                             @if officer.principal.roles.contains(&Role::RecordsManager) {
                                 a href="/reviews" { "Duplicates" }
+                                a href="/retention" { "Retention" }
+                            }
+                            @if officer.principal.roles.contains(&Role::DataProtectionOfficer) {
+                                a href="/retention/report" { "Retention report" }
                             }
                             @if officer.principal.roles.contains(&Role::InformationRightsOfficer) {
                                 a href="/requests" { "Requests" }

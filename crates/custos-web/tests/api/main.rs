@@ -17,6 +17,7 @@ mod request_pages;
 mod records;
 mod related;
 mod retention;
+mod retention_pages;
 mod reviews;
 mod rights;
 mod search;

@@ -12,7 +12,7 @@ use crate::helpers::*;
 
 /// A shoplifting about a suspect, recorded by an investigator; the crime's id, with the schedule
 /// moved back seven years so that its review is due.
-async fn due_crime(app: &TestApp) -> String {
+pub async fn due_crime(app: &TestApp) -> String {
     let s = app.signed_in("MP700001", Role::Investigator, "CE-BCU").await;
     let suspect = app.create_person(&s, person("Orla", "Kestrel")).await;
     let event = app.send(Call::post("/api/v1/events").session(&s).json(json!({"record": {
