@@ -51,6 +51,21 @@ CREATE TABLE retention_decision (
 CREATE INDEX retention_decision_record ON retention_decision (record_id);
 CREATE INDEX retention_decision_at ON retention_decision (decided_at);
 
+-- The restricted archive: records of historical value, moved out of operational use (no search,
+-- no reference, no read) and read only with the archive's own permission (read_archive).
+CREATE TABLE archive (
+    entity_id       BYTEA PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    classification  BIGINT NOT NULL,
+    sensitive       SMALLINT NOT NULL,
+    owning_unit     TEXT NOT NULL,
+    acl             TEXT NOT NULL,
+    body            TEXT NOT NULL,         -- the record as it last stood
+    created_at      BIGINT NOT NULL,
+    archived_at     BIGINT NOT NULL,
+    decision_id     BIGINT NOT NULL
+);
+
 -- What existed and why it went: the stub a disposal leaves, without personal data.
 CREATE TABLE disposed (
     entity_id       BYTEA PRIMARY KEY,

@@ -337,9 +337,10 @@ mod tests {
         let all: BTreeSet<String> = authz.policy_ids().iter().cloned().collect();
         assert_eq!(authz.selection.ids(), all);
         let index = |a: Action| Action::ALL.iter().position(|x| *x == a).unwrap();
-        // erase and review: the records manager's permit and the three guards on every action.
+        // erase, review and read_archive: the records manager's permit and the three guards on every action.
         assert_eq!(authz.selection.count(index(Action::Erase)), 4);
         assert_eq!(authz.selection.count(index(Action::Review)), 4);
+        assert_eq!(authz.selection.count(index(Action::ReadArchive)), 4);
         let ids = |set: &PolicySet| -> BTreeSet<String> {
             set.policies()
                 .map(|p| AsRef::<str>::as_ref(p.id()).to_owned())

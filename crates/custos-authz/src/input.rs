@@ -20,7 +20,7 @@ pub struct Principal {
 
 /// What the principal wants to do. The names follow the DPA 2018 s.62 logging categories:
 /// consultation (read, search), collection and alteration (create, update), combination (merge),
-/// disclosure (export, disclose) and erasure (erase); MoPI review (review); plus user management and audit-log access.
+/// disclosure (export, disclose) and erasure (erase); MoPI review (review) and the restricted archive (read_archive); plus user management and audit-log access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// Consult one record.
@@ -41,6 +41,8 @@ pub enum Action {
     Erase,
     /// Record a MoPI review of a record: retain (with its reason), archive, hold, regrade.
     Review,
+    /// Consult a record in the restricted archive (out of operational use).
+    ReadArchive,
     /// Manage users and roles (resource: [`Resource::System`]).
     Administer,
     /// Read and verify the audit log (resource: [`Resource::System`]).
@@ -49,7 +51,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Self::Read,
         Self::Search,
         Self::Create,
@@ -59,6 +61,7 @@ impl Action {
         Self::Disclose,
         Self::Erase,
         Self::Review,
+        Self::ReadArchive,
         Self::Administer,
         Self::Audit,
     ];
@@ -75,6 +78,7 @@ impl Action {
             Self::Disclose => "disclose",
             Self::Erase => "erase",
             Self::Review => "review",
+            Self::ReadArchive => "read_archive",
             Self::Administer => "administer",
             Self::Audit => "audit",
         }

@@ -83,10 +83,7 @@ pub(crate) async fn dispose(
     kind: EntityKind,
     decision: Option<i64>,
 ) -> Result<Disposed, StoreError> {
-    if backend == Backend::Postgres {
-        // No audit event naming it may be queued while its payloads are being found.
-        sqlx::query("LOCK TABLE audit_pending IN EXCLUSIVE MODE").execute(&mut *conn).await?;
-    }
+    hold_pending(conn, backend).await?;
     let mut people = vec![root];
     if kind == EntityKind::Person {
         let merged: Option<Vec<u8>> = sqlx::query_scalar("SELECT merged_into FROM entity WHERE id = $1")
@@ -112,15 +109,73 @@ pub(crate) async fn dispose(
             )));
         }
     }
-    let mut links = ids_where(conn, "SELECT id FROM link WHERE from_id IN", &people).await?;
-    links.extend(ids_where(conn, "SELECT id FROM link WHERE to_id IN", &people).await?);
+    let payloads = {
+        let mut all = people.clone();
+        all.extend(links_of(conn, &people).await?);
+        erase_payloads(conn, &all).await?
+    };
+    let removed = remove(conn, backend, &people).await?;
+    for head in [
+        "DELETE FROM audit_subject WHERE object_id IN",
+        "DELETE FROM audit_payload_object WHERE object_id IN",
+        "UPDATE retention_decision SET reason = NULL WHERE record_id IN",
+    ] {
+        run(conn, head, &removed.iter().map(|(_, _, id)| *id).collect::<Vec<_>>()).await?;
+    }
+    sqlx::query(
+        "UPDATE retention SET state = 2, legal_hold = 0, triggered = NULL, triggered_at = NULL, offenders = $1, \
+         revision = revision + 1 WHERE record_id = $2",
+    )
+    .bind(Vec::<u8>::new())
+    .bind(root.as_bytes().to_vec())
+    .execute(&mut *conn)
+    .await?;
+    stubs(conn, &removed, root, decision).await?;
+    Ok(Disposed { entities: removed.into_iter().map(|(k, _, id)| (k, id)).collect(), payloads })
+}
+
+/// On PostgreSQL, no audit event may be queued while the payloads of what goes are found (on
+/// SQLite the write lock already holds every writer back).
+async fn hold_pending(conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        sqlx::query("LOCK TABLE audit_pending IN EXCLUSIVE MODE").execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The links with an end in `ids`.
+async fn links_of(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<EntityId>, StoreError> {
+    let mut links = ids_where(conn, "SELECT id FROM link WHERE from_id IN", ids).await?;
+    links.extend(ids_where(conn, "SELECT id FROM link WHERE to_id IN", ids).await?);
     links.sort_unstable();
     links.dedup();
+    Ok(links)
+}
+
+/// The stubs of what went: `root` with its decision, the rest without.
+async fn stubs(conn: &mut AnyConnection, removed: &[(EntityKind, String, EntityId)], root: EntityId, decision: Option<i64>) -> Result<(), StoreError> {
+    let now = crate::clock::now_micros();
+    for (kind, unit, id) in removed {
+        sqlx::query("INSERT INTO disposed (entity_id, kind, owning_unit, decision_id, disposed_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id.as_bytes().to_vec())
+            .bind(kind.as_str())
+            .bind(unit.clone())
+            .bind(decision.filter(|_| *id == root))
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Removes `people` (one record, or a nominal and every record merged into it) and every link to
+/// them from operational use, in the caller's transaction: the rows, versions and every index
+/// (through their foreign keys), the full-text entries and the merge history. Returns what went.
+async fn remove(conn: &mut AnyConnection, backend: Backend, people: &[EntityId]) -> Result<Vec<(EntityKind, String, EntityId)>, StoreError> {
+    let links = links_of(conn, people).await?;
     let mut all: Vec<EntityId> = people.iter().chain(&links).copied().collect();
     all.sort_unstable();
     all.dedup();
-
-    let payloads = erase_payloads(conn, &all).await?;
     if backend == Backend::Sqlite {
         run_with(conn, "DELETE FROM search_text WHERE rowid IN (SELECT doc_id FROM search_doc WHERE entity_id IN", ")", &all).await?;
     }
@@ -151,36 +206,61 @@ pub(crate) async fn dispose(
     run(conn, "DELETE FROM person_merge_link WHERE link_id IN", &links).await?;
     let kinds = kinds_of(conn, &all).await?;
     // Links first, then duplicates, then the root: each refers to the next.
-    run(conn, "UPDATE entity SET merged_into = NULL WHERE id IN", &people).await?;
+    run(conn, "UPDATE entity SET merged_into = NULL WHERE id IN", people).await?;
     run(conn, "DELETE FROM entity WHERE id IN", &links).await?;
-    run(conn, "DELETE FROM entity WHERE id IN", &people).await?;
+    run(conn, "DELETE FROM entity WHERE id IN", people).await?;
+    Ok(kinds)
+}
+
+/// Moves `record` into the restricted archive (`archive`: the record as it last stood, with its
+/// marking) and removes it from operational use like a disposal, in the caller's transaction. Its
+/// audit trail stays as it is.
+pub(crate) async fn archive(conn: &mut AnyConnection, backend: Backend, record: EntityId, decision: i64) -> Result<(), StoreError> {
+    let copied = sqlx::query(
+        "INSERT INTO archive (entity_id, kind, classification, sensitive, owning_unit, acl, body, created_at, archived_at, decision_id) \
+         SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, v.body, e.created_at, $1, $2 \
+         FROM entity e JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version WHERE e.id = $3",
+    )
+    .bind(crate::clock::now_micros())
+    .bind(decision)
+    .bind(record.as_bytes().to_vec())
+    .execute(&mut *conn)
+    .await?;
+    if copied.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
+    remove(conn, backend, &[record]).await.map(drop)
+}
+
+/// Disposes of a record in the restricted archive: its archived copy, the payloads of the audit
+/// events about it, and a stub, as [`dispose`] does for a record in use.
+pub(crate) async fn dispose_archived(conn: &mut AnyConnection, backend: Backend, record: EntityId, decision: i64) -> Result<Disposed, StoreError> {
+    hold_pending(conn, backend).await?;
+    let row = sqlx::query("SELECT kind, owning_unit FROM archive WHERE entity_id = $1")
+        .bind(record.as_bytes().to_vec())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::Conflict)?;
+    let kind: String = row.try_get(0)?;
+    let kind: EntityKind = kind.parse().map_err(|_| crate::entities::corrupt("an entity kind"))?;
+    let payloads = erase_payloads(conn, &[record]).await?;
+    let ids = [record];
     for head in [
+        "DELETE FROM archive WHERE entity_id IN",
         "DELETE FROM audit_subject WHERE object_id IN",
         "DELETE FROM audit_payload_object WHERE object_id IN",
         "UPDATE retention_decision SET reason = NULL WHERE record_id IN",
     ] {
-        run(conn, head, &all).await?;
+        run(conn, head, &ids).await?;
     }
-    sqlx::query(
-        "UPDATE retention SET state = 2, legal_hold = 0, triggered = NULL, triggered_at = NULL, offenders = $1, \
-         revision = revision + 1 WHERE record_id = $2",
-    )
-    .bind(Vec::<u8>::new())
-    .bind(root.as_bytes().to_vec())
-    .execute(&mut *conn)
-    .await?;
-    let now = crate::clock::now_micros();
-    for (kind, unit, id) in &kinds {
-        sqlx::query("INSERT INTO disposed (entity_id, kind, owning_unit, decision_id, disposed_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id.as_bytes().to_vec())
-            .bind(kind.as_str())
-            .bind(unit.clone())
-            .bind(decision.filter(|_| *id == root))
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(Disposed { entities: kinds.into_iter().map(|(k, _, id)| (k, id)).collect(), payloads })
+    sqlx::query("UPDATE retention SET state = 2, triggered = NULL, triggered_at = NULL, offenders = $1, revision = revision + 1 WHERE record_id = $2")
+        .bind(Vec::<u8>::new())
+        .bind(record.as_bytes().to_vec())
+        .execute(&mut *conn)
+        .await?;
+    let removed = [(kind, row.try_get::<String, _>(1)?, record)];
+    stubs(conn, &removed, record, Some(decision)).await?;
+    Ok(Disposed { entities: vec![(kind, record)], payloads })
 }
 
 /// The kind and owning unit of each of `ids` still stored.

@@ -131,6 +131,15 @@ async fn held(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option<Hel
     Ok(Some(Held { scheduled, facts, offenders: crate::retention::unpack_ids(&packed) }))
 }
 
+/// The kind and marking of a record in the restricted archive, if it is there.
+async fn archived(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option<(EntityKind, custos_core::marking::SecurityMarking)>, StoreError> {
+    let row = sqlx::query("SELECT kind, classification, sensitive, owning_unit, acl FROM archive WHERE entity_id = $1")
+        .bind(id.as_bytes().to_vec())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(kind_and_marking).transpose()
+}
+
 /// When a record disposed of went, if it did.
 async fn disposed_on(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option<Date>, StoreError> {
     let at: Option<i64> = sqlx::query_scalar("SELECT disposed_at FROM disposed WHERE entity_id = $1")
@@ -196,6 +205,28 @@ impl Store {
             let Some(current) = crate::entities::load(&mut tx, id).await? else {
                 if let Some(on) = disposed_on(&mut tx, id).await? {
                     return Err(refused(id, format!("it was disposed of on {on}: there is nothing left to review")));
+                }
+                if let Some((kind, marking)) = archived(&mut tx, id).await? {
+                    let decision = self.authz.decide(principal, Action::Erase, &resource(kind, id, &marking));
+                    if !decision.allowed || outcome != Outcome::Dispose {
+                        if decision.allowed {
+                            return Err(refused(id, "it is in the restricted archive: it can only be disposed of"));
+                        }
+                        tx.rollback().await?;
+                        return self.record_denial(audit_event(AuditKind::AccessDenied, principal, vec![object_ref(kind, id)], &decision)).await;
+                    }
+                    let held = held(&mut tx, id).await?.ok_or_else(|| crate::entities::corrupt("an archived record's retention row"))?;
+                    if held.scheduled.legal_hold {
+                        return Err(refused(id, "it is under a legal hold: release the hold first"));
+                    }
+                    review.assessment.check(day_of(today), day_of(today + 1)).map_err(|e| refused(id, e))?;
+                    let risks: Vec<Criterion> = review.assessment.risks.iter().copied().collect();
+                    let new = NewDecision { record: id, outcome: "dispose", group: held.scheduled.group, risks: &risks, reason: None, next_review: None };
+                    let decision_id = insert_decision(&mut tx, new, principal).await?;
+                    let gone = crate::disposal::dispose_archived(&mut tx, self.backend, id, decision_id).await?;
+                    audit_log::append(&mut tx, &audit_event(AuditKind::Erase, principal, vec![object_ref(kind, id)], &decision)).await?;
+                    decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: gone.entities.iter().map(|(_, e)| *e).collect() });
+                    continue;
                 }
                 tx.rollback().await?;
                 let objects = vec![ObjectRef { kind: "unknown".into(), id: id.to_string() }];
@@ -263,6 +294,7 @@ impl Store {
                         .bind(id.as_bytes().to_vec())
                         .execute(&mut *tx)
                         .await?;
+                    crate::disposal::archive(&mut tx, self.backend, id, decision_id).await?;
                     let mut event = [audit_event(AuditKind::Update, principal, vec![object_ref(current.kind, id)], &decision)];
                     audit_log::append_with_text(&mut tx, &mut event, &Personal { reason, ..Personal::default() }).await?;
                     decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: Vec::new() });
@@ -388,16 +420,30 @@ impl Store {
         Ok(shown)
     }
 
-    /// One record's retention for the review form: where it stands and every decision about it.
+    /// One record's retention for the review form: where it stands and every decision about it
+    /// (a record in the restricted archive included).
     pub async fn retention_file(&self, principal: &Principal, record: EntityId) -> Result<RetentionFile, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(current) = crate::entities::load(&mut tx, record).await? else {
-            if let Some(on) = disposed_on(&mut tx, record).await? {
-                return Err(refused(record, format!("it was disposed of on {on}")));
-            }
-            return self.deny_missing(tx, principal, record).await;
+        let (kind, marking) = match crate::entities::load(&mut tx, record).await? {
+            Some(current) => (current.kind, current.marking),
+            None => match archived(&mut tx, record).await? {
+                Some(found) => found,
+                None => {
+                    if let Some(on) = disposed_on(&mut tx, record).await? {
+                        return Err(refused(record, format!("it was disposed of on {on}")));
+                    }
+                    return self.deny_missing(tx, principal, record).await;
+                }
+            },
         };
-        let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Read, Personal::default()).await?;
+        let decision = self.authz.decide(principal, Action::Review, &resource(kind, record, &marking));
+        let objects = vec![object_ref(kind, record)];
+        if !decision.allowed {
+            audit_log::append(&mut tx, &audit_event(AuditKind::AccessDenied, principal, objects, &decision)).await?;
+            tx.commit().await?;
+            return Err(StoreError::Denied);
+        }
+        audit_log::append(&mut tx, &audit_event(AuditKind::Read, principal, objects, &decision)).await?;
         let Some(held) = held(&mut tx, record).await? else {
             return Err(refused(record, "only operational records have a retention schedule"));
         };
@@ -405,7 +451,7 @@ impl Store {
         tx.commit().await?;
         Ok(RetentionFile {
             record,
-            kind: current.kind,
+            kind,
             scheduled: held.scheduled,
             graded: held.facts.graded,
             override_group: held.facts.override_group,
@@ -416,6 +462,50 @@ impl Store {
             decisions,
         })
     }
+
+    /// A record in the restricted archive, as it last stood: consulted only with the archive's
+    /// own permission (`read_archive`), and audited like any read, with its justification.
+    pub async fn read_archived(&self, principal: &Principal, record: EntityId, why: &crate::entities::Justification) -> Result<Archived, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT kind, classification, sensitive, owning_unit, acl, body, created_at, archived_at FROM archive WHERE entity_id = $1",
+        )
+        .bind(record.as_bytes().to_vec())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return self.deny_missing(tx, principal, record).await };
+        let (kind, marking) = kind_and_marking(&row)?;
+        let decision = self.authz.decide(principal, Action::ReadArchive, &resource(kind, record, &marking));
+        let personal = Personal { justification: Some(why.as_str()), ..Personal::default() };
+        let allowed = decision.allowed;
+        let kind_of_event = if allowed { AuditKind::Read } else { AuditKind::AccessDenied };
+        let mut event = [audit_event(kind_of_event, principal, vec![object_ref(kind, record)], &decision)];
+        audit_log::append_with_text(&mut tx, &mut event, &personal).await?;
+        tx.commit().await?;
+        if !allowed {
+            return Err(StoreError::Denied);
+        }
+        let body: String = row.try_get("body")?;
+        Ok(Archived {
+            record,
+            kind,
+            marking,
+            body: serde_json::from_str(&body).map_err(|_| crate::entities::corrupt("an archived record"))?,
+            created_at: crate::clock::from_micros(row.try_get("created_at")?),
+            archived_at: crate::clock::from_micros(row.try_get("archived_at")?),
+        })
+    }
+}
+
+/// A record in the restricted archive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Archived {
+    pub record: EntityId,
+    pub kind: EntityKind,
+    pub marking: custos_core::marking::SecurityMarking,
+    pub body: custos_core::entity::EntityBody,
+    pub created_at: jiff::Timestamp,
+    pub archived_at: jiff::Timestamp,
 }
 
 /// The decisions about `record` (or the newest of all), newest first.

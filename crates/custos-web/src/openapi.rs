@@ -362,6 +362,10 @@ fn describe(op: Op) -> Doc {
             ok: (200, Some("RetentionReport")),
             ..doc("retentionReport", "The retention report: records by group, overdue reviews, decisions and disposals per month, the latest retentions with their reasons, the last sweep", "retention")
         },
+        Op::ReadArchived => Doc {
+            ok: (200, Some("ArchivedRecord")),
+            ..doc("readArchived", "A record in the restricted archive (out of operational use), with the archive's own permission; audited as a consultation", "retention")
+        },
         Op::Deadline => Doc {
             ok: (200, Some("Deadline")),
             ..doc("deadline", "When a request must be answered: FOIA s.10, UK GDPR Art 12(3), DPA 2018 s.54 (no sign-in needed)", "rights")

@@ -12,6 +12,8 @@
 //! - `POST /api/v1/people/{id}/retention-review` with `{"trigger": "deletion_request"|
 //!   "subject_access"}` → `{marked}`: brings forward the review of everything held about them.
 //! - `GET /api/v1/retention/report` → the retention report.
+//! - `GET /api/v1/retention/archive/{id}` (a justified consultation, the archive's own permission)
+//!   → `{id, kind, record, created_at, archived_at}`: a record in the restricted archive.
 //!
 //! The store authorises, checks and audits everything; the handlers only translate.
 
@@ -25,7 +27,7 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::caller::Caller;
-use crate::extract::{IdParam, JsonBody, QueryParams};
+use crate::extract::{IdParam, JsonBody, Justify, QueryParams};
 use crate::problem::Problem;
 
 /// The page size when the request does not give one, and the most.
@@ -143,4 +145,16 @@ pub async fn trigger(
 pub async fn report(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, Problem> {
     let report = state.store.retention_report(&caller.principal).await?;
     Ok(Json(to_json(&report)?))
+}
+
+/// A record in the restricted archive → `200 {id, kind, record, created_at, archived_at}`.
+pub async fn archived(State(state): State<AppState>, caller: Caller, IdParam(id): IdParam, Justify(why): Justify) -> Result<Json<Value>, Problem> {
+    let archived = state.store.read_archived(&caller.principal, id, &why).await?;
+    Ok(Json(json!({
+        "id": archived.record.to_string(),
+        "kind": archived.kind.as_str(),
+        "record": to_json(&archived.body)?,
+        "created_at": archived.created_at,
+        "archived_at": archived.archived_at,
+    })))
 }

@@ -92,6 +92,7 @@ pub enum Op {
     RetentionHold,
     RetentionTrigger,
     RetentionReport,
+    ReadArchived,
     Deadline,
     CreatePersonAfterMatch,
     ReadEntity,
@@ -180,6 +181,7 @@ pub const ROUTES: &[Route] = &[
     route(Verb::Post, "/api/v1/retention/records/{id}/hold", Op::RetentionHold),
     route(Verb::Post, "/api/v1/retention/reviews", Op::RetentionReviews),
     route(Verb::Post, "/api/v1/people/{id}/retention-review", Op::RetentionTrigger),
+    route(Verb::Get, "/api/v1/retention/archive/{id}", Op::ReadArchived),
     route(Verb::Get, "/api/v1/deadlines", Op::Deadline),
 ];
 
@@ -205,6 +207,7 @@ impl Op {
                 | Self::SubjectBundle
                 | Self::AssembleBundle
                 | Self::ExportPack
+                | Self::ReadArchived
         )
     }
 
@@ -274,6 +277,7 @@ impl Op {
             Self::RetentionHold => on(filter, retention::hold),
             Self::RetentionTrigger => on(filter, retention::trigger),
             Self::RetentionReport => on(filter, retention::report),
+            Self::ReadArchived => on(filter, retention::archived),
             Self::Deadline => on(filter, rights::deadline),
         }
     }

@@ -91,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .route("/retention/decide", axum::routing::post(retention::decide_many))
         .route("/retention/report", get(retention::report))
         .route("/retention/{id}", get(retention::record_page))
+        .route("/retention/{id}/archived", get(retention::archived_page))
         .route("/retention/{id}/decide", axum::routing::post(retention::decide_one))
         .route("/retention/{id}/hold", axum::routing::post(retention::hold))
         .route("/account", get(account::page_handler))

@@ -20,7 +20,7 @@ enum Grant {
 use Grant::{Force as F, No as N, Unit as U};
 
 /// Column order of [`MATRIX`], the same as the table in `policies/roles.cedar`.
-const COLUMNS: [Action; 11] = [
+const COLUMNS: [Action; 12] = [
     Action::Search,
     Action::Read,
     Action::Create,
@@ -30,24 +30,25 @@ const COLUMNS: [Action; 11] = [
     Action::Disclose,
     Action::Erase,
     Action::Review,
+    Action::ReadArchive,
     Action::Administer,
     Action::Audit,
 ];
 
 /// The expected matrix (written independently of the policy file).
 #[rustfmt::skip]
-const MATRIX: [(Role, [Grant; 11]); 10] = [
-    //                               search read create update merge export disclose erase review admin audit
-    (Role::ResponseOfficer,          [F,  F,  U,  U,  N,  N,  N,  N,  N,  N,  N]),
-    (Role::CustodyOfficer,           [F,  F,  U,  U,  N,  N,  N,  N,  N,  N,  N]),
-    (Role::Investigator,             [F,  F,  U,  U,  U,  N,  N,  N,  N,  N,  N]),
-    (Role::IntelligenceAnalyst,      [F,  F,  U,  U,  U,  N,  U,  N,  N,  N,  N]),
-    (Role::CasePreparer,             [F,  F,  U,  U,  N,  N,  N,  N,  N,  N,  N]),
-    (Role::InformationRightsOfficer, [F,  F,  N,  N,  N,  F,  F,  N,  N,  N,  N]),
-    (Role::RecordsManager,           [F,  F,  N,  N,  F,  N,  N,  F,  F,  N,  N]),
-    (Role::DataProtectionOfficer,    [F,  F,  N,  N,  N,  F,  N,  N,  N,  N,  N]),
-    (Role::Auditor,                  [N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  F]),
-    (Role::Administrator,            [N,  N,  N,  N,  N,  N,  N,  N,  N,  F,  N]),
+const MATRIX: [(Role, [Grant; 12]); 10] = [
+    //                               search read create update merge export disclose erase review archive admin audit
+    (Role::ResponseOfficer,          [F,  F,  U,  U,  N,  N,  N,  N,  N,  N,  N,  N]),
+    (Role::CustodyOfficer,           [F,  F,  U,  U,  N,  N,  N,  N,  N,  N,  N,  N]),
+    (Role::Investigator,             [F,  F,  U,  U,  U,  N,  N,  N,  N,  N,  N,  N]),
+    (Role::IntelligenceAnalyst,      [F,  F,  U,  U,  U,  N,  U,  N,  N,  N,  N,  N]),
+    (Role::CasePreparer,             [F,  F,  U,  U,  N,  N,  N,  N,  N,  N,  N,  N]),
+    (Role::InformationRightsOfficer, [F,  F,  N,  N,  N,  F,  F,  N,  N,  N,  N,  N]),
+    (Role::RecordsManager,           [F,  F,  N,  N,  F,  N,  N,  F,  F,  F,  N,  N]),
+    (Role::DataProtectionOfficer,    [F,  F,  N,  N,  N,  F,  N,  N,  N,  N,  N,  N]),
+    (Role::Auditor,                  [N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  F]),
+    (Role::Administrator,            [N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  F,  N]),
 ];
 
 /// Where the action is aimed.

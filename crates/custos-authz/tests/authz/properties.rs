@@ -77,7 +77,7 @@ fn role_permits(role: Role, action: Action, in_unit: bool) -> bool {
             _ => false,
         },
         InformationRightsOfficer => matches!(action, Search | Read | Export | Disclose),
-        RecordsManager => matches!(action, Search | Read | Merge | Erase | Review),
+        RecordsManager => matches!(action, Search | Read | Merge | Erase | Review | ReadArchive),
         DataProtectionOfficer => matches!(action, Search | Read | Export),
         Auditor => action == Audit,
         Administrator => action == Administer,

@@ -362,6 +362,39 @@ conformance! {
         db.store.review_records(&rm, &[dispose(c.crime)]).await.unwrap();
     }
 
+    async fn the_restricted_archive_is_out_of_operational_use_with_its_own_permission(db: TestDb) {
+        let c = case(&db).await;
+        let rm = manager();
+        let who = investigator();
+        assert_eq!(db.store.search_everything(&who, "perfume", &Filters::default(), Page::first(10), &why()).await.unwrap().hits.len(), 1);
+        let mut archive = dispose(c.crime);
+        archive.assessment.outcome = Outcome::Archive;
+        refused(db.store.review_records(&rm, std::slice::from_ref(&archive)).await, "historical value");
+        archive.assessment.reason = Some("The first case of its kind in the borough".into());
+        db.store.review_records(&rm, &[archive]).await.unwrap();
+        // Out of operational search and reads (searched by another of its words, so that the
+        // terms of this search, which stay in the audit log, do not hold the needle).
+        assert_eq!(db.store.search_everything(&who, "perfume", &Filters::default(), Page::first(10), &why()).await.unwrap().hits.len(), 0);
+        assert!(matches!(db.store.read_entity(&who, c.crime, &why()).await, Err(StoreError::Denied)));
+        assert!(matches!(db.store.read_entity(&rm, c.crime, &why()).await, Err(StoreError::Denied)));
+        assert!(matches!(db.store.entity_history(&who, c.crime, &why()).await, Err(StoreError::Denied)));
+        // Read only with the archive's own permission.
+        let kept = db.store.read_archived(&rm, c.crime, &why()).await.unwrap();
+        assert!(serde_json::to_string(&kept.body).unwrap().contains(NEEDLE));
+        assert!(matches!(db.store.read_archived(&who, c.crime, &why()).await, Err(StoreError::Denied)));
+        assert_eq!(db.store.retention_file(&rm, c.crime).await.unwrap().scheduled.state, State::Archived);
+        assert!(db.store.retention_queue(&rm, &QueueFilter::default(), 0, 50).await.unwrap().is_empty());
+        // An archived record is only ever disposed of.
+        refused(db.store.review_records(&rm, &[retain(c.crime, Some("keep"))]).await, "can only be disposed of");
+        assert!(matches!(db.store.review_records(&who, &[dispose(c.crime)]).await, Err(StoreError::Denied)));
+        db.store.review_records(&rm, &[dispose(c.crime)]).await.unwrap();
+        db.store.integrate_audit().await.unwrap();
+        let leftovers: Vec<String> = everything_stored(&db).await.into_iter().filter(|t| t.contains(NEEDLE)).collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert!(matches!(db.store.read_archived(&rm, c.crime, &why()).await, Err(StoreError::Denied)));
+        assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap().state, State::Disposed);
+    }
+
     async fn deletion_requests_and_subject_access_bring_reviews_forward(db: TestDb) {
         let c = case(&db).await;
         let rm = manager();

@@ -77,6 +77,10 @@ pub(super) fn schemas() -> Value {
         })),
         "LegalHoldDecision": object(&["decision"], json!({ "decision": { "type": "integer" } })),
         "RetentionTrigger": object(&["trigger"], json!({ "trigger": { "type": "string", "enum": ["deletion_request", "subject_access"] } })),
+        "ArchivedRecord": object(&["id", "kind", "record", "created_at", "archived_at"], json!({
+            "id": uuid(), "kind": { "type": "string" }, "record": { "type": "object", "description": "The record as it last stood" },
+            "created_at": { "type": "string", "format": "date-time" }, "archived_at": { "type": "string", "format": "date-time" },
+        })),
         "RetentionMarked": object(&["marked"], json!({ "marked": { "type": "integer", "description": "Records whose review was brought forward" } })),
         "RetentionReport": object(&["today", "groups", "triggered", "oldest_overdue_days", "months", "retained", "last_sweep"], json!({
             "today": date(),

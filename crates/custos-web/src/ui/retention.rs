@@ -30,7 +30,7 @@ use super::auth::Officer;
 use super::error::{PageError, see_other};
 use super::form::{Fields, Posted};
 use super::layout::{Page, alert, csrf_field, human, page, when};
-use super::record::{query_fields, record_href};
+use super::record::{ask_justification, fields_list, justification, query_fields, record_href, title};
 use crate::AppState;
 use crate::extract::IdParam;
 use crate::problem::Problem;
@@ -211,6 +211,9 @@ async fn review_page(state: &AppState, officer: &Officer, id: EntityId, notice: 
         @if let Some(n) = notice { p.notice role="status" { (n) } }
         @if let Some(e) = error { (alert(e)) }
         (standing(&file))
+        @if file.scheduled.state == Held::Archived {
+            p { a href={ "/retention/" (id) "/archived" } { "Read the archived record" } " (the archive's own permission; audited)" }
+        }
         @if file.scheduled.state == Held::Active {
             form method="post" action={ "/retention/" (id) "/decide" } {
                 (csrf_field(officer))
@@ -245,6 +248,22 @@ async fn review_page(state: &AppState, officer: &Officer, id: EntityId, notice: 
         }
     };
     Ok(Page::ok(page(&format!("Review: {}", human(file.kind.as_str())), Some(officer), body)))
+}
+
+/// `GET /retention/{id}/archived?justification=`: a record in the restricted archive, read with
+/// the archive's own permission and a justification, like any consultation.
+pub async fn archived_page(State(state): State<AppState>, officer: Officer, IdParam(id): IdParam, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+    let query = query_fields(raw.as_deref());
+    let Some(why) = justification(&query)? else {
+        return Ok(ask_justification(&officer, &format!("/retention/{id}/archived")).into_response());
+    };
+    let record = state.store.read_archived(&officer.principal, id, &why).await?;
+    let body = html! {
+        p { a href={ "/retention/" (id) } { "Back to its review" } }
+        p { "Recorded " (when(record.created_at)) "; moved to the restricted archive " (when(record.archived_at)) "." }
+        (fields_list(&record.body))
+    };
+    Ok(Page::ok(page(&format!("Archived: {}", title(&record.body)), Some(&officer), body)).into_response())
 }
 
 /// Where the review stands, in words.

@@ -101,6 +101,27 @@ conformance! {
         assert_eq!(month["holds"], 2);
     }
 
+    async fn an_archived_record_is_read_only_with_the_archives_permission(db: TestDb) {
+        let app = TestApp::new(db);
+        let crime = due_crime(&app).await;
+        let rm = app.signed_in("MP700007", Role::RecordsManager, "DATA-OFFICE").await;
+        let reply = reviews(&app, &rm, json!({"reviews": [{"record": crime, "outcome": "archive", "reason": "First case of its kind"}]})).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        let path = format!("/api/v1/retention/archive/{crime}");
+        let reply = app.send(Call::get(&path).session(&rm).justify()).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        assert_eq!(reply.body["record"]["crime_report"]["narrative"], "Took perfume");
+        app.send(Call::get(&path).session(&rm)).await.assert_problem(StatusCode::BAD_REQUEST, "justification_required");
+        let officer = app.signed_in("MP700008", Role::Investigator, "CE-BCU").await;
+        app.send(Call::get(&path).session(&officer).justify()).await.assert_problem(StatusCode::FORBIDDEN, "denied");
+        let reply = app.send(Call::get(&format!("/api/v1/entities/{crime}")).session(&rm).justify()).await;
+        reply.assert_problem(StatusCode::FORBIDDEN, "denied");
+        // The review page links to it; the page asks for a justification, then shows it.
+        let page = app.send(Call::get(&format!("/retention/{crime}/archived?justification=historical%20research")).cookie_only(&rm)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("Took perfume"), "{}", page.text);
+    }
+
     async fn bad_requests_are_problems(db: TestDb) {
         let app = TestApp::new(db);
         let rm = app.signed_in("MP700004", Role::RecordsManager, "DATA-OFFICE").await;
