@@ -96,6 +96,8 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     bar.finish_and_clear();
     let requests = load_requests(&store, &args).await?;
+    // The reviews due and the retention report's last sweep, as the server's nightly job would.
+    let sweep = store.sweep_retention(&|_, _| {}).await?;
     store.integrate_audit().await?;
     let sealed = store.latest_checkpoint().await?;
     truth.flush()?;
@@ -112,6 +114,7 @@ pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     if requests > 0 {
         out(format_args!("information requests: {requests} (a year of FOI and subject access casework)"))?;
     }
+    out(format_args!("retention: {} records on the MoPI schedule, {} reviews due", sweep.records, sweep.due))?;
     if let Some((_, checkpoint)) = sealed {
         out(format_args!("audit log: {} leaves under a signed checkpoint", checkpoint.size()))?;
     }
