@@ -347,6 +347,53 @@ impl Store {
         Ok(id)
     }
 
+    /// Holds a record in another MoPI group than its grading gives (or, with `None`, in its
+    /// grading again), with the reason: a records manager's override (DOMAIN.md §7: re-graded, with
+    /// a reason). The review date is computed again at once.
+    pub async fn regrade(&self, principal: &Principal, record: EntityId, group: Option<MopiGroup>, reason: &str) -> Result<i64, StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(refused(record, "a change of group must give its reason"));
+        }
+        if reason.chars().count() > custos_core::retention::assessment::MAX_REASON {
+            return Err(refused(record, "the reason is longer than 2000 characters"));
+        }
+        let mut tx = self.begin_write().await?;
+        let Some(current) = crate::entities::load(&mut tx, record).await? else {
+            if let Some(on) = disposed_on(&mut tx, record).await? {
+                return Err(refused(record, format!("it was disposed of on {on}")));
+            }
+            return self.deny_missing(tx, principal, record).await;
+        };
+        let personal = Personal { reason: Some(reason), ..Personal::default() };
+        let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Update, personal).await?;
+        let Some(held) = held(&mut tx, record).await? else {
+            return Err(refused(record, "only operational records are graded"));
+        };
+        if held.facts.override_group == group {
+            return Err(refused(record, "it is already held in that group"));
+        }
+        let born = crate::retention::born_of(&mut tx, &held.offenders).await?;
+        let births: Vec<Option<Date>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
+        let facts = Facts { override_group: group, ..held.facts };
+        let due = due(&facts, &births);
+        sqlx::query(
+            "UPDATE retention SET override_group = $1, next_review = $2, review_group = $3, disposal_from = $4, \
+             revision = revision + 1 WHERE record_id = $5",
+        )
+        .bind(group.map(group_number))
+        .bind(day_number(due.on))
+        .bind(group_number(due.group))
+        .bind(due.disposal_from.map(day_number))
+        .bind(record.as_bytes().to_vec())
+        .execute(&mut *tx)
+        .await?;
+        let new = NewDecision { record, outcome: "regrade", group: due.group, risks: &[], reason: Some(reason), next_review: Some(due.on) };
+        let id = insert_decision(&mut tx, new, principal).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Brings forward the review of every record held about a person: they asked for their data
     /// to be deleted, or made a subject access request. Returns how many records were marked.
     pub async fn request_review(&self, principal: &Principal, person: EntityId, why: Trigger) -> Result<u64, StoreError> {

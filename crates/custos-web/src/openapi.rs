@@ -352,6 +352,12 @@ fn describe(op: Op) -> Doc {
             problems: &[Refused],
             ..doc("retentionHold", "Place or release a legal hold on a record (no disposal or archive while held), with the reason", "retention")
         },
+        Op::RetentionGroup => Doc {
+            request: Some("RetentionGroup"),
+            ok: (200, Some("LegalHoldDecision")),
+            problems: &[Refused],
+            ..doc("retentionGroup", "Hold a record in another MoPI group than its grading (or its grading again, with null), with the reason; the review date is computed again", "retention")
+        },
         Op::RetentionTrigger => Doc {
             request: Some("RetentionTrigger"),
             ok: (200, Some("RetentionMarked")),

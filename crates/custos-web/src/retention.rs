@@ -9,6 +9,8 @@
 //!   "archive", "risks": [criteria answered yes], "reason", "next_review"}]}` → `{decisions}`:
 //!   all or none, one audit event each; disposal deletes the record everywhere.
 //! - `POST /api/v1/retention/records/{id}/hold` with `{"hold": true|false, "reason"}` → `{decision}`.
+//! - `POST /api/v1/retention/records/{id}/group` with `{"group": "group_2"|null, "reason"}` →
+//!   `{decision}`: the records manager's override of the record's grading (null: its grading).
 //! - `POST /api/v1/people/{id}/retention-review` with `{"trigger": "deletion_request"|
 //!   "subject_access"}` → `{marked}`: brings forward the review of everything held about them.
 //! - `GET /api/v1/retention/report` → the retention report.
@@ -59,6 +61,15 @@ pub struct ReviewsRequest {
 #[serde(deny_unknown_fields)]
 pub struct HoldRequest {
     hold: bool,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /api/v1/retention/records/{id}/group`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRequest {
+    group: Option<MopiGroup>,
     #[serde(default)]
     reason: String,
 }
@@ -124,6 +135,17 @@ pub async fn hold(
     JsonBody(request): JsonBody<HoldRequest>,
 ) -> Result<Json<Value>, Problem> {
     let decision = state.store.set_legal_hold(&caller.principal, id, request.hold, &request.reason).await?;
+    Ok(Json(json!({ "decision": decision })))
+}
+
+/// A records manager's override of the grading → `200 {decision}`.
+pub async fn regrade(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdParam(id): IdParam,
+    JsonBody(request): JsonBody<GroupRequest>,
+) -> Result<Json<Value>, Problem> {
+    let decision = state.store.regrade(&caller.principal, id, request.group, &request.reason).await?;
     Ok(Json(json!({ "decision": decision })))
 }
 

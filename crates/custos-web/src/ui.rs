@@ -94,6 +94,7 @@ pub fn router() -> Router<AppState> {
         .route("/retention/{id}/archived", get(retention::archived_page))
         .route("/retention/{id}/decide", axum::routing::post(retention::decide_one))
         .route("/retention/{id}/hold", axum::routing::post(retention::hold))
+        .route("/retention/{id}/group", axum::routing::post(retention::regrade))
         .route("/account", get(account::page_handler))
         .route("/account/password", axum::routing::post(account::change_password))
         .route("/account/sign-out-everywhere", axum::routing::post(account::sign_out_everywhere))

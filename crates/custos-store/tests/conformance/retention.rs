@@ -282,6 +282,24 @@ conformance! {
         db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap();
     }
 
+    async fn a_disposed_record_is_not_in_a_subject_access_bundle(db: TestDb) {
+        let sar = crate::subject_access::case(&db).await;
+        let iro = crate::subject_access::officer();
+        let keys = |bundle: &custos_store::subject_access::Bundle| bundle.items.iter().map(|i| i.key.clone()).collect::<Vec<_>>();
+        let (_, before) = db.store.assemble_bundle(&iro, sar.request, 2, &why()).await.unwrap();
+        let crime = format!("entity:{}:", sar.crime);
+        assert!(keys(&before).iter().any(|k| k.starts_with(&crime)), "the crime is in the bundle before");
+        assert!(before.items.iter().flat_map(|i| &i.fields).any(|f| f.text.contains("struck her")));
+        // His identification brought the review of the records about him forward.
+        let triggered = db.store.retention_queue(&manager(), &QueueFilter { triggered: true, ..QueueFilter::default() }, 0, 50).await.unwrap();
+        assert!(triggered.iter().any(|d| d.record == sar.crime && d.triggered == Some(Trigger::SubjectAccess)), "{triggered:?}");
+        db.store.review_records(&manager(), &[dispose(sar.crime)]).await.unwrap();
+        let (_, after) = db.store.assemble_bundle(&iro, sar.request, 3, &why()).await.unwrap();
+        assert!(!keys(&after).iter().any(|k| k.starts_with(&crime)), "{:?}", keys(&after));
+        let texts: Vec<&str> = after.items.iter().flat_map(|i| i.fields.iter().map(|f| f.text.as_str())).collect();
+        assert!(!texts.iter().any(|t| t.contains("struck her")), "{texts:?}");
+    }
+
     async fn a_person_goes_only_once_no_record_names_them(db: TestDb) {
         let c = case(&db).await;
         let before = everything_stored(&db).await.len();
@@ -393,6 +411,29 @@ conformance! {
         assert!(leftovers.is_empty(), "{leftovers:?}");
         assert!(matches!(db.store.read_archived(&rm, c.crime, &why()).await, Err(StoreError::Denied)));
         assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap().state, State::Disposed);
+    }
+
+    async fn a_records_manager_regrades_with_a_reason(db: TestDb) {
+        let c = case(&db).await;
+        let rm = manager();
+        let before = db.store.retention_due(c.crime).await.unwrap().unwrap();
+        assert_eq!(before.group, MopiGroup::OtherOffences);
+        refused(db.store.regrade(&rm, c.crime, Some(MopiGroup::SexualViolentSerious), "").await, "must give its reason");
+        assert!(matches!(db.store.regrade(&investigator(), c.crime, Some(MopiGroup::SexualViolentSerious), "mine").await, Err(StoreError::Denied)));
+        assert_eq!(decisions(&db).await, 0);
+        db.store.regrade(&rm, c.crime, Some(MopiGroup::SexualViolentSerious), "Threats to kill during the theft").await.unwrap();
+        let after = db.store.retention_due(c.crime).await.unwrap().unwrap();
+        assert_eq!(after.group, MopiGroup::SexualViolentSerious);
+        assert!(after.next_review > before.next_review, "a ten-year clear period: {after:?}");
+        let file = db.store.retention_file(&rm, c.crime).await.unwrap();
+        assert_eq!((file.graded, file.override_group), (MopiGroup::OtherOffences, Some(MopiGroup::SexualViolentSerious)));
+        assert_eq!(file.decisions[0].outcome, "regrade");
+        // The sweep keeps the override; back to the grading with another reason.
+        sweep(&db).await;
+        assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap(), after);
+        refused(db.store.regrade(&rm, c.crime, Some(MopiGroup::SexualViolentSerious), "again").await, "already held in that group");
+        db.store.regrade(&rm, c.crime, None, "The threat was not substantiated").await.unwrap();
+        assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap().group, MopiGroup::OtherOffences);
     }
 
     async fn deletion_requests_and_subject_access_bring_reviews_forward(db: TestDb) {

@@ -23,7 +23,7 @@ use crate::fixtures::*;
 use crate::search::audit_events;
 use custos_store::conformance;
 
-fn officer() -> custos_authz::Principal {
+pub fn officer() -> custos_authz::Principal {
     principal("DO000001", &[Role::InformationRightsOfficer], &["DATA-OFFICE"], Classification::Official)
 }
 
@@ -44,19 +44,19 @@ fn record(kind: &str, body: Value) -> EntityBody {
     EntityBody::Record(serde_json::from_value::<Record>(json!({ kind: body })).unwrap())
 }
 
-struct Case {
-    request: RequestId,
-    subject: EntityId,
-    duplicate: EntityId,
-    crime: EntityId,
-    other_crime: EntityId,
-    wife: EntityId,
+pub struct Case {
+    pub request: RequestId,
+    pub subject: EntityId,
+    pub duplicate: EntityId,
+    pub crime: EntityId,
+    pub other_crime: EntityId,
+    pub wife: EntityId,
 }
 
 /// Gary Holt (and a duplicate record of him, merged), his home, and a crime where he is the
 /// suspect and his wife the victim; an unrelated crime; a subject access request from him with
 /// his identity verified and his nominal identified.
-async fn case(db: &TestDb) -> Case {
+pub async fn case(db: &TestDb) -> Case {
     let who = investigator();
     let gary = someone("Gary", "Holt", "1979-04-02", json!([{"kind": "pnc_id", "value": "2008/0056560Z"}]));
     let subject = db.store.create_entity(&who, EntityBody::Person(gary.clone()), marking(), None).await.unwrap();

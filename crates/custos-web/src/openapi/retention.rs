@@ -75,6 +75,10 @@ pub(super) fn schemas() -> Value {
             "hold": { "type": "boolean", "description": "true places the hold, false releases it" },
             "reason": { "type": "string", "minLength": 1, "maxLength": 2000 },
         })),
+        "RetentionGroup": object(&["group", "reason"], json!({
+            "group": { "oneOf": [group(), { "type": "null" }], "description": "null: back to the group its type and offences give" },
+            "reason": { "type": "string", "minLength": 1, "maxLength": 2000 },
+        })),
         "LegalHoldDecision": object(&["decision"], json!({ "decision": { "type": "integer" } })),
         "RetentionTrigger": object(&["trigger"], json!({ "trigger": { "type": "string", "enum": ["deletion_request", "subject_access"] } })),
         "ArchivedRecord": object(&["id", "kind", "record", "created_at", "archived_at"], json!({

@@ -7,7 +7,8 @@
 //!   the date, its offenders' newest contact, any legal hold) and every decision about it, asks
 //!   the National Retention Assessment Criteria one by one, and records the outcome: retain (the
 //!   reason required, the next review scheduled), archive, or dispose (the record deleted
-//!   everywhere). A legal hold is placed or released there, with its reason.
+//!   everywhere). A legal hold is placed or released there, and the record held in another group
+//!   than its grading, each with its reason.
 //! - The report (`/retention/report`) is the evidence that review happens: records by group,
 //!   overdue reviews, decisions and disposals per month (drawn), the latest retentions with their
 //!   reasons, and the last sweep.
@@ -199,6 +200,7 @@ pub async fn record_page(State(state): State<AppState>, officer: Officer, IdPara
         "retain" => Some("Retained: the next review is scheduled."),
         "archive" => Some("Moved to the restricted archive."),
         "hold" => Some("Legal hold recorded."),
+        "group" => Some("Group changed: the next review is computed again."),
         _ => None,
     };
     Ok(review_page(&state, &officer, id, notice, None, &Fields::default()).await?.into_response())
@@ -219,6 +221,18 @@ async fn review_page(state: &AppState, officer: &Officer, id: EntityId, notice: 
                 (csrf_field(officer))
                 (decision_controls(posted))
                 button type="submit" { "Record the decision" }
+            }
+            form method="post" action={ "/retention/" (id) "/group" } {
+                (csrf_field(officer))
+                h2 { "Hold in another group" }
+                label for="group" { "Group" }
+                select #group name="group" {
+                    option value="" { "As graded (" (group_name(file.graded)) ")" }
+                    @for g in MopiGroup::ALL { option value=(g.as_str()) selected[file.override_group == Some(*g)] { (group_name(*g)) } }
+                }
+                label for="group-reason" { "Reason" }
+                textarea #group-reason name="reason" rows="2" maxlength="2000" {}
+                button type="submit" { "Change the group" }
             }
             form method="post" action={ "/retention/" (id) "/hold" } {
                 (csrf_field(officer))
@@ -310,6 +324,23 @@ pub async fn hold(State(state): State<AppState>, IdParam(id): IdParam, posted: P
     };
     match state.store.set_legal_hold(&officer.principal, id, hold, fields.get("reason")).await {
         Ok(_) => Ok(see_other(&format!("/retention/{id}?done=hold"))),
+        Err(StoreError::Refused(message)) => {
+            let page = review_page(&state, &officer, id, None, Some(&message), &Fields::default()).await?;
+            Ok(page.status(axum::http::StatusCode::UNPROCESSABLE_ENTITY).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /retention/{id}/group`.
+pub async fn regrade(State(state): State<AppState>, IdParam(id): IdParam, posted: Posted) -> Result<Response, PageError> {
+    let Posted { officer, fields } = posted;
+    let group = match fields.get("group") {
+        "" => None,
+        g => Some(g.parse::<MopiGroup>().map_err(|_| Problem::field("group", "must be 1, 2, 3 or 4"))?),
+    };
+    match state.store.regrade(&officer.principal, id, group, fields.get("reason")).await {
+        Ok(_) => Ok(see_other(&format!("/retention/{id}?done=group"))),
         Err(StoreError::Refused(message)) => {
             let page = review_page(&state, &officer, id, None, Some(&message), &Fields::default()).await?;
             Ok(page.status(axum::http::StatusCode::UNPROCESSABLE_ENTITY).into_response())
