@@ -103,3 +103,9 @@ CREATE TABLE retention_state (
     backfilled  INTEGER NOT NULL CHECK (backfilled IN (0, 1))
 );
 INSERT INTO retention_state (id, backfilled) VALUES (1, 0);
+
+-- Disposal must leave no word of a record in the full-text index: FTS5's secure-delete removes a
+-- deleted row's terms from the index at once (without it they stay in old segments until merged),
+-- and one rebuild clears what earlier changes left behind.
+INSERT INTO search_text (search_text, rank) VALUES ('secure-delete', 1);
+INSERT INTO search_text (search_text) VALUES ('rebuild');

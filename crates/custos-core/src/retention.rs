@@ -73,7 +73,7 @@ impl Schedule {
     };
 
     /// The rule of a detected group (Group 4 takes its offence's: see [`Facts::group`]).
-    fn rule(&self, group: MopiGroup) -> &Rule {
+    pub fn rule(&self, group: MopiGroup) -> &Rule {
         match group {
             MopiGroup::PublicProtection => &self.group_1,
             MopiGroup::SexualViolentSerious => &self.group_2,

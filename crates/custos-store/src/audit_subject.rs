@@ -52,6 +52,15 @@ fn subjects(event: &AuditEvent) -> Vec<EntityId> {
     entity_ids(event)
 }
 
+/// The objects an event's payload is about, as the disposal looks them up: its records, and
+/// the person match searches it names (a search's probe is the person searched for, who may be
+/// created from it).
+pub(crate) fn payload_objects(event: &AuditEvent) -> Vec<EntityId> {
+    let mut ids = entity_ids(event);
+    ids.extend(event.objects.iter().filter(|o| o.kind == "match_search").filter_map(|o| o.id.parse::<EntityId>().ok()));
+    ids
+}
+
 /// Every object of an event whose id is an entity id. Only records: a request's own events (kind
 /// `information_request`) and the like are not anyone's data to find.
 pub(crate) fn entity_ids(event: &AuditEvent) -> Vec<EntityId> {
@@ -97,7 +106,7 @@ async fn index(conn: &mut AnyConnection, leaves: &[(u64, u64, &AuditEvent)], siz
     let mut payloads: Vec<(Vec<u8>, Vec<u8>)> = leaves
         .iter()
         .filter_map(|(_, _, event)| Some((event.payload?, *event)))
-        .flat_map(|(commitment, event)| entity_ids(event).into_iter().map(move |id| (id.as_bytes().to_vec(), commitment.to_vec())))
+        .flat_map(|(commitment, event)| payload_objects(event).into_iter().map(move |id| (id.as_bytes().to_vec(), commitment.to_vec())))
         .collect();
     payloads.sort_unstable();
     payloads.dedup();

@@ -25,6 +25,7 @@ use std::collections::HashSet;
 use custos_audit::AuditEvent;
 use custos_core::entity::EntityKind;
 use custos_core::ids::EntityId;
+use custos_core::marking::SecurityMarking;
 use sqlx::{AnyConnection, Row};
 
 use crate::db::Backend;
@@ -73,16 +74,43 @@ async fn run(conn: &mut AnyConnection, head: &str, ids: &[EntityId]) -> Result<u
     run_with(conn, head, "", ids).await
 }
 
+/// The decision on erasing one entity (of this kind, id and marking) for the acting principal.
+pub(crate) type MayErase<'a> = &'a (dyn Fn(EntityKind, EntityId, &SecurityMarking) -> custos_authz::Decision + Sync);
+
+/// Why a disposal did not happen.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// An entity that would go with it may not be erased by the principal: the denial to audit.
+    Denied(EntityKind, EntityId, custos_authz::Decision),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for Refusal {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
 /// Deletes `root` (of `kind`) as the module documentation describes, in the caller's
-/// transaction, recording `decision` on the stubs. A person is refused while any record still
-/// held names them (those are reviewed first).
+/// transaction, recording `decision` on the stubs. Refused while a record still held refers to
+/// it (a case file on the crime, a custody record on the arrest; for a person, any record naming
+/// them), unless that record goes in the same batch (`going`). Denied unless `may_erase` allows
+/// every entity that goes with it (a nominal's merged records, the links to it).
 pub(crate) async fn dispose(
     conn: &mut AnyConnection,
     backend: Backend,
     root: EntityId,
     kind: EntityKind,
     decision: Option<i64>,
-) -> Result<Disposed, StoreError> {
+    going: &[EntityId],
+    may_erase: MayErase<'_>,
+) -> Result<Disposed, Refusal> {
     hold_pending(conn, backend).await?;
     let mut people = vec![root];
     if kind == EntityKind::Person {
@@ -93,50 +121,92 @@ pub(crate) async fn dispose(
         if merged.is_some() {
             return Err(StoreError::Refused(
                 "this person is merged into another record: dispose of that nominal (its merged records go with it), or unmerge first".into(),
-            ));
+            )
+            .into());
         }
         // Every record merged into it, however deep.
-        let mut frontier = vec![root];
-        while !frontier.is_empty() {
-            frontier = ids_where(conn, "SELECT id FROM entity WHERE merged_into IN", &frontier).await?;
-            people.extend(&frontier);
-        }
-        let held = ids_where(conn, "SELECT DISTINCT record_id FROM record_ref WHERE target_id IN", &people).await?;
-        if !held.is_empty() {
-            return Err(StoreError::Refused(format!(
-                "{} record(s) still held name this person: review those first, and dispose of the person once none is left",
-                held.len()
-            )));
+        people = crate::retention::members(conn, &[root]).await?.into_iter().map(|(m, _)| m).collect();
+    } else {
+        // Claim the record: a legal hold or another disposal committed meanwhile wins.
+        let claimed = sqlx::query(
+            "UPDATE retention SET state = 2, legal_hold = 0, triggered = NULL, triggered_at = NULL, offenders = $1, \
+             revision = revision + 1 WHERE record_id = $2 AND state = 0 AND legal_hold = 0",
+        )
+        .bind(Vec::<u8>::new())
+        .bind(root.as_bytes().to_vec())
+        .execute(&mut *conn)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            return Err(StoreError::Conflict.into());
         }
     }
+    let referring: Vec<EntityId> = ids_where(conn, "SELECT DISTINCT record_id FROM record_ref WHERE target_id IN", &people)
+        .await?
+        .into_iter()
+        .filter(|r| !going.contains(r) && *r != root)
+        .collect();
+    if !referring.is_empty() {
+        return Err(StoreError::Refused(if kind == EntityKind::Person {
+            format!("{} record(s) still held name this person: review those first, and dispose of the person once none is left", referring.len())
+        } else {
+            format!("{} record(s) still held refer to this one (such as a case file on a crime, or a custody record on an arrest): dispose of those first, or in the same decision", referring.len())
+        })
+        .into());
+    }
+    let links = links_of(conn, &people).await?;
+    let mut with: Vec<EntityId> = people.iter().chain(&links).copied().filter(|id| *id != root).collect();
+    with.sort_unstable();
+    with.dedup();
+    for (kind, id, marking) in markings_of(conn, &with).await? {
+        let decision = may_erase(kind, id, &marking);
+        if !decision.allowed {
+            return Err(Refusal::Denied(kind, id, decision));
+        }
+    }
+    // A person's match searches that chose them: their probe (name, date of birth…) is the
+    // payload of the search's audit event, which names the search rather than them.
+    let searches = ids_where(conn, "SELECT search_id FROM person_match_search WHERE chosen_id IN", &people).await?;
     let payloads = {
         let mut all = people.clone();
-        all.extend(links_of(conn, &people).await?);
+        all.extend(&links);
+        all.extend(&searches);
         erase_payloads(conn, &all).await?
     };
+    run(conn, "DELETE FROM person_match_search WHERE search_id IN", &searches).await?;
     let removed = remove(conn, backend, &people).await?;
+    let mut erased: Vec<EntityId> = removed.iter().map(|(_, _, id)| *id).collect();
+    erased.extend(&searches);
     for head in [
         "DELETE FROM audit_subject WHERE object_id IN",
         "DELETE FROM audit_payload_object WHERE object_id IN",
         "UPDATE retention_decision SET reason = NULL WHERE record_id IN",
     ] {
-        run(conn, head, &removed.iter().map(|(_, _, id)| *id).collect::<Vec<_>>()).await?;
+        run(conn, head, &erased).await?;
     }
-    sqlx::query(
-        "UPDATE retention SET state = 2, legal_hold = 0, triggered = NULL, triggered_at = NULL, offenders = $1, \
-         revision = revision + 1 WHERE record_id = $2",
-    )
-    .bind(Vec::<u8>::new())
-    .bind(root.as_bytes().to_vec())
-    .execute(&mut *conn)
-    .await?;
     stubs(conn, &removed, root, decision).await?;
     Ok(Disposed { entities: removed.into_iter().map(|(k, _, id)| (k, id)).collect(), payloads })
 }
 
+/// The kind and marking of each of `ids` still stored.
+async fn markings_of(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<(EntityKind, EntityId, SecurityMarking)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(300) {
+        let head = "SELECT id, kind, classification, sensitive, owning_unit, acl FROM entity WHERE id IN";
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let (kind, marking) = crate::entities::kind_and_marking(&row)?;
+            out.push((kind, crate::batch::id_of(row.try_get(0)?)?, marking));
+        }
+    }
+    Ok(out)
+}
+
 /// On PostgreSQL, no audit event may be queued while the payloads of what goes are found (on
 /// SQLite the write lock already holds every writer back).
-async fn hold_pending(conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
+pub(crate) async fn hold_pending(conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
     if backend == Backend::Postgres {
         sqlx::query("LOCK TABLE audit_pending IN EXCLUSIVE MODE").execute(&mut *conn).await?;
     }
@@ -216,6 +286,19 @@ async fn remove(conn: &mut AnyConnection, backend: Backend, people: &[EntityId])
 /// marking) and removes it from operational use like a disposal, in the caller's transaction. Its
 /// audit trail stays as it is.
 pub(crate) async fn archive(conn: &mut AnyConnection, backend: Backend, record: EntityId, decision: i64) -> Result<(), StoreError> {
+    if !links_of(conn, &[record]).await?.is_empty() {
+        return Err(StoreError::Refused("links are held to this record: remove them before it goes to the archive".into()));
+    }
+    let claimed = sqlx::query(
+        "UPDATE retention SET state = 1, triggered = NULL, triggered_at = NULL, revision = revision + 1 \
+         WHERE record_id = $1 AND state = 0 AND legal_hold = 0",
+    )
+    .bind(record.as_bytes().to_vec())
+    .execute(&mut *conn)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
     let copied = sqlx::query(
         "INSERT INTO archive (entity_id, kind, classification, sensitive, owning_unit, acl, body, created_at, archived_at, decision_id) \
          SELECT e.id, e.kind, e.classification, e.sensitive, e.owning_unit, e.acl, v.body, e.created_at, $1, $2 \
@@ -253,11 +336,17 @@ pub(crate) async fn dispose_archived(conn: &mut AnyConnection, backend: Backend,
     ] {
         run(conn, head, &ids).await?;
     }
-    sqlx::query("UPDATE retention SET state = 2, triggered = NULL, triggered_at = NULL, offenders = $1, revision = revision + 1 WHERE record_id = $2")
-        .bind(Vec::<u8>::new())
-        .bind(record.as_bytes().to_vec())
-        .execute(&mut *conn)
-        .await?;
+    let claimed = sqlx::query(
+        "UPDATE retention SET state = 2, triggered = NULL, triggered_at = NULL, offenders = $1, revision = revision + 1 \
+         WHERE record_id = $2 AND state = 1 AND legal_hold = 0",
+    )
+    .bind(Vec::<u8>::new())
+    .bind(record.as_bytes().to_vec())
+    .execute(&mut *conn)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
     let removed = [(kind, row.try_get::<String, _>(1)?, record)];
     stubs(conn, &removed, record, Some(decision)).await?;
     Ok(Disposed { entities: vec![(kind, record)], payloads })
@@ -298,7 +387,7 @@ pub(crate) async fn erase_payloads(conn: &mut AnyConnection, ids: &[EntityId]) -
         let text: String = row.try_get(0)?;
         let event: AuditEvent = serde_json::from_str(&text).map_err(|_| crate::entities::corrupt("a pending audit event"))?;
         if let Some(commitment) = event.payload
-            && crate::audit_subject::entity_ids(&event).iter().any(|id| wanted.contains(id))
+            && crate::audit_subject::payload_objects(&event).iter().any(|id| wanted.contains(id))
         {
             commitments.insert(commitment.to_vec());
         }

@@ -169,6 +169,35 @@ fn pack_ids(ids: &[EntityId]) -> Vec<u8> {
     ids.iter().flat_map(|id| id.as_bytes().iter().copied()).collect()
 }
 
+/// Every entity merged into each of `nominals`, however deep the chain of merges, with the
+/// nominal it belongs to (each nominal itself included).
+pub(crate) async fn members(conn: &mut AnyConnection, nominals: &[EntityId]) -> Result<Vec<(EntityId, EntityId)>, StoreError> {
+    let mut out: Vec<(EntityId, EntityId)> = nominals.iter().map(|n| (*n, *n)).collect();
+    let mut frontier = out.clone();
+    while !frontier.is_empty() {
+        let top: HashMap<EntityId, EntityId> = frontier.iter().copied().collect();
+        let ids: Vec<EntityId> = top.keys().copied().collect();
+        let mut next = Vec::new();
+        for chunk in ids.chunks(300) {
+            let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT id, merged_into FROM entity WHERE merged_into IN", chunk.len()));
+            for id in chunk {
+                q = q.bind(id.as_bytes().to_vec());
+            }
+            for row in q.fetch_all(&mut *conn).await? {
+                let (id, up) = (crate::batch::id_of(row.try_get(0)?)?, crate::batch::id_of(row.try_get(1)?)?);
+                if let Some(nominal) = top.get(&up) {
+                    next.push((id, *nominal));
+                }
+            }
+        }
+        // A corrupt cycle would loop: nothing already seen is walked again.
+        next.retain(|(id, _)| !out.iter().any(|(seen, _)| seen == id));
+        out.extend(&next);
+        frontier = next;
+    }
+    Ok(out)
+}
+
 /// The dates of birth the schedule reads for `people` (ids as recorded): each person's nominal
 /// (a merged duplicate's primary) and the latest date recorded for anyone in it, so that nobody is
 /// deemed 100 early.
@@ -178,28 +207,19 @@ pub(crate) async fn born_of(conn: &mut AnyConnection, people: &[EntityId]) -> Re
     let mut wanted: Vec<EntityId> = nominals.values().copied().collect();
     wanted.sort_unstable();
     wanted.dedup();
+    let members = members(conn, &wanted).await?;
+    let nominal_of: HashMap<EntityId, EntityId> = members.iter().copied().collect();
+    let ids: Vec<EntityId> = members.iter().map(|(m, _)| *m).collect();
     let mut born: HashMap<EntityId, Option<Date>> = HashMap::new();
-    for chunk in wanted.chunks(300) {
-        let head = "SELECT COALESCE(e.merged_into, e.id), p.born FROM retention_person p JOIN entity e ON e.id = p.person_id \
-                    WHERE e.id IN";
-        let mut sql = in_list(Placeholders::of(conn), head, chunk.len());
-        sql.0.push_str(" OR e.merged_into IN (");
-        let style = Placeholders::of(conn);
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.0.push_str(", ");
-            }
-            sql.0.push_str(&style.placeholder(chunk.len() + i + 1));
-        }
-        sql.0.push(')');
-        let mut q = sqlx::query(sql);
-        for id in chunk.iter().chain(chunk) {
+    for chunk in ids.chunks(300) {
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT person_id, born FROM retention_person WHERE person_id IN", chunk.len()));
+        for id in chunk {
             q = q.bind(id.as_bytes().to_vec());
         }
         for row in q.fetch_all(&mut *conn).await? {
-            let nominal = crate::batch::id_of(row.try_get(0)?)?;
+            let Some(nominal) = nominal_of.get(&crate::batch::id_of(row.try_get(0)?)?) else { continue };
             let day: Option<i64> = row.try_get(1)?;
-            let entry = born.entry(nominal).or_insert(None);
+            let entry = born.entry(*nominal).or_insert(None);
             *entry = (*entry).max(day.map(day_of));
         }
     }
@@ -397,16 +417,7 @@ pub(crate) async fn trigger(conn: &mut AnyConnection, people: &[EntityId], why: 
     let mut ids: Vec<EntityId> = people.iter().map(|p| merged.get(p).copied().unwrap_or(*p)).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut all = ids.clone();
-    for chunk in ids.chunks(300) {
-        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT id FROM entity WHERE merged_into IN", chunk.len()));
-        for id in chunk {
-            q = q.bind(id.as_bytes().to_vec());
-        }
-        for row in q.fetch_all(&mut *conn).await? {
-            all.push(crate::batch::id_of(row.try_get(0)?)?);
-        }
-    }
+    let all: Vec<EntityId> = members(conn, &ids).await?.into_iter().map(|(m, _)| m).collect();
     let now = crate::clock::now_micros();
     let mut marked = 0;
     for chunk in all.chunks(300) {
@@ -442,7 +453,7 @@ fn push_list(sql: &mut String, style: Placeholders, first: usize, count: usize) 
 
 
 /// Fills the retention rows of records and people written before they were kept, once, in
-/// one transaction (records after the people, custody records after their arrests).
+/// one transaction (people first, then records, custody records after their arrests).
 pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     let done: i64 = sqlx::query_scalar("SELECT backfilled FROM retention_state WHERE id = 1").fetch_one(pool).await?;
     if done == 1 {
@@ -455,9 +466,12 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     let custody = EntityKind::CustodyRecord.as_str();
     let mut indexed = 0_usize;
     for (kinds, sql) in [
-        ("everything else", "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
+        ("people", "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
             JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-            WHERE e.kind NOT IN ('object', 'location', 'event', 'link', 'information_request', $1) AND e.id > $2 ORDER BY e.id LIMIT 2000"),
+            WHERE e.kind = 'person' AND e.kind <> $1 AND e.id > $2 ORDER BY e.id LIMIT 2000"),
+        ("records", "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
+            JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+            WHERE e.kind NOT IN ('person', 'object', 'location', 'event', 'link', $1) AND e.id > $2 ORDER BY e.id LIMIT 2000"),
         ("custody records", "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
             JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
             WHERE e.kind = $1 AND e.id > $2 ORDER BY e.id LIMIT 2000"),
@@ -520,10 +534,11 @@ pub(crate) async fn scheduled(conn: &mut AnyConnection, id: EntityId) -> Result<
     }))
 }
 
+#[cfg(feature = "testing")]
 impl crate::Store {
-    /// Where the review of record `id` stands, if it has a schedule: no personal data (ids,
-    /// groups and days), for tools and tests; the review form reads it authorised
-    /// (`Store::retention_file`).
+    /// Where the review of record `id` stands, if it has a schedule, unauthorised and unaudited:
+    /// for tests only (the `testing` feature); everyone else reads it through
+    /// `Store::retention_file`.
     pub async fn retention_due(&self, id: EntityId) -> Result<Option<Scheduled>, StoreError> {
         scheduled(&mut *self.pool.acquire().await?, id).await
     }

@@ -92,9 +92,9 @@ impl Store {
         let today = today();
         let mut groups: BTreeMap<i64, GroupCounts> = (1..=4).map(|g| (g, GroupCounts::default())).collect();
         let rows = sqlx::query(
-            "SELECT review_group, state, COUNT(*), SUM(CASE WHEN state = 0 AND next_review < $1 THEN 1 ELSE 0 END), \
+            "SELECT COALESCE(override_group, graded), state, COUNT(*), SUM(CASE WHEN state = 0 AND next_review < $1 THEN 1 ELSE 0 END), \
              SUM(CASE WHEN state = 0 AND next_review >= $1 AND next_review < $2 THEN 1 ELSE 0 END) \
-             FROM retention GROUP BY review_group, state",
+             FROM retention GROUP BY COALESCE(override_group, graded), state",
         )
         .bind(today)
         .bind(today + 90)

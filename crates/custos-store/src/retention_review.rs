@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use custos_audit::{AuditKind, ObjectRef};
+use custos_audit::AuditKind;
 use custos_authz::{Action, Principal, Resource};
 use custos_core::entity::EntityKind;
 use custos_core::ids::EntityId;
@@ -53,6 +53,8 @@ pub struct Due {
     pub record: EntityId,
     pub kind: EntityKind,
     pub owning_unit: String,
+    /// The group it is held in (Group 4 for an undetected crime, which is reviewed as its
+    /// offence's group).
     pub group: MopiGroup,
     pub next_review: Date,
     /// Days past the review date (0 on the day, negative when asked for early).
@@ -140,13 +142,19 @@ async fn archived(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option
     row.as_ref().map(kind_and_marking).transpose()
 }
 
-/// When a record disposed of went, if it did.
-async fn disposed_on(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option<Date>, StoreError> {
-    let at: Option<i64> = sqlx::query_scalar("SELECT disposed_at FROM disposed WHERE entity_id = $1")
+/// What a record disposed of left: when it went, its kind and owning unit.
+async fn disposed_stub(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option<(Date, EntityKind, String)>, StoreError> {
+    let row = sqlx::query("SELECT disposed_at, kind, owning_unit FROM disposed WHERE entity_id = $1")
         .bind(id.as_bytes().to_vec())
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(at.map(|micros| day_of(crate::retention::day_of_micros(micros))))
+    let Some(row) = row else { return Ok(None) };
+    let kind: String = row.try_get(1)?;
+    Ok(Some((
+        day_of(crate::retention::day_of_micros(row.try_get(0)?)),
+        kind.parse().map_err(|_| crate::entities::corrupt("an entity kind"))?,
+        row.try_get(2)?,
+    )))
 }
 
 /// A decision to record.
@@ -198,14 +206,18 @@ impl Store {
         }
         let today = today();
         let mut tx = self.begin_write().await?;
+        let going: Vec<EntityId> = reviews.iter().filter(|r| r.assessment.outcome == Outcome::Dispose).map(|r| r.record).collect();
+        if !going.is_empty() {
+            crate::disposal::hold_pending(&mut tx, self.backend).await?;
+        }
+        let may_erase = |kind: EntityKind, id: EntityId, marking: &custos_core::marking::SecurityMarking| {
+            self.authz.decide(principal, Action::Erase, &resource(kind, id, marking))
+        };
         let mut decided = Vec::with_capacity(reviews.len());
         for review in reviews {
             let id = review.record;
             let outcome = review.assessment.outcome;
             let Some(current) = crate::entities::load(&mut tx, id).await? else {
-                if let Some(on) = disposed_on(&mut tx, id).await? {
-                    return Err(refused(id, format!("it was disposed of on {on}: there is nothing left to review")));
-                }
                 if let Some((kind, marking)) = archived(&mut tx, id).await? {
                     let decision = self.authz.decide(principal, Action::Erase, &resource(kind, id, &marking));
                     if !decision.allowed || outcome != Outcome::Dispose {
@@ -229,8 +241,7 @@ impl Store {
                     continue;
                 }
                 tx.rollback().await?;
-                let objects = vec![ObjectRef { kind: "unknown".into(), id: id.to_string() }];
-                return self.record_denial(audit_event(AuditKind::AccessDenied, principal, objects, &crate::entities::not_found())).await;
+                return self.missing_or_disposed(principal, id).await;
             };
             let action = if outcome == Outcome::Dispose { Action::Erase } else { Action::Review };
             let decision = self.authz.decide(principal, action, &resource(current.kind, id, &current.marking));
@@ -248,7 +259,14 @@ impl Store {
                 }
                 assessment.check(day_of(today), day_of(today + 1)).map_err(|e| refused(id, e))?;
                 let decision_id = insert_decision(&mut tx, NewDecision { record: id, outcome: "dispose", group: MopiGroup::OtherOffences, risks: &risks, reason: None, next_review: None }, principal).await?;
-                let gone = crate::disposal::dispose(&mut tx, self.backend, id, current.kind, Some(decision_id)).await.map_err(|e| in_record(id, e))?;
+                let gone = match crate::disposal::dispose(&mut tx, self.backend, id, current.kind, Some(decision_id), &going, &may_erase).await {
+                    Ok(gone) => gone,
+                    Err(crate::disposal::Refusal::Denied(kind, other, denial)) => {
+                        tx.rollback().await?;
+                        return self.record_denial(audit_event(AuditKind::AccessDenied, principal, vec![object_ref(kind, other)], &denial)).await;
+                    }
+                    Err(crate::disposal::Refusal::Store(e)) => return Err(in_record(id, e)),
+                };
                 let objects = gone.entities.iter().map(|(k, e)| object_ref(*k, *e)).collect();
                 audit_log::append(&mut tx, &audit_event(AuditKind::Erase, principal, objects, &decision)).await?;
                 decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: gone.entities.iter().map(|(_, e)| *e).collect() });
@@ -260,11 +278,20 @@ impl Store {
             if held.scheduled.legal_hold && outcome != Outcome::Retain {
                 return Err(refused(id, "it is under a legal hold: release the hold first"));
             }
+            if outcome != Outcome::Retain {
+                check_may_go(&held.scheduled, day_of(today)).map_err(|why| refused(id, why))?;
+            }
             // The schedule's next review if it is kept today.
             let born = crate::retention::born_of(&mut tx, &held.offenders).await?;
             let births: Vec<Option<Date>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
             let kept = Facts { last_reviewed: Some(today), review_by: None, ..held.facts };
-            let scheduled = due(&kept, &births);
+            let mut scheduled = due(&kept, &births);
+            if scheduled.on <= day_of(today) {
+                // A Group 1 subject deemed 100 whose record is still kept: reviewed again a
+                // period on, rather than at once.
+                let every = crate::retention::SCHEDULE.rule(scheduled.group).review_every_years;
+                scheduled.on = custos_core::retention::years_after(day_of(today), every);
+            }
             let next = assessment.check(day_of(today), scheduled.on).map_err(|e| refused(id, e))?;
             let reason = assessment.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             let group = held.scheduled.group;
@@ -273,9 +300,9 @@ impl Store {
                 Outcome::Retain => {
                     let next = next.unwrap_or(scheduled.on);
                     let review_by = (next < scheduled.on).then(|| day_number(next));
-                    sqlx::query(
+                    let kept = sqlx::query(
                         "UPDATE retention SET last_reviewed = $1, review_by = $2, next_review = $3, review_group = $4, \
-                         disposal_from = $5, triggered = NULL, triggered_at = NULL, revision = revision + 1 WHERE record_id = $6",
+                         disposal_from = $5, triggered = NULL, triggered_at = NULL, revision = revision + 1 WHERE record_id = $6 AND state = 0",
                     )
                     .bind(today)
                     .bind(review_by)
@@ -285,22 +312,28 @@ impl Store {
                     .bind(id.as_bytes().to_vec())
                     .execute(&mut *tx)
                     .await?;
+                    if kept.rows_affected() != 1 {
+                        return Err(StoreError::Conflict);
+                    }
                     let mut event = [audit_event(AuditKind::Update, principal, vec![object_ref(current.kind, id)], &decision)];
                     audit_log::append_with_text(&mut tx, &mut event, &Personal { reason, ..Personal::default() }).await?;
                     decided.push(Decided { record: id, outcome, decision: decision_id, next_review: Some(next), deleted: Vec::new() });
                 }
                 Outcome::Archive => {
-                    sqlx::query("UPDATE retention SET state = 1, triggered = NULL, triggered_at = NULL, revision = revision + 1 WHERE record_id = $1")
-                        .bind(id.as_bytes().to_vec())
-                        .execute(&mut *tx)
-                        .await?;
-                    crate::disposal::archive(&mut tx, self.backend, id, decision_id).await?;
+                    crate::disposal::archive(&mut tx, self.backend, id, decision_id).await.map_err(|e| in_record(id, e))?;
                     let mut event = [audit_event(AuditKind::Update, principal, vec![object_ref(current.kind, id)], &decision)];
                     audit_log::append_with_text(&mut tx, &mut event, &Personal { reason, ..Personal::default() }).await?;
                     decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: Vec::new() });
                 }
                 Outcome::Dispose => {
-                    let gone = crate::disposal::dispose(&mut tx, self.backend, id, current.kind, Some(decision_id)).await.map_err(|e| in_record(id, e))?;
+                    let gone = match crate::disposal::dispose(&mut tx, self.backend, id, current.kind, Some(decision_id), &going, &may_erase).await {
+                        Ok(gone) => gone,
+                        Err(crate::disposal::Refusal::Denied(kind, other, denial)) => {
+                            tx.rollback().await?;
+                            return self.record_denial(audit_event(AuditKind::AccessDenied, principal, vec![object_ref(kind, other)], &denial)).await;
+                        }
+                        Err(crate::disposal::Refusal::Store(e)) => return Err(in_record(id, e)),
+                    };
                     let objects = gone.entities.iter().map(|(k, e)| object_ref(*k, *e)).collect();
                     audit_log::append(&mut tx, &audit_event(AuditKind::Erase, principal, objects, &decision)).await?;
                     decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: gone.entities.iter().map(|(_, e)| *e).collect() });
@@ -323,10 +356,8 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let Some(current) = crate::entities::load(&mut tx, record).await? else {
-            if let Some(on) = disposed_on(&mut tx, record).await? {
-                return Err(refused(record, format!("it was disposed of on {on}")));
-            }
-            return self.deny_missing(tx, principal, record).await;
+            tx.rollback().await?;
+            return self.missing_or_disposed(principal, record).await;
         };
         let personal = Personal { reason: Some(reason), ..Personal::default() };
         let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Update, personal).await?;
@@ -360,10 +391,8 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let Some(current) = crate::entities::load(&mut tx, record).await? else {
-            if let Some(on) = disposed_on(&mut tx, record).await? {
-                return Err(refused(record, format!("it was disposed of on {on}")));
-            }
-            return self.deny_missing(tx, principal, record).await;
+            tx.rollback().await?;
+            return self.missing_or_disposed(principal, record).await;
         };
         let personal = Personal { reason: Some(reason), ..Personal::default() };
         let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Update, personal).await?;
@@ -417,11 +446,11 @@ impl Store {
         let due_by = today - filter.overdue_days.unwrap_or(0).max(0);
         let mut tx = self.begin_write().await?;
         let rows = sqlx::query(
-            "SELECT r.record_id, r.owning_unit AS unit, r.review_group, r.next_review, r.triggered, r.legal_hold, \
+            "SELECT r.record_id, r.owning_unit AS unit, COALESCE(r.override_group, r.graded), r.next_review, r.triggered, r.legal_hold, \
              e.kind, e.classification, e.sensitive, e.owning_unit, e.acl \
              FROM retention r JOIN entity e ON e.id = r.record_id \
              WHERE r.state = 0 AND (r.next_review <= $1 OR (r.triggered IS NOT NULL AND $2 = 0)) \
-             AND ($3 = 0 OR r.triggered IS NOT NULL) AND ($4 = 0 OR r.review_group = $4) AND ($5 = '' OR r.owning_unit = $5) \
+             AND ($3 = 0 OR r.triggered IS NOT NULL) AND ($4 = 0 OR COALESCE(r.override_group, r.graded) = $4) AND ($5 = '' OR r.owning_unit = $5) \
              ORDER BY CASE WHEN r.triggered IS NULL THEN r.next_review ELSE $6 END, r.record_id LIMIT $7 OFFSET $8",
         )
         .bind(due_by)
@@ -476,10 +505,8 @@ impl Store {
             None => match archived(&mut tx, record).await? {
                 Some(found) => found,
                 None => {
-                    if let Some(on) = disposed_on(&mut tx, record).await? {
-                        return Err(refused(record, format!("it was disposed of on {on}")));
-                    }
-                    return self.deny_missing(tx, principal, record).await;
+                    tx.rollback().await?;
+                    return self.missing_or_disposed(principal, record).await;
                 }
             },
         };
@@ -584,6 +611,49 @@ pub(crate) fn decision_from_row(row: &sqlx::any::AnyRow) -> Result<DecisionRow, 
         decided_by: row.try_get(7)?,
         decided_at: crate::clock::from_micros(row.try_get(8)?),
     })
+}
+
+impl Store {
+    /// The answer for a record that is not (or no longer) held: to someone who may review such a
+    /// record where it was, that it was disposed of and when; to anyone else (and for an id never
+    /// held) a denial, audited, so that the stub reveals nothing.
+    async fn missing_or_disposed<T>(&self, principal: &Principal, id: EntityId) -> Result<T, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if let Some((on, kind, unit)) = disposed_stub(&mut tx, id).await? {
+            let unit = unit.parse().map_err(|_| crate::entities::corrupt("an owning unit"))?;
+            let marking = custos_core::marking::SecurityMarking::official(unit);
+            let decision = self.authz.decide(principal, Action::Review, &resource(kind, id, &marking));
+            let objects = vec![object_ref(kind, id)];
+            if decision.allowed {
+                audit_log::append(&mut tx, &audit_event(AuditKind::Read, principal, objects, &decision)).await?;
+                tx.commit().await?;
+                return Err(refused(id, format!("it was disposed of on {on}: there is nothing left to review")));
+            }
+            audit_log::append(&mut tx, &audit_event(AuditKind::AccessDenied, principal, objects, &decision)).await?;
+            tx.commit().await?;
+            return Err(StoreError::Denied);
+        }
+        self.deny_missing(tx, principal, id).await
+    }
+}
+
+/// Whether a record may leave operational use now (disposed of or archived): its review has come
+/// or was asked for early, and a Group 1 record only once its subject is deemed 100.
+fn check_may_go(scheduled: &Scheduled, today: Date) -> Result<(), String> {
+    if scheduled.next_review > today && scheduled.triggered.is_none() {
+        return Err(format!(
+            "its review is not due until {} and no early review was asked for (a deletion request, for one): it is kept until then",
+            scheduled.next_review
+        ));
+    }
+    if scheduled.group == MopiGroup::PublicProtection {
+        return match scheduled.disposal_from {
+            None => Err("a Group 1 record is kept until its subject is deemed 100, and their date of birth is unknown".into()),
+            Some(from) if from > today => Err(format!("a Group 1 record is kept until its subject is deemed 100, on {from}")),
+            Some(_) => Ok(()),
+        };
+    }
+    Ok(())
 }
 
 /// A disposal's error, named by its record.

@@ -81,6 +81,9 @@ impl Store {
             }
         }
         let today = today();
+        // The first sweep only sets each record's newest contact: before it, every record knew
+        // only its own, and marking them all as back to notice would flood the queue.
+        let swept_before: Option<i64> = sqlx::query_scalar("SELECT id FROM retention_sweep LIMIT 1").fetch_optional(&self.pool).await?;
         let mut changes: Vec<Change> = Vec::new();
         let mut due_today = 0_u64;
         let mut births = Vec::new();
@@ -100,7 +103,7 @@ impl Store {
                 due_today += 1;
             }
             // Newer contact than the last sweep saw: they came back to notice since this record.
-            let back = contact > h.facts.last_contact;
+            let back = swept_before.is_some() && contact > h.facts.last_contact;
             if computed != h.stored || contact != h.facts.last_contact {
                 changes.push(Change { id: h.id, next: computed.0, group: computed.1, disposal: computed.2, contact, revision: h.revision, back });
             }
