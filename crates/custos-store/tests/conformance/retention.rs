@@ -470,6 +470,106 @@ conformance! {
         assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap().group, MopiGroup::OtherOffences);
     }
 
+    async fn group_1_is_kept_until_the_subject_is_deemed_100(db: TestDb) {
+        let who = investigator();
+        let rm = manager();
+        let event = db.store.create_entity(&who, crate::search::event("crime", "Murder"), marking(), None).await.unwrap();
+        let known = db.store.create_entity(&who, person("Ada", "Sable", "1950-02-01"), marking(), None).await.unwrap();
+        let murder = db.store.create_entity(&who, crime(event, "1", known, "Murder"), marking(), None).await.unwrap();
+        let unknown = db.store.create_entity(&who, EntityBody::Person(custos_core::person::Person::try_from(
+            serde_json::from_value::<custos_core::draft::PersonDraft>(json!({"names": [{"kind": "primary", "forenames": ["Bo"], "surname": "Sable"}]})).unwrap(),
+        ).unwrap()), marking(), None).await.unwrap();
+        let other = db.store.create_entity(&who, crime(event, "1", unknown, "Murder"), marking(), None).await.unwrap();
+        for id in [murder, other] {
+            backdate(&db, id, 11 * 366).await;
+        }
+        sweep(&db).await;
+        // Both are due their ten-yearly review; neither may go.
+        refused(db.store.review_records(&rm, &[dispose(murder)]).await, "deemed 100, on 2050-02-01");
+        refused(db.store.review_records(&rm, &[dispose(other)]).await, "date of birth is unknown");
+        let mut archive = dispose(murder);
+        archive.assessment.outcome = Outcome::Archive;
+        archive.assessment.reason = Some("A notable case".into());
+        refused(db.store.review_records(&rm, &[archive]).await, "deemed 100");
+        // Kept at review: reviewed again in ten years.
+        let decided = db.store.review_records(&rm, &[retain(murder, Some("Public protection: MAPPA"))]).await.unwrap();
+        assert_eq!(decided[0].next_review, today().checked_add(years(10)).ok());
+    }
+
+    async fn a_record_another_refers_to_goes_with_it_or_after_it(db: TestDb) {
+        let c = case(&db).await;
+        let rm = manager();
+        let who = investigator();
+        let arrest = db.store.create_entity(&who, record("arrest", json!({
+            "person": c.suspect, "event": c.event, "arrested_at": "2026-03-01T22:10:00Z", "offences": ["46"],
+            "grounds": "Seen taking perfume", "necessity": ["investigation"], "arresting_officer": "PC 1 Ash",
+        })), marking(), None).await.unwrap();
+        let custody = db.store.create_entity(&who, record("custody_record", json!({ "person": c.suspect, "arrest": arrest, "detention": {
+            "arrival": "after_arrest", "arrested": "2026-03-01T22:10:00Z", "arrived": "2026-03-01T22:40:00Z",
+            "authorised": "2026-03-01T22:55:00Z", "reviews": [], "extensions": [], "charged": null, "released": null,
+        }})), marking(), None).await.unwrap();
+        for id in [arrest, custody] {
+            backdate(&db, id, 7 * 366).await;
+        }
+        sweep(&db).await;
+        refused(db.store.review_records(&rm, &[dispose(arrest)]).await, "refer to this one");
+        assert!(db.store.read_entity(&who, arrest, &why()).await.is_ok());
+        // Together, in either order.
+        db.store.review_records(&rm, &[dispose(arrest), dispose(custody)]).await.unwrap();
+        assert!(matches!(db.store.read_entity(&who, custody, &why()).await, Err(StoreError::Denied)));
+    }
+
+    async fn a_person_found_by_a_match_search_takes_its_probe_with_them(db: TestDb) {
+        let who = investigator();
+        let rm = manager();
+        let probe = match person("Xanthippe", "Morrow", "1971-07-07") { EntityBody::Person(p) => p, _ => unreachable!() };
+        let found = db.store.match_person(&who, &probe, &why()).await.unwrap();
+        let outcome = db.store.create_person_after_match(&who, found.search_id, custos_store::matching::MatchChoice::NoneOfThese,
+            EntityBody::Person(probe), marking(), None).await.unwrap();
+        let custos_store::matching::MatchOutcome::Created(id) = outcome else { panic!("{outcome:?}") };
+        db.store.integrate_audit().await.unwrap();
+        assert!(!stored(&db, "Xanthippe").await.is_empty());
+        db.store.review_records(&rm, &[dispose(id)]).await.unwrap();
+        db.store.integrate_audit().await.unwrap();
+        let leftovers = stored(&db, "Xanthippe").await;
+        assert!(leftovers.is_empty(), "the match search's probe is erased with the person: {leftovers:?}");
+    }
+
+    async fn what_goes_with_a_person_must_be_erasable_by_the_reviewer(db: TestDb) {
+        let who = investigator();
+        let rm = manager();
+        let person_id = db.store.create_entity(&who, person("Cass", "Wren", "1980-01-01"), marking(), None).await.unwrap();
+        let safe_house = db.store.create_entity(&who, location("1 Hidden Row", "E8 2BB"), marking(), None).await.unwrap();
+        // A need-to-know link the records manager is not on.
+        let mut secret = marking();
+        secret.sensitive = true;
+        secret.acl = vec![custos_core::marking::AclEntry::User(who.user.clone())];
+        let link = db.store.create_entity(&who, link(person_id, safe_house, "home"), secret, None).await.unwrap();
+        assert!(matches!(db.store.review_records(&rm, &[dispose(person_id)]).await, Err(StoreError::Denied)));
+        assert!(db.store.read_entity(&who, person_id, &why()).await.is_ok());
+        assert!(db.store.read_entity(&who, link, &why()).await.is_ok());
+        let events = audit_events(&db).await;
+        assert!(events.iter().any(|e| e.kind == AuditKind::AccessDenied && e.objects.iter().any(|o| o.id == link.to_string())));
+    }
+
+    async fn undetected_crime_is_held_as_group_4(db: TestDb) {
+        let who = investigator();
+        let rm = manager();
+        let event = db.store.create_entity(&who, crate::search::event("crime", "Burglary"), marking(), None).await.unwrap();
+        let undetected = db.store.create_entity(&who, record("crime_report", json!({
+            "event": event, "offence": "28E", "status": "finalised", "outcome": "no_suspect_identified", "narrative": "No suspect", "people": [],
+        })), marking(), None).await.unwrap();
+        backdate(&db, undetected, 11 * 366).await;
+        sweep(&db).await;
+        let g4 = QueueFilter { group: Some(MopiGroup::Undetected), ..QueueFilter::default() };
+        let shown = db.store.retention_queue(&rm, &g4, 0, 50).await.unwrap();
+        assert_eq!(shown.iter().map(|d| (d.record, d.group)).collect::<Vec<_>>(), [(undetected, MopiGroup::Undetected)]);
+        let report = db.store.retention_report(&rm).await.unwrap();
+        assert_eq!(report.groups[3].0, MopiGroup::Undetected);
+        assert_eq!(report.groups[3].1.held, 1);
+        assert_eq!(report.groups[3].1.overdue, 1);
+    }
+
     async fn deletion_requests_and_subject_access_bring_reviews_forward(db: TestDb) {
         let c = case(&db).await;
         let rm = manager();
