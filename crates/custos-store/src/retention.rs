@@ -308,6 +308,59 @@ pub(crate) async fn index(conn: &mut AnyConnection, items: &[Written<'_>], write
         }
         q.execute(&mut *conn).await?;
     }
+    if changed {
+        let arrests: Vec<EntityId> = records.iter().filter(|(_, r, _, _)| matches!(r, Record::Arrest(_))).map(|(id, ..)| *id).collect();
+        follow_arrests(conn, &arrests).await?;
+    }
+    Ok(())
+}
+
+/// Grades again the custody records of `arrests` (a custody record is held in its arrest's
+/// group), after the arrests' offences or group changed, and computes their reviews again.
+pub(crate) async fn follow_arrests(conn: &mut AnyConnection, arrests: &[EntityId]) -> Result<(), StoreError> {
+    if arrests.is_empty() {
+        return Ok(());
+    }
+    let groups: HashMap<EntityId, MopiGroup> = stored_facts(conn, arrests).await?.into_iter().map(|(id, f)| (id, f.group())).collect();
+    let mut custody: Vec<(EntityId, EntityId)> = Vec::new();
+    for chunk in arrests.chunks(300) {
+        let head = "SELECT record_id, target_id FROM record_ref WHERE field = 'arrest' AND target_id IN";
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            custody.push((crate::batch::id_of(row.try_get(0)?)?, crate::batch::id_of(row.try_get(1)?)?));
+        }
+    }
+    let ids: Vec<EntityId> = custody.iter().map(|(c, _)| *c).collect();
+    let facts = stored_facts(conn, &ids).await?;
+    for (record, arrest) in custody {
+        let (Some(held), Some(group)) = (facts.get(&record), groups.get(&arrest)) else { continue };
+        if held.graded == *group {
+            continue;
+        }
+        let packed: Vec<u8> = sqlx::query_scalar("SELECT offenders FROM retention WHERE record_id = $1")
+            .bind(record.as_bytes().to_vec())
+            .fetch_one(&mut *conn)
+            .await?;
+        let offenders = unpack_ids(&packed);
+        let born = born_of(conn, &offenders).await?;
+        let births: Vec<Option<Date>> = offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
+        let facts = Facts { graded: *group, ..*held };
+        let due = due(&facts, &births);
+        sqlx::query(
+            "UPDATE retention SET graded = $1, next_review = $2, review_group = $3, disposal_from = $4, revision = revision + 1 \
+             WHERE record_id = $5",
+        )
+        .bind(group_number(*group))
+        .bind(day_number(due.on))
+        .bind(group_number(due.group))
+        .bind(due.disposal_from.map(day_number))
+        .bind(record.as_bytes().to_vec())
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 

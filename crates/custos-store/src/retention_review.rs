@@ -419,6 +419,9 @@ impl Store {
         .await?;
         let new = NewDecision { record, outcome: "regrade", group: due.group, risks: &[], reason: Some(reason), next_review: Some(due.on) };
         let id = insert_decision(&mut tx, new, principal).await?;
+        if current.kind == EntityKind::Arrest {
+            crate::retention::follow_arrests(&mut tx, &[record]).await?;
+        }
         tx.commit().await?;
         Ok(id)
     }

@@ -508,8 +508,18 @@ conformance! {
             "arrival": "after_arrest", "arrested": "2026-03-01T22:10:00Z", "arrived": "2026-03-01T22:40:00Z",
             "authorised": "2026-03-01T22:55:00Z", "reviews": [], "extensions": [], "charged": null, "released": null,
         }})), marking(), None).await.unwrap();
+        // The custody record is held in its arrest's group, and follows it.
+        assert_eq!(db.store.retention_due(custody).await.unwrap().unwrap().group, MopiGroup::OtherOffences);
+        db.store.regrade(&rm, arrest, Some(MopiGroup::SexualViolentSerious), "Violence during the arrest").await.unwrap();
+        assert_eq!(db.store.retention_due(custody).await.unwrap().unwrap().group, MopiGroup::SexualViolentSerious);
+        db.store.regrade(&rm, arrest, None, "Recorded in error").await.unwrap();
+        let current = db.store.read_entity(&who, arrest, &why()).await.unwrap();
+        let EntityBody::Record(Record::Arrest(mut changed)) = current.body else { panic!() };
+        changed.offences = vec![custos_core::record::Offence::parse("8N").unwrap()];
+        db.store.change_entity(&who, arrest, current.version, EntityBody::Record(Record::Arrest(changed)), custos_core::version::ChangeKind::Edited, None).await.unwrap();
+        assert_eq!(db.store.retention_due(custody).await.unwrap().unwrap().group, MopiGroup::SexualViolentSerious, "assault with injury: Group 2");
         for id in [arrest, custody] {
-            backdate(&db, id, 7 * 366).await;
+            backdate(&db, id, 11 * 366).await;
         }
         sweep(&db).await;
         refused(db.store.review_records(&rm, &[dispose(arrest)]).await, "refer to this one");
