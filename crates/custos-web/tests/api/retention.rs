@@ -10,10 +10,10 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-/// A shoplifting about a suspect, recorded by an investigator; the crime's id, with the schedule
-/// moved back seven years so that its review is due.
-pub async fn due_crime(app: &TestApp) -> String {
-    let s = app.signed_in("MP700001", Role::Investigator, "CE-BCU").await;
+/// A shoplifting about a suspect, recorded by a new investigator `officer`; the crime's id, with
+/// the schedule moved back seven years so that its review is due.
+pub async fn due_crime(app: &TestApp, officer: &str) -> String {
+    let s = app.signed_in(officer, Role::Investigator, "CE-BCU").await;
     let suspect = app.create_person(&s, person("Orla", "Kestrel")).await;
     let event = app.send(Call::post("/api/v1/events").session(&s).json(json!({"record": {
         "kind": "crime", "at": "2026-03-01T21:50:00Z", "summary": "Theft at a shop",
@@ -46,7 +46,7 @@ fn dispose(record: &str) -> Value {
 conformance! {
     async fn a_records_manager_reviews_the_queue_and_disposes(db: TestDb) {
         let app = TestApp::new(db);
-        let crime = due_crime(&app).await;
+        let crime = due_crime(&app, "MP700001").await;
         let rm = app.signed_in("MP700002", Role::RecordsManager, "DATA-OFFICE").await;
         let reply = app.send(Call::get("/api/v1/retention/queue").session(&rm)).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
@@ -103,7 +103,7 @@ conformance! {
 
     async fn an_archived_record_is_read_only_with_the_archives_permission(db: TestDb) {
         let app = TestApp::new(db);
-        let crime = due_crime(&app).await;
+        let crime = due_crime(&app, "MP700001").await;
         let rm = app.signed_in("MP700007", Role::RecordsManager, "DATA-OFFICE").await;
         let reply = reviews(&app, &rm, json!({"reviews": [{"record": crime, "outcome": "archive", "reason": "First case of its kind"}]})).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
