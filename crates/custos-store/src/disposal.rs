@@ -140,6 +140,10 @@ pub(crate) async fn dispose(
             return Err(StoreError::Conflict.into());
         }
     }
+    if backend == Backend::Postgres {
+        // No record may come to refer to what goes while it goes.
+        run_with(conn, "SELECT id FROM entity WHERE id IN", " FOR UPDATE", &people).await?;
+    }
     let referring: Vec<EntityId> = ids_where(conn, "SELECT DISTINCT record_id FROM record_ref WHERE target_id IN", &people)
         .await?
         .into_iter()
@@ -288,6 +292,11 @@ async fn remove(conn: &mut AnyConnection, backend: Backend, people: &[EntityId])
 pub(crate) async fn archive(conn: &mut AnyConnection, backend: Backend, record: EntityId, decision: i64) -> Result<(), StoreError> {
     if !links_of(conn, &[record]).await?.is_empty() {
         return Err(StoreError::Refused("links are held to this record: remove them before it goes to the archive".into()));
+    }
+    if !ids_where(conn, "SELECT record_id FROM record_ref WHERE target_id IN", &[record]).await?.is_empty() {
+        return Err(StoreError::Refused(
+            "a record still held refers to this one (such as a case file on a crime): it stays in use while that one does".into(),
+        ));
     }
     let claimed = sqlx::query(
         "UPDATE retention SET state = 1, triggered = NULL, triggered_at = NULL, revision = revision + 1 \

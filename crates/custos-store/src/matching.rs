@@ -401,12 +401,19 @@ impl Store {
     /// of each candidate; unreadable ones are dropped silently); audited as one `search` event
     /// naming the match search and the candidates shown, with the probe and the justification in
     /// the erasable payload. The result's `search_id` is what a create must name.
-    /// Deletes match searches made more than [`SEARCH_KEPT_FOR`] ago (housekeeping run by the
-    /// server; expired searches can no longer be used, and what they showed is in the audit
-    /// log). Returns how many were deleted.
+    /// Deletes match searches made more than [`SEARCH_KEPT_FOR`] ago that chose nobody
+    /// (housekeeping run by the server; expired searches can no longer be used, and what they
+    /// showed is in the audit log); one that chose someone keeps only its id and whom it chose,
+    /// for that person's disposal. Returns how many were deleted.
     pub async fn purge_match_searches(&self) -> Result<u64, StoreError> {
         let cutoff = now_micros() - i64::try_from(SEARCH_KEPT_FOR.as_micros()).unwrap_or(i64::MAX);
-        let done = sqlx::query("DELETE FROM person_match_search WHERE created_at < $1").bind(cutoff).execute(&self.pool).await?;
+        // A search that chose someone is kept (its candidates emptied): disposing of that person
+        // finds through it the audit payload holding the probe, their details as searched for.
+        let done = sqlx::query("DELETE FROM person_match_search WHERE created_at < $1 AND chosen_id IS NULL").bind(cutoff).execute(&self.pool).await?;
+        sqlx::query("UPDATE person_match_search SET candidates = '[]' WHERE created_at < $1 AND chosen_id IS NOT NULL AND candidates <> '[]'")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 

@@ -144,11 +144,19 @@ pub(crate) fn due(facts: &Facts, born: &[Option<Date>]) -> Due {
     };
     let mut dues = born.iter().map(|b| SCHEDULE.next_review(&core(*b)));
     let latest = match dues.next() {
-        None => SCHEDULE.next_review(&core(None)),
+        // No offender: nobody's hundredth birthday to wait for, so a Group 1 matter (an undetected
+        // murder) may go at a review that finds no need, like any other.
+        None => {
+            let d = SCHEDULE.next_review(&core(None));
+            Due { disposal_from: Some(d.disposal_from.unwrap_or(d.on)), ..d }
+        }
+        // Several: held as the most serious group any of them gives, reviewed at the latest date,
+        // and never gone before every Group 1 subject is deemed 100.
         Some(first) => dues.fold(first, |latest, d| {
             let disposal_from = latest.disposal_from.zip(d.disposal_from).map(|(a, b)| a.max(b));
+            let group = retention::most_serious([latest.group, d.group]);
             let later = if d.on > latest.on { d } else { latest };
-            Due { disposal_from, ..later }
+            Due { disposal_from, group, ..later }
         }),
     };
     match facts.review_by.map(day_of) {

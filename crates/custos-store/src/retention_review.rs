@@ -367,11 +367,15 @@ impl Store {
         if held.scheduled.legal_hold == hold {
             return Err(refused(record, if hold { "it is already under a legal hold" } else { "it is not under a legal hold" }));
         }
-        sqlx::query("UPDATE retention SET legal_hold = $1, revision = revision + 1 WHERE record_id = $2")
+        let changed = sqlx::query("UPDATE retention SET legal_hold = $1, revision = revision + 1 WHERE record_id = $2 AND state = 0 AND legal_hold = $3")
             .bind(i64::from(hold))
             .bind(record.as_bytes().to_vec())
+            .bind(i64::from(!hold))
             .execute(&mut *tx)
             .await?;
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
         let outcome = if hold { "hold" } else { "release" };
         let id = insert_decision(&mut tx, NewDecision { record, outcome, group: held.scheduled.group, risks: &[], reason: Some(reason), next_review: None }, principal).await?;
         tx.commit().await?;
@@ -406,9 +410,9 @@ impl Store {
         let births: Vec<Option<Date>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
         let facts = Facts { override_group: group, ..held.facts };
         let due = due(&facts, &births);
-        sqlx::query(
+        let changed = sqlx::query(
             "UPDATE retention SET override_group = $1, next_review = $2, review_group = $3, disposal_from = $4, \
-             revision = revision + 1 WHERE record_id = $5",
+             revision = revision + 1 WHERE record_id = $5 AND state = 0",
         )
         .bind(group.map(group_number))
         .bind(day_number(due.on))
@@ -417,6 +421,9 @@ impl Store {
         .bind(record.as_bytes().to_vec())
         .execute(&mut *tx)
         .await?;
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
         let new = NewDecision { record, outcome: "regrade", group: due.group, risks: &[], reason: Some(reason), next_review: Some(due.on) };
         let id = insert_decision(&mut tx, new, principal).await?;
         if current.kind == EntityKind::Arrest {
@@ -641,11 +648,14 @@ impl Store {
 }
 
 /// Whether a record may leave operational use now (disposed of or archived): its review has come
-/// or was asked for early, and a Group 1 record only once its subject is deemed 100.
+/// or its subject asked for deletion, and a Group 1 record only once its subject is deemed 100.
 fn check_may_go(scheduled: &Scheduled, today: Date) -> Result<(), String> {
-    if scheduled.next_review > today && scheduled.triggered.is_none() {
+    // Only the subject's own request for deletion brings a disposal forward: coming back to
+    // notice restarts the clear period, and a subject access request must be answered from what
+    // is held (deleting to avoid disclosure is an offence: DPA 2018 s.173).
+    if scheduled.next_review > today && scheduled.triggered != Some(Trigger::DeletionRequest) {
         return Err(format!(
-            "its review is not due until {} and no early review was asked for (a deletion request, for one): it is kept until then",
+            "its review is not due until {} and the subject has not asked for deletion: it is kept until then",
             scheduled.next_review
         ));
     }

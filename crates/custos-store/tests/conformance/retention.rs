@@ -314,6 +314,11 @@ conformance! {
         // His identification brought the review of the records about him forward.
         let triggered = db.store.retention_queue(&manager(), &QueueFilter { triggered: true, ..QueueFilter::default() }, 0, 50).await.unwrap();
         assert!(triggered.iter().any(|d| d.record == sar.crime && d.triggered == Some(Trigger::SubjectAccess)), "{triggered:?}");
+        // A subject access request does not let a record go early (DPA 2018 s.173); a deletion
+        // request does.
+        refused(db.store.review_records(&manager(), &[dispose(sar.crime)]).await, "not due until");
+        let mut conn = db.raw().await;
+        sqlx::query("UPDATE retention SET triggered = 'deletion_request' WHERE record_id = $1").bind(sar.crime.as_bytes().to_vec()).execute(&mut conn).await.unwrap();
         db.store.review_records(&manager(), &[dispose(sar.crime)]).await.unwrap();
         let (_, after) = db.store.assemble_bundle(&iro, sar.request, 3, &why()).await.unwrap();
         assert!(!keys(&after).iter().any(|k| k.starts_with(&crime)), "{:?}", keys(&after));
@@ -518,13 +523,16 @@ conformance! {
         changed.offences = vec![custos_core::record::Offence::parse("8N").unwrap()];
         db.store.change_entity(&who, arrest, current.version, EntityBody::Record(Record::Arrest(changed)), custos_core::version::ChangeKind::Edited, None).await.unwrap();
         assert_eq!(db.store.retention_due(custody).await.unwrap().unwrap().group, MopiGroup::SexualViolentSerious, "assault with injury: Group 2");
-        for id in [arrest, custody] {
-            backdate(&db, id, 11 * 366).await;
-        }
-        sweep(&db).await;
+        // Not due (the subject's theft is newer contact): kept, until the subject asks for deletion.
+        refused(db.store.review_records(&rm, &[dispose(custody)]).await, "not due until");
+        db.store.request_review(&rm, c.suspect, Trigger::DeletionRequest).await.unwrap();
         refused(db.store.review_records(&rm, &[dispose(arrest)]).await, "refer to this one");
         assert!(db.store.read_entity(&who, arrest, &why()).await.is_ok());
-        // Together, in either order.
+        let mut archive = dispose(arrest);
+        archive.assessment.outcome = Outcome::Archive;
+        archive.assessment.reason = Some("A notable arrest".into());
+        refused(db.store.review_records(&rm, &[archive]).await, "refers to this one");
+        // Together, the record referred to first.
         db.store.review_records(&rm, &[dispose(arrest), dispose(custody)]).await.unwrap();
         assert!(matches!(db.store.read_entity(&who, custody, &why()).await, Err(StoreError::Denied)));
     }
@@ -539,6 +547,10 @@ conformance! {
         let custos_store::matching::MatchOutcome::Created(id) = outcome else { panic!("{outcome:?}") };
         db.store.integrate_audit().await.unwrap();
         assert!(!stored(&db, "Xanthippe").await.is_empty());
+        // Years later: the search has long expired and been purged, but not forgotten.
+        let mut conn = db.raw().await;
+        sqlx::query("UPDATE person_match_search SET created_at = created_at - 86400000000 * 400").execute(&mut conn).await.unwrap();
+        db.store.purge_match_searches().await.unwrap();
         db.store.review_records(&rm, &[dispose(id)]).await.unwrap();
         db.store.integrate_audit().await.unwrap();
         let leftovers = stored(&db, "Xanthippe").await;
@@ -562,12 +574,22 @@ conformance! {
         assert!(events.iter().any(|e| e.kind == AuditKind::AccessDenied && e.objects.iter().any(|o| o.id == link.to_string())));
     }
 
+    async fn a_stub_reveals_nothing_to_those_who_may_not_review(db: TestDb) {
+        let c = case(&db).await;
+        db.store.review_records(&manager(), &[dispose(c.crime)]).await.unwrap();
+        let who = investigator();
+        assert!(matches!(db.store.review_records(&who, &[retain(c.crime, Some("x"))]).await, Err(StoreError::Denied)));
+        assert!(matches!(db.store.retention_file(&who, c.crime).await, Err(StoreError::Denied)));
+        let events = audit_events(&db).await;
+        assert!(events.iter().filter(|e| e.kind == AuditKind::AccessDenied && e.actor == who.user.to_string()).count() >= 2);
+    }
+
     async fn undetected_crime_is_held_as_group_4(db: TestDb) {
         let who = investigator();
         let rm = manager();
-        let event = db.store.create_entity(&who, crate::search::event("crime", "Burglary"), marking(), None).await.unwrap();
+        let event = db.store.create_entity(&who, crate::search::event("crime", "Murder"), marking(), None).await.unwrap();
         let undetected = db.store.create_entity(&who, record("crime_report", json!({
-            "event": event, "offence": "28E", "status": "finalised", "outcome": "no_suspect_identified", "narrative": "No suspect", "people": [],
+            "event": event, "offence": "1", "status": "finalised", "outcome": "no_suspect_identified", "narrative": "No suspect", "people": [],
         })), marking(), None).await.unwrap();
         backdate(&db, undetected, 11 * 366).await;
         sweep(&db).await;
@@ -578,6 +600,8 @@ conformance! {
         assert_eq!(report.groups[3].0, MopiGroup::Undetected);
         assert_eq!(report.groups[3].1.held, 1);
         assert_eq!(report.groups[3].1.overdue, 1);
+        // With nobody to wait for, it goes at a review that finds no need.
+        db.store.review_records(&rm, &[dispose(undetected)]).await.unwrap();
     }
 
     async fn deletion_requests_and_subject_access_bring_reviews_forward(db: TestDb) {

@@ -113,12 +113,22 @@ pub async fn run(db: &DbArgs, args: RetentionArgs) -> anyhow::Result<ExitCode> {
             store.request_review(&rm, person, Trigger::DeletionRequest).await?;
             requests += 1;
         }
-        let due = store.retention_queue(&rm, &triggered, 0, 500).await?;
-        for item in due.iter().filter(|d| tried.insert(d.record)) {
+        // The reviews asked for and not yet tried (those kept stay in the queue: page past them).
+        let mut fresh = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = store.retention_queue(&rm, &triggered, offset, 500).await?;
+            fresh.extend(page.iter().filter(|d| tried.insert(d.record)).map(|d| d.record));
+            if !fresh.is_empty() || page.len() < 500 {
+                break;
+            }
+            offset += 500;
+        }
+        for record in fresh {
             if disposed == args.dispose {
                 break;
             }
-            let review = Review { record: item.record, assessment: Assessment { outcome: Outcome::Dispose, risks: Default::default(), reason: None, next_review: None } };
+            let review = Review { record, assessment: Assessment { outcome: Outcome::Dispose, risks: Default::default(), reason: None, next_review: None } };
             let t = Instant::now();
             match store.review_records(&rm, &[review]).await {
                 Ok(done) => {
