@@ -5,6 +5,7 @@
 pub mod code_list;
 
 pub mod custody;
+pub mod days;
 pub mod draft;
 pub mod entity;
 pub mod event;

@@ -47,33 +47,14 @@ impl State {
     }
 }
 
-/// A day as stored: days since 1970-01-01 (the proleptic Gregorian count of H. Hinnant's
-/// `days_from_civil`; plain arithmetic, as the sweep converts millions of days).
+/// A day as stored: days since 1970-01-01.
 pub(crate) fn day_number(day: Date) -> i64 {
-    let (y, m, d) = (i64::from(day.year()), i64::from(day.month()), i64::from(day.day()));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    custos_core::days::days_from_civil(day)
 }
 
-/// The day stored as `n` (Hinnant's `civil_from_days`); out of jiff's range, its last day.
+/// The day stored as `n`; out of jiff's range, its last day.
 pub(crate) fn day_of(n: i64) -> Date {
-    let z = n + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    match (i16::try_from(y), i8::try_from(m), i8::try_from(d)) {
-        (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).unwrap_or(Date::MAX),
-        _ => Date::MAX,
-    }
+    custos_core::days::civil_from_days(n).unwrap_or(Date::MAX)
 }
 
 /// The UTC day of a time in microseconds since the epoch.
@@ -602,27 +583,5 @@ impl crate::Store {
     /// `Store::retention_file`.
     pub async fn retention_due(&self, id: EntityId) -> Result<Option<Scheduled>, StoreError> {
         scheduled(&mut *self.pool.acquire().await?, id).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn days_round_trip_and_match_jiff() {
-        let epoch = date(1970, 1, 1);
-        for day in [date(1970, 1, 1), date(1969, 12, 31), date(2000, 2, 29), date(2026, 12, 6), date(1900, 3, 1), date(2126, 2, 28), date(1, 1, 1)] {
-            let n = day_number(day);
-            assert_eq!(i64::from(epoch.until((jiff::Unit::Day, day)).unwrap().get_days()), n, "{day}");
-            assert_eq!(day_of(n), day, "{day}");
-        }
-        let mut day = date(1899, 12, 25);
-        for _ in 0..100_000 {
-            assert_eq!(day_of(day_number(day)), day);
-            assert_eq!(day_number(day.tomorrow().unwrap()), day_number(day) + 1);
-            day = day.tomorrow().unwrap();
-        }
     }
 }

@@ -347,23 +347,7 @@ impl Store {
     /// Places a record under a legal hold (it cannot be disposed of or archived while held), or
     /// releases it; either way with the reason (the litigation, inquiry or order).
     pub async fn set_legal_hold(&self, principal: &Principal, record: EntityId, hold: bool, reason: &str) -> Result<i64, StoreError> {
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(refused(record, "a legal hold, and its release, must give the reason"));
-        }
-        if reason.chars().count() > custos_core::retention::assessment::MAX_REASON {
-            return Err(refused(record, "the reason is longer than 2000 characters"));
-        }
-        let mut tx = self.begin_write().await?;
-        let Some(current) = crate::entities::load(&mut tx, record).await? else {
-            tx.rollback().await?;
-            return self.missing_or_disposed(principal, record).await;
-        };
-        let personal = Personal { reason: Some(reason), ..Personal::default() };
-        let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Update, personal).await?;
-        let Some(held) = held(&mut tx, record).await? else {
-            return Err(refused(record, "only operational records are held"));
-        };
+        let (mut tx, _, held, reason) = self.begin_change(principal, record, reason, "a legal hold, and its release, must give the reason").await?;
         if held.scheduled.legal_hold == hold {
             return Err(refused(record, if hold { "it is already under a legal hold" } else { "it is not under a legal hold" }));
         }
@@ -377,7 +361,7 @@ impl Store {
             return Err(StoreError::Conflict);
         }
         let outcome = if hold { "hold" } else { "release" };
-        let id = insert_decision(&mut tx, NewDecision { record, outcome, group: held.scheduled.group, risks: &[], reason: Some(reason), next_review: None }, principal).await?;
+        let id = insert_decision(&mut tx, NewDecision { record, outcome, group: held.scheduled.group, risks: &[], reason: Some(&reason), next_review: None }, principal).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -386,23 +370,7 @@ impl Store {
     /// grading again), with the reason: a records manager's override (DOMAIN.md §7: re-graded, with
     /// a reason). The review date is computed again at once.
     pub async fn regrade(&self, principal: &Principal, record: EntityId, group: Option<MopiGroup>, reason: &str) -> Result<i64, StoreError> {
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(refused(record, "a change of group must give its reason"));
-        }
-        if reason.chars().count() > custos_core::retention::assessment::MAX_REASON {
-            return Err(refused(record, "the reason is longer than 2000 characters"));
-        }
-        let mut tx = self.begin_write().await?;
-        let Some(current) = crate::entities::load(&mut tx, record).await? else {
-            tx.rollback().await?;
-            return self.missing_or_disposed(principal, record).await;
-        };
-        let personal = Personal { reason: Some(reason), ..Personal::default() };
-        let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Update, personal).await?;
-        let Some(held) = held(&mut tx, record).await? else {
-            return Err(refused(record, "only operational records are graded"));
-        };
+        let (mut tx, current, held, reason) = self.begin_change(principal, record, reason, "a change of group must give its reason").await?;
         if held.facts.override_group == group {
             return Err(refused(record, "it is already held in that group"));
         }
@@ -424,13 +392,43 @@ impl Store {
         if changed.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
-        let new = NewDecision { record, outcome: "regrade", group: due.group, risks: &[], reason: Some(reason), next_review: Some(due.on) };
+        let new = NewDecision { record, outcome: "regrade", group: due.group, risks: &[], reason: Some(&reason), next_review: Some(due.on) };
         let id = insert_decision(&mut tx, new, principal).await?;
         if current.kind == EntityKind::Arrest {
             crate::retention::follow_arrests(&mut tx, &[record]).await?;
         }
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The start of a records manager's change to one record's retention (a legal hold, its
+    /// group): the reason checked (`missing` says what lacks one), the record loaded, the change
+    /// authorised (`review`) and audited with the reason, and its retention row read.
+    async fn begin_change(
+        &self,
+        principal: &Principal,
+        record: EntityId,
+        reason: &str,
+        missing: &str,
+    ) -> Result<(sqlx::Transaction<'static, sqlx::Any>, crate::entities::EntityRecord, Held, String), StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(refused(record, missing));
+        }
+        if reason.chars().count() > custos_core::retention::assessment::MAX_REASON {
+            return Err(refused(record, "the reason is longer than 2000 characters"));
+        }
+        let mut tx = self.begin_write().await?;
+        let Some(current) = crate::entities::load(&mut tx, record).await? else {
+            tx.rollback().await?;
+            return self.missing_or_disposed(principal, record).await;
+        };
+        let personal = Personal { reason: Some(reason), ..Personal::default() };
+        let mut tx = self.authorise(tx, principal, Action::Review, &current, AuditKind::Update, personal).await?;
+        let Some(held) = held(&mut tx, record).await? else {
+            return Err(refused(record, "only operational records have a retention schedule"));
+        };
+        Ok((tx, current, held, reason.to_owned()))
     }
 
     /// Brings forward the review of every record held about a person: they asked for their data

@@ -156,31 +156,15 @@ pub(super) fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's `days_from_civil`).
+/// Days since 1970-01-01 (`custos_core::days`).
 pub(super) fn days_of(date: Date) -> i64 {
-    let (y, m, d) = (i64::from(date.year()), i64::from(date.month()), i64::from(date.day()));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    custos_core::days::days_from_civil(date)
 }
 
-/// The civil date `days` after 1970-01-01 (Hinnant's `civil_from_days`); dates outside jiff's
-/// range fall back to 1970-01-01, which no caller produces.
+/// The civil date `days` after 1970-01-01; dates outside jiff's range fall back to 1970-01-01,
+/// which no caller produces.
 pub(super) fn date_of(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    ymd(y, m, d).unwrap_or_default()
+    custos_core::days::civil_from_days(days).unwrap_or_default()
 }
 
 /// A civil date from numbers, or `None` if no such day exists.
