@@ -460,18 +460,30 @@ pub(crate) async fn trigger(conn: &mut AnyConnection, people: &[EntityId], why: 
     ids.sort_unstable();
     ids.dedup();
     let all: Vec<EntityId> = members(conn, &ids).await?.into_iter().map(|(m, _)| m).collect();
+    // The records about them first (an index probe per id), then the rows by key: a correlated
+    // `IN (SELECT …)` in the UPDATE was a scan of every row on PostgreSQL.
+    let mut records: Vec<EntityId> = Vec::new();
+    for chunk in all.chunks(300) {
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT DISTINCT record_id FROM record_ref WHERE target_id IN", chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            records.push(crate::batch::id_of(row.try_get(0)?)?);
+        }
+    }
+    records.sort_unstable();
+    records.dedup();
     let now = crate::clock::now_micros();
     let mut marked = 0;
-    for chunk in all.chunks(300) {
+    for chunk in records.chunks(300) {
         let style = Placeholders::of(conn);
         let mut sql = format!(
-            "UPDATE retention SET triggered = {}, triggered_at = {} WHERE state = 0 AND triggered IS NULL \
-             AND record_id IN (SELECT record_id FROM record_ref WHERE target_id IN",
+            "UPDATE retention SET triggered = {}, triggered_at = {} WHERE state = 0 AND triggered IS NULL AND record_id IN",
             style.placeholder(1),
             style.placeholder(2)
         );
         push_list(&mut sql, style, 3, chunk.len());
-        sql.push(')');
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(why.as_str()).bind(now);
         for id in chunk {
             q = q.bind(id.as_bytes().to_vec());
