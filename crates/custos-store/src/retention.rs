@@ -453,7 +453,8 @@ impl Trigger {
 }
 
 /// Marks for review every record still held about `people` (any of their nominal's ids) that is
-/// not already marked. Returns how many were marked.
+/// not already marked; a deletion request replaces any other mark, as only it lets a record go
+/// before its review date. Returns how many were marked.
 pub(crate) async fn trigger(conn: &mut AnyConnection, people: &[EntityId], why: Trigger) -> Result<u64, StoreError> {
     let merged = crate::merge::resolve_many(conn, people).await?;
     let mut ids: Vec<EntityId> = people.iter().map(|p| merged.get(p).copied().unwrap_or(*p)).collect();
@@ -479,12 +480,14 @@ pub(crate) async fn trigger(conn: &mut AnyConnection, people: &[EntityId], why: 
     for chunk in records.chunks(300) {
         let style = Placeholders::of(conn);
         let mut sql = format!(
-            "UPDATE retention SET triggered = {}, triggered_at = {} WHERE state = 0 AND triggered IS NULL AND record_id IN",
+            "UPDATE retention SET triggered = {}, triggered_at = {} WHERE state = 0 AND (triggered IS NULL OR {} = 1) AND record_id IN",
             style.placeholder(1),
-            style.placeholder(2)
+            style.placeholder(2),
+            style.placeholder(3)
         );
-        push_list(&mut sql, style, 3, chunk.len());
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(why.as_str()).bind(now);
+        push_list(&mut sql, style, 4, chunk.len());
+        let replaces = i64::from(why == Trigger::DeletionRequest);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(why.as_str()).bind(now).bind(replaces);
         for id in chunk {
             q = q.bind(id.as_bytes().to_vec());
         }

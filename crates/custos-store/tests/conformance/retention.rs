@@ -612,9 +612,12 @@ conformance! {
         let triggered = QueueFilter { triggered: true, ..QueueFilter::default() };
         let shown = db.store.retention_queue(&rm, &triggered, 0, 50).await.unwrap();
         assert_eq!(shown.iter().map(|d| d.record).collect::<Vec<_>>(), [c.crime], "back to notice marks the older record");
-        assert_eq!(db.store.request_review(&rm, c.suspect, Trigger::DeletionRequest).await.unwrap(), 1, "the fresh one");
-        let fresh_due = db.store.retention_due(fresh).await.unwrap().unwrap();
-        assert_eq!(fresh_due.triggered, Some(Trigger::DeletionRequest));
+        // A deletion request marks both, replacing the older one's mark (only it lets a record go early).
+        assert_eq!(db.store.request_review(&rm, c.suspect, Trigger::DeletionRequest).await.unwrap(), 2);
+        for id in [fresh, c.crime] {
+            assert_eq!(db.store.retention_due(id).await.unwrap().unwrap().triggered, Some(Trigger::DeletionRequest));
+        }
+        assert_eq!(db.store.request_review(&rm, c.suspect, Trigger::SubjectAccess).await.unwrap(), 0, "a lesser mark replaces none");
         assert!(matches!(db.store.request_review(&investigator(), c.suspect, Trigger::DeletionRequest).await, Err(StoreError::Denied)));
     }
 }
