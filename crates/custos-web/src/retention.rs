@@ -52,7 +52,34 @@ pub struct QueueQuery {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewsRequest {
-    reviews: Vec<Review>,
+    reviews: Vec<ReviewItem>,
+}
+
+/// One decision as sent: every field named, nothing else accepted (a misspelt `risks` must not
+/// pass as "no risk found").
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewItem {
+    record: custos_core::ids::EntityId,
+    outcome: custos_core::retention::assessment::Outcome,
+    #[serde(default)]
+    risks: std::collections::BTreeSet<custos_core::retention::assessment::Criterion>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    next_review: Option<jiff::civil::Date>,
+}
+
+impl From<ReviewItem> for Review {
+    fn from(item: ReviewItem) -> Self {
+        let assessment = custos_core::retention::assessment::Assessment {
+            outcome: item.outcome,
+            risks: item.risks,
+            reason: item.reason,
+            next_review: item.next_review,
+        };
+        Self { record: item.record, assessment }
+    }
 }
 
 /// `POST /api/v1/retention/records/{id}/hold`. The reason defaults to empty so that a missing one
@@ -123,7 +150,8 @@ pub async fn review(State(state): State<AppState>, caller: Caller, JsonBody(requ
     if request.reviews.len() > MAX_BATCH {
         return Err(Problem::field("reviews", format!("at most {MAX_BATCH} decisions at a time")));
     }
-    let decided = state.store.review_records(&caller.principal, &request.reviews).await?;
+    let reviews: Vec<Review> = request.reviews.into_iter().map(Review::from).collect();
+    let decided = state.store.review_records(&caller.principal, &reviews).await?;
     Ok(Json(json!({ "decisions": to_json(&decided)? })))
 }
 

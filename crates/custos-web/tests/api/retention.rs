@@ -128,7 +128,9 @@ conformance! {
         for path in ["/api/v1/retention/queue?group=7", "/api/v1/retention/queue?limit=0", "/api/v1/retention/queue?overdue_days=-1", "/api/v1/retention/queue?colour=red"] {
             app.send(Call::get(path).session(&rm)).await.assert_problem(StatusCode::BAD_REQUEST, "invalid_input");
         }
-        for body in [json!({}), json!({"reviews": [{"record": "not-an-id", "outcome": "dispose"}]}), json!({"reviews": [{"record": "0b8d1f6e-8f6a-4d3c-9a57-1f0a2b3c4d5e", "outcome": "shred"}]})] {
+        for body in [json!({}), json!({"reviews": [{"record": "not-an-id", "outcome": "dispose"}]}), json!({"reviews": [{"record": "0b8d1f6e-8f6a-4d3c-9a57-1f0a2b3c4d5e", "outcome": "shred"}]}),
+            json!({"reviews": [{"record": "0b8d1f6e-8f6a-4d3c-9a57-1f0a2b3c4d5e", "outcome": "dispose", "risk": ["serious_harm"]}]}),
+            json!({"reviews": [{"record": "0b8d1f6e-8f6a-4d3c-9a57-1f0a2b3c4d5e", "outcome": "dispose", "risks": ["bad_vibes"]}]})] {
             reviews(&app, &rm, body).await.assert_problem(StatusCode::BAD_REQUEST, "invalid_input");
         }
         reviews(&app, &rm, json!({"reviews": []})).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "refused");
