@@ -57,7 +57,7 @@ pub struct ReviewsRequest {
 
 /// One decision as sent: every field named, nothing else accepted (a misspelt `risks` must not
 /// pass as "no risk found").
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewItem {
     record: custos_core::ids::EntityId,
