@@ -259,17 +259,10 @@ impl Store {
                 }
                 assessment.check(day_of(today), day_of(today + 1)).map_err(|e| refused(id, e))?;
                 let decision_id = insert_decision(&mut tx, NewDecision { record: id, outcome: "dispose", group: MopiGroup::OtherOffences, risks: &risks, reason: None, next_review: None }, principal).await?;
-                let gone = match crate::disposal::dispose(&mut tx, self.backend, id, current.kind, Some(decision_id), &going, &may_erase).await {
-                    Ok(gone) => gone,
-                    Err(crate::disposal::Refusal::Denied(kind, other, denial)) => {
-                        tx.rollback().await?;
-                        return self.record_denial(audit_event(AuditKind::AccessDenied, principal, vec![object_ref(kind, other)], &denial)).await;
-                    }
-                    Err(crate::disposal::Refusal::Store(e)) => return Err(in_record(id, e)),
-                };
-                let objects = gone.entities.iter().map(|(k, e)| object_ref(*k, *e)).collect();
-                audit_log::append(&mut tx, &audit_event(AuditKind::Erase, principal, objects, &decision)).await?;
-                decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: gone.entities.iter().map(|(_, e)| *e).collect() });
+                match self.dispose_decided(&mut tx, principal, &decision, (current.kind, id), decision_id, &going, &may_erase).await {
+                    Ok(done) => decided.push(done),
+                    Err(refusal) => return self.refuse_disposal(tx, principal, id, refusal).await,
+                }
                 continue;
             };
             if held.scheduled.state == State::Archived && outcome != Outcome::Dispose {
@@ -326,17 +319,10 @@ impl Store {
                     decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: Vec::new() });
                 }
                 Outcome::Dispose => {
-                    let gone = match crate::disposal::dispose(&mut tx, self.backend, id, current.kind, Some(decision_id), &going, &may_erase).await {
-                        Ok(gone) => gone,
-                        Err(crate::disposal::Refusal::Denied(kind, other, denial)) => {
-                            tx.rollback().await?;
-                            return self.record_denial(audit_event(AuditKind::AccessDenied, principal, vec![object_ref(kind, other)], &denial)).await;
-                        }
-                        Err(crate::disposal::Refusal::Store(e)) => return Err(in_record(id, e)),
-                    };
-                    let objects = gone.entities.iter().map(|(k, e)| object_ref(*k, *e)).collect();
-                    audit_log::append(&mut tx, &audit_event(AuditKind::Erase, principal, objects, &decision)).await?;
-                    decided.push(Decided { record: id, outcome, decision: decision_id, next_review: None, deleted: gone.entities.iter().map(|(_, e)| *e).collect() });
+                    match self.dispose_decided(&mut tx, principal, &decision, (current.kind, id), decision_id, &going, &may_erase).await {
+                        Ok(done) => decided.push(done),
+                        Err(refusal) => return self.refuse_disposal(tx, principal, id, refusal).await,
+                    }
                 }
             }
         }
@@ -399,6 +385,44 @@ impl Store {
         }
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Disposes of a record (or person) in use under its decision, audits the erasure of
+    /// everything that went, and says what went.
+    #[allow(clippy::too_many_arguments)] // one disposal's parts, passed through from the batch
+    async fn dispose_decided(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        principal: &Principal,
+        decision: &custos_authz::Decision,
+        (kind, id): (EntityKind, EntityId),
+        decision_id: i64,
+        going: &[EntityId],
+        may_erase: crate::disposal::MayErase<'_>,
+    ) -> Result<Decided, crate::disposal::Refusal> {
+        let gone = crate::disposal::dispose(tx, self.backend, id, kind, Some(decision_id), going, may_erase).await?;
+        let objects = gone.entities.iter().map(|(k, e)| object_ref(*k, *e)).collect();
+        audit_log::append(tx, &audit_event(AuditKind::Erase, principal, objects, decision)).await?;
+        let deleted = gone.entities.iter().map(|(_, e)| *e).collect();
+        Ok(Decided { record: id, outcome: Outcome::Dispose, decision: decision_id, next_review: None, deleted })
+    }
+
+    /// A disposal that did not happen: a denial of something that would have gone with it is
+    /// recorded alone (the batch rolled back); a refusal is named by its record.
+    async fn refuse_disposal<T>(
+        &self,
+        tx: sqlx::Transaction<'static, sqlx::Any>,
+        principal: &Principal,
+        id: EntityId,
+        refusal: crate::disposal::Refusal,
+    ) -> Result<T, StoreError> {
+        match refusal {
+            crate::disposal::Refusal::Denied(kind, other, denial) => {
+                tx.rollback().await?;
+                self.record_denial(audit_event(AuditKind::AccessDenied, principal, vec![object_ref(kind, other)], &denial)).await
+            }
+            crate::disposal::Refusal::Store(e) => Err(in_record(id, e)),
+        }
     }
 
     /// The start of a records manager's change to one record's retention (a legal hold, its
