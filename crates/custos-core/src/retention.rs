@@ -88,7 +88,9 @@ impl Schedule {
             MopiGroup::Undetected => facts.offence_group.unwrap_or(MopiGroup::OtherOffences),
             other => other,
         };
-        let child = facts.born.is_some_and(|born| age_on(born, facts.created) < self.age_of_responsibility);
+        // Under 10 only if the earliest date of birth recorded says so: a doubt about age never
+        // shortens how long an offender's record is kept.
+        let child = facts.born.is_some_and(|born| age_on(born.earliest, facts.created) < self.age_of_responsibility);
         match group {
             MopiGroup::PublicProtection | MopiGroup::SexualViolentSerious if child => MopiGroup::OtherOffences,
             // An undetected crime's offence is graded 1–3; Group 4 itself is never its own rule.
@@ -113,7 +115,8 @@ impl Schedule {
                 if clear > again { (clear, Reason::ClearPeriod { since: contact }) } else { (again, Reason::Periodic { since: reviewed }) }
             }
         };
-        let deemed = rule.until_age.zip(facts.born).map(|(age, born)| years_after(born, age));
+        // Deemed 100 by the latest date of birth recorded: nobody is deemed 100 early.
+        let deemed = rule.until_age.zip(facts.born).map(|(age, born)| years_after(born.latest, age));
         match deemed {
             // Group 1: the review at which the record may go is the subject's hundredth birthday.
             Some(birthday) if birthday <= on => Due { on: birthday.max(facts.created), group, reason: Reason::AgeReached, disposal_from: Some(birthday) },
@@ -138,8 +141,36 @@ pub struct Facts {
     pub last_contact: Date,
     /// When it was last reviewed and kept.
     pub last_reviewed: Option<Date>,
-    /// The subject's date of birth, when known.
-    pub born: Option<Date>,
+    /// The subject's dates of birth, when known.
+    pub born: Option<Birth>,
+}
+
+/// What is recorded of a subject's date of birth. Where several dates are recorded (an alias, a
+/// correction not yet resolved), the schedule reads each rule from the date that keeps the record
+/// longer: the earliest for "under 10", the latest for "deemed 100".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Birth {
+    pub earliest: Date,
+    pub latest: Date,
+}
+
+impl Birth {
+    /// One date recorded.
+    pub fn on(day: Date) -> Self {
+        Self { earliest: day, latest: day }
+    }
+
+    /// The dates recorded, if any.
+    pub fn of(days: impl IntoIterator<Item = Date>) -> Option<Self> {
+        days.into_iter().fold(None, |acc: Option<Self>, d| {
+            Some(acc.map_or(Self::on(d), |b| Self { earliest: b.earliest.min(d), latest: b.latest.max(d) }))
+        })
+    }
+
+    /// Both `self`'s dates and `other`'s (the records of one nominal).
+    pub fn with(self, other: Self) -> Self {
+        Self { earliest: self.earliest.min(other.earliest), latest: self.latest.max(other.latest) }
+    }
 }
 
 /// Why the review falls when it does.
@@ -244,7 +275,7 @@ pub struct About {
 /// offender of a Group 1–3 matter (DOMAIN.md §7: new qualifying contact restarts the clock).
 /// Their age counts only where they are the offender (a child victim does not make an assault a
 /// Group 3 matter, and a victim's hundredth birthday does not end the offender's record).
-pub fn nominal_reviews(schedule: &Schedule, born: Option<Date>, records: &[About]) -> Vec<Due> {
+pub fn nominal_reviews(schedule: &Schedule, born: Option<Birth>, records: &[About]) -> Vec<Due> {
     let latest = records
         .iter()
         .filter(|r| r.offender && r.group != MopiGroup::Undetected)

@@ -178,7 +178,7 @@ pub(crate) async fn dispose(
     };
     run(conn, "DELETE FROM person_match_search WHERE search_id IN", &searches).await?;
     let removed = remove(conn, backend, &people).await?;
-    let mut erased: Vec<EntityId> = removed.iter().map(|(_, _, id)| *id).collect();
+    let mut erased: Vec<EntityId> = removed.iter().map(|(_, id, _)| *id).collect();
     erased.extend(&searches);
     for head in [
         "DELETE FROM audit_subject WHERE object_id IN",
@@ -188,7 +188,7 @@ pub(crate) async fn dispose(
         run(conn, head, &erased).await?;
     }
     stubs(conn, &removed, root, decision).await?;
-    Ok(Disposed { entities: removed.into_iter().map(|(k, _, id)| (k, id)).collect(), payloads })
+    Ok(Disposed { entities: removed.into_iter().map(|(k, id, _)| (k, id)).collect(), payloads })
 }
 
 /// The kind and marking of each of `ids` still stored.
@@ -226,18 +226,25 @@ async fn links_of(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<Enti
     Ok(links)
 }
 
-/// The stubs of what went: `root` with its decision, the rest without.
-async fn stubs(conn: &mut AnyConnection, removed: &[(EntityKind, String, EntityId)], root: EntityId, decision: Option<i64>) -> Result<(), StoreError> {
+/// The stubs of what went, each with its marking: `root` with its decision, the rest without.
+async fn stubs(conn: &mut AnyConnection, removed: &[(EntityKind, EntityId, SecurityMarking)], root: EntityId, decision: Option<i64>) -> Result<(), StoreError> {
     let now = crate::clock::now_micros();
-    for (kind, unit, id) in removed {
-        sqlx::query("INSERT INTO disposed (entity_id, kind, owning_unit, decision_id, disposed_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id.as_bytes().to_vec())
-            .bind(kind.as_str())
-            .bind(unit.clone())
-            .bind(decision.filter(|_| *id == root))
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+    for (kind, id, marking) in removed {
+        let acl = serde_json::to_string(&marking.acl).map_err(|_| crate::entities::corrupt("an access list"))?;
+        sqlx::query(
+            "INSERT INTO disposed (entity_id, kind, owning_unit, classification, sensitive, acl, decision_id, disposed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id.as_bytes().to_vec())
+        .bind(kind.as_str())
+        .bind(marking.owning_unit.to_string())
+        .bind(marking.classification.level())
+        .bind(i16::from(marking.sensitive))
+        .bind(acl)
+        .bind(decision.filter(|_| *id == root))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -245,7 +252,7 @@ async fn stubs(conn: &mut AnyConnection, removed: &[(EntityKind, String, EntityI
 /// Removes `people` (one record, or a nominal and every record merged into it) and every link to
 /// them from operational use, in the caller's transaction: the rows, versions and every index
 /// (through their foreign keys), the full-text entries and the merge history. Returns what went.
-async fn remove(conn: &mut AnyConnection, backend: Backend, people: &[EntityId]) -> Result<Vec<(EntityKind, String, EntityId)>, StoreError> {
+async fn remove(conn: &mut AnyConnection, backend: Backend, people: &[EntityId]) -> Result<Vec<(EntityKind, EntityId, SecurityMarking)>, StoreError> {
     let links = links_of(conn, people).await?;
     let mut all: Vec<EntityId> = people.iter().chain(&links).copied().collect();
     all.sort_unstable();
@@ -278,7 +285,7 @@ async fn remove(conn: &mut AnyConnection, backend: Backend, people: &[EntityId])
         }
     }
     run(conn, "DELETE FROM person_merge_link WHERE link_id IN", &links).await?;
-    let kinds = kinds_of(conn, &all).await?;
+    let kinds = markings_of(conn, &all).await?;
     // Links first, then duplicates, then the root: each refers to the next.
     run(conn, "UPDATE entity SET merged_into = NULL WHERE id IN", people).await?;
     run(conn, "DELETE FROM entity WHERE id IN", &links).await?;
@@ -328,13 +335,12 @@ pub(crate) async fn archive(conn: &mut AnyConnection, backend: Backend, record: 
 /// events about it, and a stub, as [`dispose`] does for a record in use.
 pub(crate) async fn dispose_archived(conn: &mut AnyConnection, backend: Backend, record: EntityId, decision: i64) -> Result<Disposed, StoreError> {
     hold_pending(conn, backend).await?;
-    let row = sqlx::query("SELECT kind, owning_unit FROM archive WHERE entity_id = $1")
+    let row = sqlx::query("SELECT kind, classification, sensitive, owning_unit, acl FROM archive WHERE entity_id = $1")
         .bind(record.as_bytes().to_vec())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::Conflict)?;
-    let kind: String = row.try_get(0)?;
-    let kind: EntityKind = kind.parse().map_err(|_| crate::entities::corrupt("an entity kind"))?;
+    let (kind, marking) = crate::entities::kind_and_marking(&row)?;
     let payloads = erase_payloads(conn, &[record]).await?;
     let ids = [record];
     for head in [
@@ -356,26 +362,9 @@ pub(crate) async fn dispose_archived(conn: &mut AnyConnection, backend: Backend,
     if claimed.rows_affected() != 1 {
         return Err(StoreError::Conflict);
     }
-    let removed = [(kind, row.try_get::<String, _>(1)?, record)];
+    let removed = [(kind, record, marking)];
     stubs(conn, &removed, record, Some(decision)).await?;
     Ok(Disposed { entities: vec![(kind, record)], payloads })
-}
-
-/// The kind and owning unit of each of `ids` still stored.
-async fn kinds_of(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<Vec<(EntityKind, String, EntityId)>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(300) {
-        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT id, kind, owning_unit FROM entity WHERE id IN", chunk.len()));
-        for id in chunk {
-            q = q.bind(id.as_bytes().to_vec());
-        }
-        for row in q.fetch_all(&mut *conn).await? {
-            let kind: String = row.try_get(1)?;
-            let kind = kind.parse().map_err(|_| crate::entities::corrupt("an entity kind"))?;
-            out.push((kind, row.try_get(2)?, crate::batch::id_of(row.try_get(0)?)?));
-        }
-    }
-    Ok(out)
 }
 
 /// Erases the payloads of the audit events naming any of `ids`: those integrated (by the index)

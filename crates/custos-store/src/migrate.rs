@@ -28,8 +28,8 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge", 5 => "0005_person_match", 6 => "0006_batch", 7 => "0007_block_key_scheme", 8 => "0008_import_record_order", 9 => "0009_records", 10 => "0010_one_custody_per_arrest", 11 => "0011_information_requests", 12 => "0012_audit_subject", 13 => "0013_retention");
-const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge", 5 => "0005_person_match", 6 => "0006_batch", 7 => "0007_block_key_scheme", 8 => "0008_import_record_order", 9 => "0009_records", 10 => "0010_one_custody_per_arrest", 11 => "0011_information_requests", 12 => "0012_audit_subject", 13 => "0013_retention");
+const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge", 5 => "0005_person_match", 6 => "0006_batch", 7 => "0007_block_key_scheme", 8 => "0008_import_record_order", 9 => "0009_records", 10 => "0010_one_custody_per_arrest", 11 => "0011_information_requests", 12 => "0012_audit_subject", 13 => "0013_retention", 14 => "0014_retention_refinements");
+const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_core", 2 => "0002_sessions", 3 => "0003_terms", 4 => "0004_merge", 5 => "0005_person_match", 6 => "0006_batch", 7 => "0007_block_key_scheme", 8 => "0008_import_record_order", 9 => "0009_records", 10 => "0010_one_custody_per_arrest", 11 => "0011_information_requests", 12 => "0012_audit_subject", 13 => "0013_retention", 14 => "0014_retention_refinements");
 
 /// The migrations of a backend, in order.
 pub fn migrations(backend: Backend) -> &'static [Migration] {

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use custos_core::entity::{EntityBody, EntityKind};
 use custos_core::ids::EntityId;
 use custos_core::record::{MopiGroup, Record};
-use custos_core::retention::{self, Due, Schedule};
+use custos_core::retention::{self, Birth, Due, Schedule};
 use jiff::civil::Date;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -114,8 +114,8 @@ impl Facts {
 /// The record's next review: the latest any of its offenders' clocks gives (each offender's own
 /// age counts; `born` holds one entry per offender, `None` where unknown), or the record's own
 /// when it names no offender. A record is kept as long as the clock of any of its offenders runs.
-pub(crate) fn due(facts: &Facts, born: &[Option<Date>]) -> Due {
-    let core = |born: Option<Date>| retention::Facts {
+pub(crate) fn due(facts: &Facts, born: &[Option<Birth>]) -> Due {
+    let core = |born: Option<Birth>| retention::Facts {
         group: facts.group(),
         offence_group: facts.offence_group,
         created: day_of(facts.created),
@@ -188,9 +188,8 @@ pub(crate) async fn members(conn: &mut AnyConnection, nominals: &[EntityId]) -> 
 }
 
 /// The dates of birth the schedule reads for `people` (ids as recorded): each person's nominal
-/// (a merged duplicate's primary) and the latest date recorded for anyone in it, so that nobody is
-/// deemed 100 early.
-pub(crate) async fn born_of(conn: &mut AnyConnection, people: &[EntityId]) -> Result<HashMap<EntityId, Option<Date>>, StoreError> {
+/// (a merged duplicate's primary) and the earliest and latest dates recorded for anyone in it.
+pub(crate) async fn born_of(conn: &mut AnyConnection, people: &[EntityId]) -> Result<HashMap<EntityId, Option<Birth>>, StoreError> {
     let merged = crate::merge::resolve_many(conn, people).await?;
     let nominals: HashMap<EntityId, EntityId> = people.iter().map(|p| (*p, merged.get(p).copied().unwrap_or(*p))).collect();
     let mut wanted: Vec<EntityId> = nominals.values().copied().collect();
@@ -199,20 +198,28 @@ pub(crate) async fn born_of(conn: &mut AnyConnection, people: &[EntityId]) -> Re
     let members = members(conn, &wanted).await?;
     let nominal_of: HashMap<EntityId, EntityId> = members.iter().copied().collect();
     let ids: Vec<EntityId> = members.iter().map(|(m, _)| *m).collect();
-    let mut born: HashMap<EntityId, Option<Date>> = HashMap::new();
+    let mut born: HashMap<EntityId, Option<Birth>> = HashMap::new();
     for chunk in ids.chunks(300) {
-        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT person_id, born FROM retention_person WHERE person_id IN", chunk.len()));
+        let head = "SELECT person_id, born_earliest, born FROM retention_person WHERE person_id IN";
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));
         for id in chunk {
             q = q.bind(id.as_bytes().to_vec());
         }
         for row in q.fetch_all(&mut *conn).await? {
             let Some(nominal) = nominal_of.get(&crate::batch::id_of(row.try_get(0)?)?) else { continue };
-            let day: Option<i64> = row.try_get(1)?;
             let entry = born.entry(*nominal).or_insert(None);
-            *entry = (*entry).max(day.map(day_of));
+            if let Some(b) = birth(row.try_get(1)?, row.try_get(2)?) {
+                *entry = Some(entry.map_or(b, |e| e.with(b)));
+            }
         }
     }
     Ok(people.iter().map(|p| (*p, nominals.get(p).and_then(|n| born.get(n).copied().flatten()))).collect())
+}
+
+/// The dates of birth stored as `earliest` and `latest` (the earliest is NULL on a row written
+/// before it was kept: then the latest stands for both until the person is written again).
+pub(crate) fn birth(earliest: Option<i64>, latest: Option<i64>) -> Option<Birth> {
+    latest.map(|l| Birth { earliest: day_of(earliest.unwrap_or(l).min(l)), latest: day_of(l) })
 }
 
 /// One record to index: its id, body, owning unit and when it was created (µs).
@@ -254,8 +261,9 @@ pub(crate) async fn index(conn: &mut AnyConnection, items: &[Written<'_>], write
     let offenders: Vec<Vec<EntityId>> = records.iter().map(|(_, r, _, _)| retention::offenders(r)).collect();
     let people: Vec<EntityId> = offenders.iter().flatten().copied().collect();
     let born = born_of(conn, &people).await?;
+    let matters = matters(conn, &records).await?;
     let mut rows = Vec::with_capacity(records.len());
-    for ((id, record, unit, at), offenders) in records.iter().zip(&offenders) {
+    for (((id, record, unit, at), offenders), matter) in records.iter().zip(&offenders).zip(matters) {
         let graded = graded(record, &batch, &stored);
         let created = day_of_micros(*at);
         let kept = stored.get(id).filter(|_| changed);
@@ -268,20 +276,21 @@ pub(crate) async fn index(conn: &mut AnyConnection, items: &[Written<'_>], write
             last_reviewed: kept.and_then(|k| k.last_reviewed),
             review_by: kept.and_then(|k| k.review_by),
         };
-        let born: Vec<Option<Date>> = offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
-        rows.push((*id, record.kind().as_str(), *unit, facts, pack_ids(offenders), due(&facts, &born)));
+        let born: Vec<Option<Birth>> = offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
+        rows.push((*id, record.kind().as_str(), *unit, facts, pack_ids(offenders), due(&facts, &born), matter));
     }
     for chunk in rows.chunks(20) {
         let head = "INSERT INTO retention (record_id, kind, owning_unit, graded, offence_group, created_day, last_contact, \
-                    offenders, next_review, review_group, disposal_from)";
-        let mut sql = multi_row(Placeholders::of(conn), head, chunk.len(), 11);
+                    offenders, next_review, review_group, disposal_from, matter)";
+        let mut sql = multi_row(Placeholders::of(conn), head, chunk.len(), 12);
         sql.0.push_str(
             " ON CONFLICT (record_id) DO UPDATE SET owning_unit = excluded.owning_unit, graded = excluded.graded, \
              offence_group = excluded.offence_group, offenders = excluded.offenders, next_review = excluded.next_review, \
-             review_group = excluded.review_group, disposal_from = excluded.disposal_from, revision = retention.revision + 1",
+             review_group = excluded.review_group, disposal_from = excluded.disposal_from, matter = excluded.matter, \
+             revision = retention.revision + 1",
         );
         let mut q = sqlx::query(sql);
-        for (id, kind, unit, facts, offenders, due) in chunk {
+        for (id, kind, unit, facts, offenders, due, matter) in chunk {
             q = q
                 .bind(id.as_bytes().to_vec())
                 .bind(*kind)
@@ -293,7 +302,8 @@ pub(crate) async fn index(conn: &mut AnyConnection, items: &[Written<'_>], write
                 .bind(offenders.clone())
                 .bind(day_number(due.on))
                 .bind(group_number(due.group))
-                .bind(due.disposal_from.map(day_number));
+                .bind(due.disposal_from.map(day_number))
+                .bind(matter.map(|m| m.as_bytes().to_vec()));
         }
         q.execute(&mut *conn).await?;
     }
@@ -335,7 +345,7 @@ pub(crate) async fn follow_arrests(conn: &mut AnyConnection, arrests: &[EntityId
             .await?;
         let offenders = unpack_ids(&packed);
         let born = born_of(conn, &offenders).await?;
-        let births: Vec<Option<Date>> = offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
+        let births: Vec<Option<Birth>> = offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
         let facts = Facts { graded: *group, ..*held };
         let due = due(&facts, &births);
         sqlx::query(
@@ -351,6 +361,42 @@ pub(crate) async fn follow_arrests(conn: &mut AnyConnection, arrests: &[EntityId
         .await?;
     }
     Ok(())
+}
+
+/// The matter each of `records` belongs to (`retention.matter`): the Event it records (an
+/// intelligence report's first, by id); a custody record's arrest's (else its incident's) and a
+/// case file's crime's, from the batch or their stored rows. `None`: a matter of its own.
+async fn matters(conn: &mut AnyConnection, records: &[(EntityId, &Record, &str, i64)]) -> Result<Vec<Option<EntityId>>, StoreError> {
+    let own = |record: &Record| match record {
+        Record::IntelligenceReport(r) => r.events.iter().min().copied(),
+        other => other.event(),
+    };
+    let parent = |record: &Record| match record {
+        Record::CustodyRecord(c) => c.arrest.or(c.incident),
+        Record::CaseFile(f) => Some(f.crime_report),
+        _ => None,
+    };
+    let batch: HashMap<EntityId, &Record> = records.iter().map(|(id, r, _, _)| (*id, *r)).collect();
+    let wanted: Vec<EntityId> = records.iter().filter_map(|(_, r, _, _)| parent(r)).filter(|p| !batch.contains_key(p)).collect();
+    let mut stored: HashMap<EntityId, EntityId> = HashMap::new();
+    for chunk in wanted.chunks(300) {
+        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT record_id, matter FROM retention WHERE record_id IN", chunk.len()));
+        for id in chunk {
+            q = q.bind(id.as_bytes().to_vec());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            if let Some(matter) = row.try_get::<Option<Vec<u8>>, _>(1)? {
+                stored.insert(crate::batch::id_of(row.try_get(0)?)?, crate::batch::id_of(matter)?);
+            }
+        }
+    }
+    Ok(records
+        .iter()
+        .map(|(_, r, _, _)| match parent(r) {
+            Some(p) => batch.get(&p).and_then(|r| own(r)).or_else(|| stored.get(&p).copied()),
+            None => own(r),
+        })
+        .collect())
 }
 
 /// A record's grading, reading what it depends on from the batch or the store.
@@ -400,21 +446,22 @@ pub(crate) fn facts_from_row(row: &sqlx::any::AnyRow, at: usize) -> Result<Facts
     })
 }
 
-/// Keeps each written person's date of birth as the schedule reads it: the latest recorded.
+/// Keeps each written person's dates of birth as the schedule reads them: the earliest and the
+/// latest recorded.
 async fn index_people(conn: &mut AnyConnection, items: &[Written<'_>]) -> Result<(), StoreError> {
-    let people: Vec<(EntityId, Option<i64>)> = items
+    let people: Vec<(EntityId, Option<Birth>)> = items
         .iter()
         .filter_map(|(id, body, _, _)| match body {
-            EntityBody::Person(p) => Some((*id, p.dates_of_birth.iter().max().map(|d| day_number(*d)))),
+            EntityBody::Person(p) => Some((*id, Birth::of(p.dates_of_birth.iter().copied()))),
             _ => None,
         })
         .collect();
-    for chunk in people.chunks(300) {
-        let mut sql = multi_row(Placeholders::of(conn), "INSERT INTO retention_person (person_id, born)", chunk.len(), 2);
-        sql.0.push_str(" ON CONFLICT (person_id) DO UPDATE SET born = excluded.born");
+    for chunk in people.chunks(200) {
+        let mut sql = multi_row(Placeholders::of(conn), "INSERT INTO retention_person (person_id, born_earliest, born)", chunk.len(), 3);
+        sql.0.push_str(" ON CONFLICT (person_id) DO UPDATE SET born_earliest = excluded.born_earliest, born = excluded.born");
         let mut q = sqlx::query(sql);
         for (id, born) in chunk {
-            q = q.bind(id.as_bytes().to_vec()).bind(*born);
+            q = q.bind(id.as_bytes().to_vec()).bind(born.map(|b| day_number(b.earliest))).bind(born.map(|b| day_number(b.latest)));
         }
         q.execute(&mut *conn).await?;
     }

@@ -13,6 +13,7 @@ use custos_audit::AuditKind;
 use custos_authz::{Action, Principal, Resource};
 use custos_core::entity::EntityKind;
 use custos_core::ids::EntityId;
+use custos_core::marking::SecurityMarking;
 use custos_core::record::MopiGroup;
 use custos_core::retention::assessment::{Assessment, Criterion, Outcome};
 use jiff::civil::Date;
@@ -142,19 +143,15 @@ async fn archived(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option
     row.as_ref().map(kind_and_marking).transpose()
 }
 
-/// What a record disposed of left: when it went, its kind and owning unit.
-async fn disposed_stub(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option<(Date, EntityKind, String)>, StoreError> {
-    let row = sqlx::query("SELECT disposed_at, kind, owning_unit FROM disposed WHERE entity_id = $1")
+/// What a record disposed of left: when it went, its kind and its marking.
+async fn disposed_stub(conn: &mut sqlx::AnyConnection, id: EntityId) -> Result<Option<(Date, EntityKind, SecurityMarking)>, StoreError> {
+    let row = sqlx::query("SELECT disposed_at, kind, classification, sensitive, owning_unit, acl FROM disposed WHERE entity_id = $1")
         .bind(id.as_bytes().to_vec())
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let kind: String = row.try_get(1)?;
-    Ok(Some((
-        day_of(crate::retention::day_of_micros(row.try_get(0)?)),
-        kind.parse().map_err(|_| crate::entities::corrupt("an entity kind"))?,
-        row.try_get(2)?,
-    )))
+    let (kind, marking) = crate::entities::kind_and_marking(&row)?;
+    Ok(Some((day_of(crate::retention::day_of_micros(row.try_get(0)?)), kind, marking)))
 }
 
 /// A decision to record.
@@ -276,7 +273,7 @@ impl Store {
             }
             // The schedule's next review if it is kept today.
             let born = crate::retention::born_of(&mut tx, &held.offenders).await?;
-            let births: Vec<Option<Date>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
+            let births: Vec<Option<custos_core::retention::Birth>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
             let kept = Facts { last_reviewed: Some(today), review_by: None, ..held.facts };
             let mut scheduled = due(&kept, &births);
             if scheduled.on <= day_of(today) {
@@ -361,7 +358,7 @@ impl Store {
             return Err(refused(record, "it is already held in that group"));
         }
         let born = crate::retention::born_of(&mut tx, &held.offenders).await?;
-        let births: Vec<Option<Date>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
+        let births: Vec<Option<custos_core::retention::Birth>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
         let facts = Facts { override_group: group, ..held.facts };
         let due = due(&facts, &births);
         let changed = sqlx::query(
@@ -651,9 +648,9 @@ impl Store {
     /// held) a denial, audited, so that the stub reveals nothing.
     async fn missing_or_disposed<T>(&self, principal: &Principal, id: EntityId) -> Result<T, StoreError> {
         let mut tx = self.begin_write().await?;
-        if let Some((on, kind, unit)) = disposed_stub(&mut tx, id).await? {
-            let unit = unit.parse().map_err(|_| crate::entities::corrupt("an owning unit"))?;
-            let marking = custos_core::marking::SecurityMarking::official(unit);
+        // Learning that a record was disposed of is authorised as reviewing it was: against the
+        // marking it had (classification, need-to-know list), which the stub keeps.
+        if let Some((on, kind, marking)) = disposed_stub(&mut tx, id).await? {
             let decision = self.authz.decide(principal, Action::Review, &resource(kind, id, &marking));
             let objects = vec![object_ref(kind, id)];
             if decision.allowed {

@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 
+use custos_core::retention::Birth;
 use sqlx::Row;
 
 use crate::error::StoreError;
@@ -42,6 +43,48 @@ struct Held {
     count: u32,
     stored: (i64, i64, Option<i64>),
     revision: i64,
+    /// Its matter ([`matter_key`]).
+    matter: u64,
+}
+
+/// A nominal's newest qualifying contact, and their newest in any other matter than that one's:
+/// enough to tell, for any record, their newest contact in another matter.
+#[derive(Debug, Clone, Copy)]
+struct Contacts {
+    newest: (i64, u64),
+    /// The newest in a matter other than `newest`'s.
+    other: Option<i64>,
+}
+
+impl Contacts {
+    fn new(created: i64, matter: u64) -> Self {
+        Self { newest: (created, matter), other: None }
+    }
+
+    fn add(&mut self, created: i64, matter: u64) {
+        let (newest, in_matter) = self.newest;
+        if matter == in_matter {
+            self.newest.0 = newest.max(created);
+        } else if created > newest {
+            self.other = Some(newest);
+            self.newest = (created, matter);
+        } else {
+            self.other = Some(self.other.map_or(created, |o| o.max(created)));
+        }
+    }
+
+    /// The newest contact in a matter other than `matter`.
+    fn besides(&self, matter: u64) -> Option<i64> {
+        if self.newest.1 == matter { self.other } else { Some(self.newest.0) }
+    }
+}
+
+/// A matter as the sweep compares them: the first eight bytes of its id (the record's own when it
+/// names none). Ids are random: two matters sharing them is a one in 2^64 chance, and would only
+/// miss a back-to-notice mark.
+fn matter_key(matter: Option<&[u8]>, record: &Id) -> u64 {
+    let bytes = matter.and_then(|m| m.get(..8)).unwrap_or(&record[..8]);
+    <[u8; 8]>::try_from(bytes).map_or(0, u64::from_be_bytes)
 }
 
 /// A held record's new schedule, written only if its row is still at `revision`.
@@ -72,12 +115,14 @@ impl Store {
         let (nominal, born) = self.nominals().await?;
         let (held, offenders) = self.read_held(progress).await?;
         let resolve = |person: &Id| resolve(&nominal, *person);
-        // Each nominal's newest qualifying contact.
-        let mut latest: HashMap<Id, i64> = HashMap::new();
+        // Each nominal's newest qualifying contact (and newest in another matter).
+        let mut latest: HashMap<Id, Contacts> = HashMap::new();
         for h in held.iter().filter(|h| h.facts.qualifies()) {
             for o in &offenders[h.first as usize..(h.first + h.count) as usize] {
-                let newest = latest.entry(resolve(o)).or_insert(h.facts.created);
-                *newest = (*newest).max(h.facts.created);
+                latest
+                    .entry(resolve(o))
+                    .and_modify(|c| c.add(h.facts.created, h.matter))
+                    .or_insert(Contacts::new(h.facts.created, h.matter));
             }
         }
         let today = today();
@@ -91,10 +136,14 @@ impl Store {
             let mine = &offenders[h.first as usize..(h.first + h.count) as usize];
             births.clear();
             let mut contact = h.facts.created;
+            let mut elsewhere: Option<i64> = None;
             for o in mine {
                 let n = resolve(o);
-                contact = contact.max(latest.get(&n).copied().unwrap_or(h.facts.created));
-                births.push(born.get(&n).copied().flatten().map(crate::retention::day_of));
+                if let Some(c) = latest.get(&n) {
+                    contact = contact.max(c.newest.0);
+                    elsewhere = elsewhere.max(c.besides(h.matter));
+                }
+                births.push(born.get(&n).copied());
             }
             let facts = Facts { last_contact: contact, ..h.facts };
             let d = due(&facts, &births);
@@ -102,8 +151,9 @@ impl Store {
             if computed.0 <= today {
                 due_today += 1;
             }
-            // Newer contact than the last sweep saw: they came back to notice since this record.
-            let back = swept_before.is_some() && contact > h.facts.last_contact;
+            // Newer contact in another matter than the last sweep saw: they came back to notice
+            // since this record (a case file on the same crime is not a new matter).
+            let back = swept_before.is_some() && elsewhere.is_some_and(|e| e > h.facts.last_contact);
             if computed != h.stored || contact != h.facts.last_contact {
                 changes.push(Change { id: h.id, next: computed.0, group: computed.1, disposal: computed.2, contact, revision: h.revision, back });
             }
@@ -207,7 +257,7 @@ impl Store {
 
     /// Each merged person's primary, and each nominal's date of birth as the schedule reads it
     /// (the latest recorded for anyone merged into it).
-    async fn nominals(&self) -> Result<(HashMap<Id, Id>, HashMap<Id, Option<i64>>), StoreError> {
+    async fn nominals(&self) -> Result<(HashMap<Id, Id>, HashMap<Id, Birth>), StoreError> {
         let mut conn = self.pool.acquire().await?;
         let mut nominal: HashMap<Id, Id> = HashMap::new();
         // The merges in force, from their own small table (a scan of every entity for its
@@ -218,10 +268,10 @@ impl Store {
                 nominal.insert(id, up);
             }
         }
-        let mut born: HashMap<Id, Option<i64>> = HashMap::new();
+        let mut born: HashMap<Id, Birth> = HashMap::new();
         let mut after: Vec<u8> = Vec::new();
         loop {
-            let rows = sqlx::query("SELECT person_id, born FROM retention_person WHERE person_id > $1 ORDER BY person_id LIMIT $2")
+            let rows = sqlx::query("SELECT person_id, born_earliest, born FROM retention_person WHERE person_id > $1 ORDER BY person_id LIMIT $2")
                 .bind(std::mem::take(&mut after))
                 .bind(PAGE)
                 .fetch_all(&mut *conn)
@@ -232,9 +282,9 @@ impl Store {
                 let id: Vec<u8> = row.try_get(0)?;
                 let Ok(id) = Id::try_from(id.as_slice()) else { continue };
                 let at = resolve(&nominal, id);
-                let day: Option<i64> = row.try_get(1)?;
-                let entry = born.entry(at).or_insert(None);
-                *entry = (*entry).max(day);
+                if let Some(b) = crate::retention::birth(row.try_get(1)?, row.try_get(2)?) {
+                    born.entry(at).and_modify(|e| *e = e.with(b)).or_insert(b);
+                }
             }
         }
         Ok((nominal, born))
@@ -255,8 +305,8 @@ fn unpack(v: i64) -> (Option<i64>, Option<i64>) {
     (day(v.div_euclid(SCALE)), day(v.rem_euclid(SCALE)))
 }
 
-/// The sweep's read: a held row in seven columns (id, groups, three pairs of days, revision,
-/// offenders), in key order. `+state` keeps SQLite's planner on the key rather than the due-date
+/// The sweep's read: a held row in eight columns (id, groups, three pairs of days, revision,
+/// offenders, matter), in key order. `+state` keeps SQLite's planner on the key rather than the due-date
 /// index (which would sort every page).
 macro_rules! sweep_read {
     ($range:literal) => {
@@ -266,7 +316,7 @@ macro_rules! sweep_read {
              (created_day + $1 + 1) * $2 + (last_contact + $1 + 1), \
              COALESCE(last_reviewed + $1 + 1, 0) * $2 + COALESCE(review_by + $1 + 1, 0), \
              (next_review + $1 + 1) * $2 + COALESCE(disposal_from + $1 + 1, 0), \
-             revision, offenders FROM retention WHERE +state = 0 AND ",
+             revision, offenders, matter FROM retention WHERE +state = 0 AND ",
             $range,
             " ORDER BY record_id LIMIT $5"
         )
@@ -312,8 +362,11 @@ async fn read_part(pool: sqlx::AnyPool, from: Vec<u8>, to: Option<Vec<u8>>, read
             let first = u32::try_from(offenders.len()).map_err(|_| too_many())?;
             offenders.extend(packed.chunks_exact(16).filter_map(|c| Id::try_from(c).ok()));
             let count = u32::try_from(offenders.len()).map_err(|_| too_many())? - first;
+            let id = Id::try_from(id.as_slice()).map_err(|_| corrupt())?;
+            let matter: Option<Vec<u8>> = row.try_get(7)?;
             held.push(Held {
-                id: Id::try_from(id.as_slice()).map_err(|_| corrupt())?,
+                id,
+                matter: matter_key(matter.as_deref(), &id),
                 facts: Facts {
                     graded: group(0)?.ok_or_else(corrupt)?,
                     offence_group: group(3)?,
@@ -364,6 +417,22 @@ fn too_many() -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contacts_know_the_newest_in_another_matter() {
+        let mut c = Contacts::new(10, 1);
+        assert_eq!((c.besides(1), c.besides(2)), (None, Some(10)));
+        c.add(30, 1);
+        assert_eq!((c.besides(1), c.besides(2)), (None, Some(30)), "more of matter 1");
+        c.add(20, 2);
+        assert_eq!((c.besides(1), c.besides(2)), (Some(20), Some(30)));
+        c.add(40, 3);
+        assert_eq!((c.besides(1), c.besides(2), c.besides(3)), (Some(40), Some(40), Some(30)));
+        c.add(35, 1);
+        assert_eq!(c.besides(3), Some(35));
+        assert_eq!(matter_key(None, &[7; 16]), u64::from_be_bytes([7; 8]));
+        assert_eq!(matter_key(Some(&[9; 16]), &[7; 16]), u64::from_be_bytes([9; 8]));
+    }
 
     #[test]
     fn days_pack_in_pairs_with_gaps() {

@@ -194,8 +194,10 @@ conformance! {
         let c = case(&db).await;
         let before = db.store.retention_due(c.crime).await.unwrap().unwrap();
         assert!(before.next_review < today(), "due: {before:?}");
-        // Two years ago the same woman was suspected again: her clear period restarts from then.
-        let later = db.store.create_entity(&investigator(), crime(c.event, "46", c.suspect, "Again"), marking(), None).await.unwrap();
+        // Two years ago the same woman was suspected again, of another theft: her clear period
+        // restarts from then.
+        let again = db.store.create_entity(&investigator(), crate::search::event("crime", "Another theft"), marking(), None).await.unwrap();
+        let later = db.store.create_entity(&investigator(), crime(again, "46", c.suspect, "Again"), marking(), None).await.unwrap();
         backdate(&db, later, 2 * 365).await;
         let swept = sweep(&db).await;
         assert_eq!(swept.records, 2);
@@ -209,6 +211,70 @@ conformance! {
         assert_eq!(later_due.triggered, None);
         // A second sweep finds nothing to change.
         assert_eq!(sweep(&db).await.changed, 0);
+    }
+
+    async fn only_a_new_matter_brings_a_subject_back_to_notice(db: TestDb) {
+        let c = case(&db).await;
+        let who = investigator();
+        // A year on, she was charged with the same theft: more of the same matter.
+        let charge = json!([{"defendant": c.suspect, "offence": "46", "particulars": "Theft of perfume"}]);
+        let file = db.store.create_entity(&who, record("case_file", json!({"crime_report": c.crime, "status": "draft", "charges": charge})), marking(), None).await.unwrap();
+        backdate(&db, file, 6 * 366).await;
+        sweep(&db).await;
+        assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap().triggered, None, "a case file on the same crime");
+        // Then another matter: that brings her back to notice.
+        let other = db.store.create_entity(&who, crate::search::event("crime", "Criminal damage"), marking(), None).await.unwrap();
+        let damage = db.store.create_entity(&who, crime(other, "58A", c.suspect, "Broke a window"), marking(), None).await.unwrap();
+        sweep(&db).await;
+        assert_eq!(db.store.retention_due(c.crime).await.unwrap().unwrap().triggered, Some(Trigger::BackToNotice));
+        // And for the case file; not for the new matter itself.
+        assert_eq!(db.store.retention_due(file).await.unwrap().unwrap().triggered, Some(Trigger::BackToNotice));
+        assert_eq!(db.store.retention_due(damage).await.unwrap().unwrap().triggered, None);
+    }
+
+    async fn the_child_rule_reads_the_earliest_date_of_birth_and_deemed_100_the_latest(db: TestDb) {
+        let who = investigator();
+        // Recorded with two dates of birth: eight or eighteen when the record is made.
+        let eight = today().checked_sub(years(8)).unwrap();
+        let eighteen = today().checked_sub(years(18)).unwrap();
+        let mut body = person("Kit", "Marlowe", &eight.to_string());
+        let EntityBody::Person(p) = &mut body else { panic!() };
+        p.dates_of_birth.push(eighteen);
+        let kit = db.store.create_entity(&who, body, marking(), None).await.unwrap();
+        let event = db.store.create_entity(&who, crate::search::event("crime", "Wounding"), marking(), None).await.unwrap();
+        let wounding = db.store.create_entity(&who, crime(event, "8N", kit, "Wounding"), marking(), None).await.unwrap();
+        let due = db.store.retention_due(wounding).await.unwrap().unwrap();
+        assert_eq!(due.group, MopiGroup::SexualViolentSerious, "not certainly under 10: kept as Group 2");
+        sweep(&db).await;
+        assert_eq!(db.store.retention_due(wounding).await.unwrap().unwrap().group, MopiGroup::SexualViolentSerious, "and the sweep agrees");
+        // With only the younger date, she was eight: no higher than Group 3.
+        let young = db.store.create_entity(&who, person("Ada", "Marlowe", &eight.to_string()), marking(), None).await.unwrap();
+        let other = db.store.create_entity(&who, crime(event, "8N", young, "Wounding"), marking(), None).await.unwrap();
+        assert_eq!(db.store.retention_due(other).await.unwrap().unwrap().group, MopiGroup::OtherOffences);
+        // A Group 1 matter waits for the later hundredth birthday.
+        let murder = db.store.create_entity(&who, crime(event, "1", kit, "Murder"), marking(), None).await.unwrap();
+        let due = db.store.retention_due(murder).await.unwrap().unwrap();
+        assert_eq!(due.disposal_from, eight.checked_add(years(100)).ok());
+    }
+
+    async fn a_stub_is_authorised_against_the_marking_the_record_had(db: TestDb) {
+        let c = case(&db).await;
+        let cleared = principal("RM000002", &[Role::RecordsManager], &["DATA-OFFICE"], Classification::Secret);
+        let who = principal("MP100002", &[Role::Investigator], &["CE-BCU"], Classification::Secret);
+        let event = db.store.create_entity(&who, crate::search::event("crime", "Secret theft"), marking(), None).await.unwrap();
+        let secret = custos_core::marking::SecurityMarking { classification: Classification::Secret, ..marking() };
+        let crime_id = db.store.create_entity(&who, crime(event, "46", c.suspect, "A SECRET theft"), secret, None).await.unwrap();
+        backdate(&db, crime_id, 7 * 366).await;
+        sweep(&db).await;
+        // An OFFICIAL records manager may not review it; a SECRET one disposes of it.
+        assert!(matches!(db.store.review_records(&manager(), &[dispose(crime_id)]).await, Err(StoreError::Denied)));
+        db.store.review_records(&cleared, &[dispose(crime_id)]).await.unwrap();
+        let mut conn = db.raw().await;
+        let level: i64 = sqlx::query_scalar("SELECT classification FROM disposed WHERE entity_id = $1").bind(crime_id.as_bytes().to_vec()).fetch_one(&mut conn).await.unwrap();
+        assert_eq!(level, Classification::Secret.level());
+        // Once gone, the OFFICIAL manager is still not told of it; the SECRET one is.
+        assert!(matches!(db.store.retention_file(&manager(), crime_id).await, Err(StoreError::Denied)));
+        refused(db.store.retention_file(&cleared, crime_id).await, "disposed of on");
     }
 
     async fn a_retention_needs_its_reason_and_schedules_the_next_review(db: TestDb) {
@@ -607,7 +673,8 @@ conformance! {
     async fn deletion_requests_and_subject_access_bring_reviews_forward(db: TestDb) {
         let c = case(&db).await;
         let rm = manager();
-        let fresh = db.store.create_entity(&investigator(), crime(c.event, "8N", c.suspect, "Fresh"), marking(), None).await.unwrap();
+        let assault = db.store.create_entity(&investigator(), crate::search::event("crime", "An assault"), marking(), None).await.unwrap();
+        let fresh = db.store.create_entity(&investigator(), crime(assault, "8N", c.suspect, "Fresh"), marking(), None).await.unwrap();
         sweep(&db).await;
         let triggered = QueueFilter { triggered: true, ..QueueFilter::default() };
         let shown = db.store.retention_queue(&rm, &triggered, 0, 50).await.unwrap();
