@@ -61,6 +61,11 @@ pub struct BundleEntry {
     pub hash: String,
 }
 
+/// The record an item key names (`entity:<id>:<version>`); `None` for an audit event's item.
+pub fn item_entity(key: &str) -> Option<EntityId> {
+    key.strip_prefix("entity:")?.split(':').next()?.parse().ok()
+}
+
 /// The officer's review of one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

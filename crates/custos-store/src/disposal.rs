@@ -12,7 +12,8 @@
 //! - the merge history that names it;
 //! - the erasable payloads (justifications, reasons, search terms) of every audit event naming
 //!   it, integrated or still pending, and the audit indexes' rows about it;
-//! - the reasons recorded by earlier reviews of it, and the people it named as offenders.
+//! - the reasons recorded by earlier reviews of it, and the people it named as offenders;
+//! - the free text about it in subject access casework (`request_erasure`).
 //!
 //! What stays is a stub without personal data (`disposed`: its id, kind, owning unit, when and by
 //! which decision), its retention row marked disposed (group and days, the evidence of review),
@@ -187,6 +188,7 @@ pub(crate) async fn dispose(
     ] {
         run(conn, head, &erased).await?;
     }
+    crate::request_erasure::erase(conn, &erased).await?;
     stubs(conn, &removed, root, decision).await?;
     Ok(Disposed { entities: removed.into_iter().map(|(k, id, _)| (k, id)).collect(), payloads })
 }
@@ -351,6 +353,7 @@ pub(crate) async fn dispose_archived(conn: &mut AnyConnection, backend: Backend,
     ] {
         run(conn, head, &ids).await?;
     }
+    crate::request_erasure::erase(conn, &ids).await?;
     let claimed = sqlx::query(
         "UPDATE retention SET state = 2, triggered = NULL, triggered_at = NULL, offenders = $1, revision = revision + 1 \
          WHERE record_id = $2 AND state = 1 AND legal_hold = 0",

@@ -21,6 +21,7 @@ pub mod migrate;
 mod read_audit;
 mod records;
 mod references;
+pub mod request_erasure;
 pub mod related;
 pub mod retention;
 pub mod retention_report;

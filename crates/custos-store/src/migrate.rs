@@ -108,6 +108,7 @@ pub async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     crate::full_text::backfill(pool, backend).await?;
     crate::audit_subject::backfill(pool, backend).await?;
     crate::retention::backfill(pool, backend).await?;
+    crate::retention::refine(pool, backend).await?;
     Ok(())
 }
 

@@ -563,41 +563,10 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     if done == 1 {
         return Ok(());
     }
-    let mut tx = match backend {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => pool.begin().await?,
-    };
-    let custody = EntityKind::CustodyRecord.as_str();
+    let mut tx = begin(pool, backend).await?;
     let mut indexed = 0_usize;
-    for (kinds, sql) in [
-        ("people", "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
-            JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-            WHERE e.kind = 'person' AND e.kind <> $1 AND e.id > $2 ORDER BY e.id LIMIT 2000"),
-        ("records", "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
-            JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-            WHERE e.kind NOT IN ('person', 'object', 'location', 'event', 'link', $1) AND e.id > $2 ORDER BY e.id LIMIT 2000"),
-        ("custody records", "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
-            JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
-            WHERE e.kind = $1 AND e.id > $2 ORDER BY e.id LIMIT 2000"),
-    ] {
-        let mut after: Vec<u8> = Vec::new();
-        loop {
-            let rows = sqlx::query(sql).bind(custody).bind(after.clone()).fetch_all(&mut *tx).await?;
-            let Some(last) = rows.last() else { break };
-            after = last.try_get(0)?;
-            let mut bodies: Vec<(EntityId, EntityBody, String, i64)> = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let body: String = row.try_get(3)?;
-                let Ok(body) = serde_json::from_str::<EntityBody>(&body) else {
-                    tracing::error!(kinds, "a stored record is unreadable; its retention row is not built");
-                    continue;
-                };
-                bodies.push((crate::batch::id_of(row.try_get(0)?)?, body, row.try_get(1)?, row.try_get(2)?));
-            }
-            let items: Vec<Written<'_>> = bodies.iter().map(|(id, b, u, t)| (*id, b, u.as_str(), *t)).collect();
-            index(&mut tx, &items, Write::New).await?;
-            indexed += items.len();
-        }
+    for (kinds, sql) in [("people", PEOPLE), ("records", RECORDS), ("custody records", CUSTODY)] {
+        indexed += index_stored(&mut tx, kinds, sql).await?;
     }
     sqlx::query("UPDATE retention_state SET backfilled = 1 WHERE id = 1").execute(&mut *tx).await?;
     tx.commit().await?;
@@ -605,6 +574,68 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
         tracing::info!(records = indexed, "built the retention rows of records and people written before they were kept");
     }
     Ok(())
+}
+
+/// Once, when a store is first opened with migration 0014: reads every person's dates of birth
+/// again (the earliest is kept beside the latest), and indexes the free text of subject access
+/// casework by what it is about (`request_erasure`).
+pub(crate) async fn refine(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    let done: i64 = sqlx::query_scalar("SELECT refined FROM retention_state WHERE id = 1").fetch_one(pool).await?;
+    if done == 1 {
+        return Ok(());
+    }
+    let mut tx = begin(pool, backend).await?;
+    let people = index_stored(&mut tx, "people", PEOPLE).await?;
+    let events = crate::request_erasure::backfill(&mut tx).await?;
+    sqlx::query("UPDATE retention_state SET refined = 1 WHERE id = 1").execute(&mut *tx).await?;
+    tx.commit().await?;
+    if people + events > 0 {
+        tracing::info!(people, events, "read the dates of birth again and indexed the casework text");
+    }
+    Ok(())
+}
+
+async fn begin(pool: &AnyPool, backend: Backend) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    Ok(match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => pool.begin().await?,
+    })
+}
+
+/// The stored entities to index, 2,000 at a time after id `$2` (`$1` is the custody record kind).
+const PEOPLE: &str = "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
+    JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+    WHERE e.kind = 'person' AND e.kind <> $1 AND e.id > $2 ORDER BY e.id LIMIT 2000";
+const RECORDS: &str = "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
+    JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+    WHERE e.kind NOT IN ('person', 'object', 'location', 'event', 'link', $1) AND e.id > $2 ORDER BY e.id LIMIT 2000";
+const CUSTODY: &str = "SELECT e.id, e.owning_unit, e.created_at, v.body FROM entity e \
+    JOIN entity_version v ON v.entity_id = e.id AND v.version = e.current_version \
+    WHERE e.kind = $1 AND e.id > $2 ORDER BY e.id LIMIT 2000";
+
+/// Indexes the stored entities `sql` selects as new, page by page; how many.
+async fn index_stored(conn: &mut AnyConnection, kinds: &str, sql: &'static str) -> Result<usize, StoreError> {
+    let custody = EntityKind::CustodyRecord.as_str();
+    let mut indexed = 0;
+    let mut after: Vec<u8> = Vec::new();
+    loop {
+        let rows = sqlx::query(sql).bind(custody).bind(after.clone()).fetch_all(&mut *conn).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get(0)?;
+        let mut bodies: Vec<(EntityId, EntityBody, String, i64)> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let body: String = row.try_get(3)?;
+            let Ok(body) = serde_json::from_str::<EntityBody>(&body) else {
+                tracing::error!(kinds, "a stored record is unreadable; its retention row is not built");
+                continue;
+            };
+            bodies.push((crate::batch::id_of(row.try_get(0)?)?, body, row.try_get(1)?, row.try_get(2)?));
+        }
+        let items: Vec<Written<'_>> = bodies.iter().map(|(id, b, u, t)| (*id, b, u.as_str(), *t)).collect();
+        index(conn, &items, Write::New).await?;
+        indexed += items.len();
+    }
+    Ok(indexed)
 }
 
 /// Where a record's review stands.

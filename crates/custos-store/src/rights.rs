@@ -285,7 +285,10 @@ impl Store {
         let mut request = replay(&events)?;
         request.apply(&event, today).map_err(refused)?;
         let seq = expected_events + 1;
+        let mut event = event;
+        let about = crate::request_erasure::prepare(&mut tx, &mut event, request.discovery.subject.as_ref()).await?;
         append(&mut tx, id, seq, &principal.user.to_string(), &event).await?;
+        crate::request_erasure::index(&mut tx, id.0, seq, &about).await?;
         summarise(&mut tx, id, &request, seq, today).await?;
         if let Event::SubjectIdentified(subject) = &event {
             // A subject access request brings the review of what is held about them forward

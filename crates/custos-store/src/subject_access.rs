@@ -112,7 +112,7 @@ pub fn redact_pack(bundle: &Bundle, file: &RequestFile) -> Result<(Vec<PackItem>
     let redactor = bundle.redactor();
     let reviews = &file.request.discovery.reviews;
     // Records the requester is not to know of: every item of theirs withheld and concealed.
-    let record_of = |item: &Item| item.key.strip_prefix("entity:").and_then(|rest| rest.split(':').next()?.parse::<EntityId>().ok());
+    let record_of = |item: &Item| custos_rights::discovery::item_entity(&item.key);
     let mut hidden: HashSet<EntityId> = HashSet::new();
     let mut shown: HashSet<EntityId> = HashSet::new();
     for item in &bundle.items {
@@ -249,7 +249,7 @@ impl Store {
             .items
             .iter()
             .filter(|i| in_pack.contains(i.key.as_str()))
-            .filter_map(|i| i.key.strip_prefix("entity:")?.split(':').next()?.parse().ok())
+            .filter_map(|i| custos_rights::discovery::item_entity(&i.key))
             .collect();
         // The places and things shown inside them go with them.
         let mentioned: HashSet<EntityId> =

@@ -383,10 +383,31 @@ conformance! {
         // A subject access request does not let a record go early (DPA 2018 s.173); a deletion
         // request does.
         refused(db.store.review_records(&manager(), &[dispose(sar.crime)]).await, "not due until");
+        // The officer withholds the crime, giving reasons and redacting a word of it.
+        let item = keys(&before).into_iter().find(|k| k.starts_with(&crime)).unwrap();
+        let withheld = |reason: &str| {
+            let review = json!({"item": item, "decision": "withhold", "ground": "s45_4_e", "reason": reason, "adjustments": {"redact": [NEEDLE]}});
+            serde_json::from_value::<custos_rights::request::Event>(json!({"event": "items_reviewed", "reviews": [review]})).unwrap()
+        };
+        db.store.record_request_event(&iro, sar.request, 3, withheld(&format!("Names the {NEEDLE} informant"))).await.unwrap();
+        assert!(!needle_stored(&db).await.is_empty());
         let mut conn = db.raw().await;
         sqlx::query("UPDATE retention SET triggered = 'deletion_request' WHERE record_id = $1").bind(sar.crime.as_bytes().to_vec()).execute(&mut conn).await.unwrap();
         db.store.review_records(&manager(), &[dispose(sar.crime)]).await.unwrap();
-        let (_, after) = db.store.assemble_bundle(&iro, sar.request, 3, &why()).await.unwrap();
+        // The casework's text about it went with it; the decision stays, and the history replays.
+        let erased = custos_store::request_erasure::ERASED;
+        let reviewed = |file: &custos_store::rights::RequestFile| file.request.discovery.reviews.get(&item).cloned().unwrap();
+        let file = db.store.read_request(&iro, sar.request, &why()).await.unwrap();
+        assert_eq!(reviewed(&file).reason.map(|r| r.as_str().to_owned()).as_deref(), Some(erased));
+        assert!(reviewed(&file).adjustments.redact.is_empty());
+        assert_eq!(reviewed(&file).decision, custos_rights::discovery::ItemDecision::Withhold);
+        // A review written afterwards of the old bundle's item is erased before it is stored.
+        db.store.record_request_event(&iro, sar.request, 4, withheld(&format!("Still the {NEEDLE} informant"))).await.unwrap();
+        assert_eq!(needle_stored(&db).await, Vec::<String>::new());
+        // The history is still append-only otherwise.
+        let tampered = sqlx::query("UPDATE information_request_event SET body = 'x' WHERE request_id = $1").bind(sar.request.to_string().parse::<EntityId>().unwrap().as_bytes().to_vec()).execute(&mut conn).await;
+        assert!(tampered.is_err(), "an update that is not an erasure is refused");
+        let (_, after) = db.store.assemble_bundle(&iro, sar.request, 5, &why()).await.unwrap();
         assert!(!keys(&after).iter().any(|k| k.starts_with(&crime)), "{:?}", keys(&after));
         let texts: Vec<&str> = after.items.iter().flat_map(|i| i.fields.iter().map(|f| f.text.as_str())).collect();
         assert!(!texts.iter().any(|t| t.contains("struck her")), "{texts:?}");
