@@ -71,7 +71,8 @@ async fn run_with(conn: &mut AnyConnection, head: &str, tail: &str, ids: &[Entit
     Ok(affected)
 }
 
-async fn run(conn: &mut AnyConnection, head: &str, ids: &[EntityId]) -> Result<u64, StoreError> {
+/// Runs `head (ids…)` over `ids` in chunks.
+pub(crate) async fn run(conn: &mut AnyConnection, head: &str, ids: &[EntityId]) -> Result<u64, StoreError> {
     run_with(conn, head, "", ids).await
 }
 

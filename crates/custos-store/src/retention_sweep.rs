@@ -99,6 +99,9 @@ struct Change {
     back: bool,
 }
 
+/// Who the audit log names for the sweep's own erasures (not a user: the scheduled job).
+pub const SWEEP_ACTOR: &str = "custos:retention-sweep";
+
 /// Rows read per statement.
 const PAGE: i64 = 50_000;
 /// Rows written per statement (eight values each) and per transaction.
@@ -182,17 +185,7 @@ impl Store {
             written += batch.len() as u64;
             progress(SweepStage::Write, written);
         }
-        // The free text of audit events about records disposed of while those events were being
-        // written (a read finishing as the disposal ran) is erased now.
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "DELETE FROM audit_payload WHERE commitment IN \
-             (SELECT o.commitment FROM audit_payload_object o JOIN disposed d ON d.entity_id = o.object_id)",
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM audit_payload_object WHERE object_id IN (SELECT entity_id FROM disposed)").execute(&mut *tx).await?;
-        tx.commit().await?;
+        self.erase_stragglers().await?;
         // Early reviews asked for are due whatever their date.
         // Through the partial index of early reviews, not the due-date index (every row).
         let early: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM retention WHERE triggered_at IS NOT NULL AND +state = 0 AND +next_review > $1")
@@ -215,6 +208,50 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(sweep)
+    }
+
+    /// Erases the free text about records disposed of that was written while they were going:
+    /// the payloads of audit events written meanwhile (a read finishing as the disposal ran) and
+    /// subject access casework recorded meanwhile on PostgreSQL. The erasure is itself audited,
+    /// as the sweep's, naming what it erased text about.
+    async fn erase_stragglers(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(
+            "SELECT DISTINCT d.entity_id, d.kind FROM disposed d WHERE EXISTS \
+             (SELECT 1 FROM audit_payload_object o WHERE o.object_id = d.entity_id) \
+             OR EXISTS (SELECT 1 FROM information_request_about a WHERE a.entity_id = d.entity_id)",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut gone = Vec::with_capacity(rows.len());
+        let mut objects = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id = crate::batch::id_of(row.try_get(0)?)?;
+            let kind: String = row.try_get(1)?;
+            let kind = kind.parse().map_err(|_| crate::entities::corrupt("an entity kind"))?;
+            gone.push(id);
+            objects.push(crate::entities::object_ref(kind, id));
+        }
+        let payloads = crate::disposal::erase_payloads(&mut tx, &gone).await?;
+        crate::disposal::run(&mut tx, "DELETE FROM audit_payload_object WHERE object_id IN", &gone).await?;
+        let casework = crate::request_erasure::erase(&mut tx, &gone).await?;
+        let event = custos_audit::AuditEvent {
+            kind: custos_audit::AuditKind::Erase,
+            actor: SWEEP_ACTOR.to_owned(),
+            at: jiff::Timestamp::now(),
+            objects,
+            justification: None,
+            decision: custos_audit::Decision::Allow,
+            policies: vec!["mopi-disposal".to_owned()],
+            payload: None,
+        };
+        crate::audit_log::append(&mut tx, &event).await?;
+        tx.commit().await?;
+        tracing::info!(records = gone.len(), payloads, casework, "sweep: erased the text written about records as they were disposed of");
+        Ok(())
     }
 
     /// Every held record's row, read in key order by [`READERS`] connections at once, each over

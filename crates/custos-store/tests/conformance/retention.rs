@@ -277,6 +277,34 @@ conformance! {
         refused(db.store.retention_file(&cleared, crime_id).await, "disposed of on");
     }
 
+    async fn the_sweep_erases_text_a_disposal_raced_with_and_says_so(db: TestDb) {
+        // The state a race leaves: a record's stub written while an audit event about it (its
+        // read, with a justification naming it) was still being written, so that its payload
+        // outlived the disposal. Made here by writing the stub alone.
+        let c = case(&db).await;
+        db.store.integrate_audit().await.unwrap();
+        let justification = format!("Checking the {NEEDLE} theft");
+        assert!(!stored(&db, &justification).await.is_empty());
+        let mut conn = db.raw().await;
+        sqlx::query("INSERT INTO disposed (entity_id, kind, owning_unit, disposed_at) VALUES ($1, 'crime_report', 'CE-BCU', 0)")
+            .bind(c.crime.as_bytes().to_vec())
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sweep(&db).await;
+        assert_eq!(stored(&db, &justification).await, Vec::<String>::new());
+        db.store.integrate_audit().await.unwrap();
+        let events = audit_events(&db).await;
+        let swept = custos_store::retention_sweep::SWEEP_ACTOR;
+        assert!(events.iter().any(|e| e.kind == AuditKind::Erase && e.actor == swept && e.objects.iter().any(|o| o.id == c.crime.to_string())));
+        let verifier = db.store.audit_verifier();
+        db.store.verify_audit(std::slice::from_ref(&verifier)).await.unwrap().unwrap();
+        // Nothing left to erase: the next sweep writes no event.
+        sweep(&db).await;
+        db.store.integrate_audit().await.unwrap();
+        assert_eq!(audit_events(&db).await.iter().filter(|e| e.actor == swept).count(), 1);
+    }
+
     async fn a_retention_needs_its_reason_and_schedules_the_next_review(db: TestDb) {
         let c = case(&db).await;
         let rm = manager();
