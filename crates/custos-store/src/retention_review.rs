@@ -184,6 +184,10 @@ async fn insert_decision(conn: &mut sqlx::AnyConnection, d: NewDecision<'_>, by:
     Ok(row.try_get(0)?)
 }
 
+/// Rows of the review queue read per statement, and the most read for one page.
+const QUEUE_CHUNK: i64 = 500;
+const QUEUE_SCAN: i64 = 50_000;
+
 impl Store {
     /// Records a batch of review decisions, all or none (see the module documentation).
     pub async fn review_records(&self, principal: &Principal, reviews: &[Review]) -> Result<Vec<Decided>, StoreError> {
@@ -474,45 +478,65 @@ impl Store {
         let today = today();
         let due_by = today - filter.overdue_days.unwrap_or(0).max(0);
         let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(
-            "SELECT r.record_id, r.owning_unit AS unit, COALESCE(r.override_group, r.graded), r.next_review, r.triggered, r.legal_hold, \
-             e.kind, e.classification, e.sensitive, e.owning_unit, e.acl \
-             FROM retention r JOIN entity e ON e.id = r.record_id \
-             WHERE r.state = 0 AND (r.next_review <= $1 OR (r.triggered IS NOT NULL AND $2 = 0)) \
-             AND ($3 = 0 OR r.triggered IS NOT NULL) AND ($4 = 0 OR COALESCE(r.override_group, r.graded) = $4) AND ($5 = '' OR r.owning_unit = $5) \
-             ORDER BY CASE WHEN r.triggered IS NULL THEN r.next_review ELSE $6 END, r.record_id LIMIT $7 OFFSET $8",
-        )
-        .bind(due_by)
-        .bind(i64::from(filter.overdue_days.unwrap_or(0) > 0))
-        .bind(i64::from(filter.triggered))
-        .bind(filter.group.map_or(0, group_number))
-        .bind(filter.unit.clone().unwrap_or_default())
-        .bind(today)
-        .bind(limit.clamp(1, 500))
-        .bind(offset.max(0))
-        .fetch_all(&mut *tx)
-        .await?;
+        // The page counts the rows the reader may review: rows are read in chunks and filtered
+        // until the page is full (`offset` of them skipped), so a page is never cut short by rows
+        // the reader may not see, up to QUEUE_SCAN rows read.
+        let (offset, limit) = (offset.max(0), limit.clamp(1, 500));
         let mut shown = Vec::new();
         let mut policies = Vec::new();
-        for row in &rows {
-            let id = crate::batch::id_of(row.try_get(0)?)?;
-            let (kind, marking) = kind_and_marking(row)?;
-            let decision = self.authz.decide(principal, Action::Review, &resource(kind, id, &marking));
-            if !decision.allowed {
-                continue;
+        let mut skipped = 0_i64;
+        let mut read = 0_i64;
+        while read < QUEUE_SCAN {
+            let rows = sqlx::query(
+                "SELECT r.record_id, r.owning_unit AS unit, COALESCE(r.override_group, r.graded), r.next_review, r.triggered, r.legal_hold, \
+                 e.kind, e.classification, e.sensitive, e.owning_unit, e.acl \
+                 FROM retention r JOIN entity e ON e.id = r.record_id \
+                 WHERE r.state = 0 AND (r.next_review <= $1 OR (r.triggered IS NOT NULL AND $2 = 0)) \
+                 AND ($3 = 0 OR r.triggered IS NOT NULL) AND ($4 = 0 OR COALESCE(r.override_group, r.graded) = $4) AND ($5 = '' OR r.owning_unit = $5) \
+                 ORDER BY CASE WHEN r.triggered IS NULL THEN r.next_review ELSE $6 END, r.record_id LIMIT $7 OFFSET $8",
+            )
+            .bind(due_by)
+            .bind(i64::from(filter.overdue_days.unwrap_or(0) > 0))
+            .bind(i64::from(filter.triggered))
+            .bind(filter.group.map_or(0, group_number))
+            .bind(filter.unit.clone().unwrap_or_default())
+            .bind(today)
+            .bind(QUEUE_CHUNK)
+            .bind(read)
+            .fetch_all(&mut *tx)
+            .await?;
+            read += QUEUE_CHUNK;
+            let exhausted = (rows.len() as i64) < QUEUE_CHUNK;
+            for row in &rows {
+                let id = crate::batch::id_of(row.try_get(0)?)?;
+                let (kind, marking) = kind_and_marking(row)?;
+                let decision = self.authz.decide(principal, Action::Review, &resource(kind, id, &marking));
+                if !decision.allowed {
+                    continue;
+                }
+                if skipped < offset {
+                    skipped += 1;
+                    continue;
+                }
+                policies.extend(decision.policies);
+                let next: i64 = row.try_get(3)?;
+                shown.push(Due {
+                    record: id,
+                    kind,
+                    owning_unit: row.try_get("unit")?,
+                    group: group_of(row.try_get(2)?)?,
+                    next_review: day_of(next),
+                    overdue_days: today - next,
+                    triggered: row.try_get::<Option<String>, _>(4)?.as_deref().map(Trigger::parse).transpose()?,
+                    legal_hold: row.try_get::<i64, _>(5)? != 0,
+                });
+                if shown.len() as i64 == limit {
+                    break;
+                }
             }
-            policies.extend(decision.policies);
-            let next: i64 = row.try_get(3)?;
-            shown.push(Due {
-                record: id,
-                kind,
-                owning_unit: row.try_get("unit")?,
-                group: group_of(row.try_get(2)?)?,
-                next_review: day_of(next),
-                overdue_days: today - next,
-                triggered: row.try_get::<Option<String>, _>(4)?.as_deref().map(Trigger::parse).transpose()?,
-                legal_hold: row.try_get::<i64, _>(5)? != 0,
-            });
+            if exhausted || shown.len() as i64 == limit {
+                break;
+            }
         }
         policies.sort();
         policies.dedup();

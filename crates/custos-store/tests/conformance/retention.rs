@@ -305,6 +305,32 @@ conformance! {
         assert_eq!(audit_events(&db).await.iter().filter(|e| e.actor == swept).count(), 1);
     }
 
+    async fn a_queue_page_counts_only_what_the_reader_may_review(db: TestDb) {
+        let c = case(&db).await;
+        // Two SECRET records due before the OFFICIAL one: an OFFICIAL records manager may not
+        // review them, and they must not take the places of the page.
+        let who = principal("MP100002", &[Role::Investigator], &["CE-BCU"], Classification::Secret);
+        let secret = custos_core::marking::SecurityMarking { classification: Classification::Secret, ..marking() };
+        let other = db.store.create_entity(&who, person("Sid", "Vane", "1970-01-01"), marking(), None).await.unwrap();
+        for n in 0..2 {
+            let event = db.store.create_entity(&who, crate::search::event("crime", "Secret theft"), marking(), None).await.unwrap();
+            let id = db.store.create_entity(&who, crime(event, "46", other, "A SECRET theft"), secret.clone(), None).await.unwrap();
+            backdate(&db, id, 8 * 366 + n).await;
+        }
+        sweep(&db).await;
+        let rm = manager();
+        let everything = QueueFilter::default();
+        let page = |offset, limit| db.store.retention_queue(&rm, &everything, offset, limit);
+        assert_eq!(page(0, 1).await.unwrap().iter().map(|d| d.record).collect::<Vec<_>>(), [c.crime]);
+        assert!(page(1, 1).await.unwrap().is_empty());
+        let cleared = principal("RM000002", &[Role::RecordsManager], &["DATA-OFFICE"], Classification::Secret);
+        let all = db.store.retention_queue(&cleared, &QueueFilter::default(), 0, 10).await.unwrap();
+        assert_eq!(all.len(), 3);
+        assert_ne!(all[0].record, c.crime, "a secret one is overdue longer");
+        let second = db.store.retention_queue(&cleared, &QueueFilter::default(), 1, 1).await.unwrap();
+        assert_eq!(second[0].record, all[1].record);
+    }
+
     async fn a_retention_needs_its_reason_and_schedules_the_next_review(db: TestDb) {
         let c = case(&db).await;
         let rm = manager();
