@@ -97,6 +97,10 @@ pub struct NewEntity {
     pub id: EntityId,
     pub body: EntityBody,
     pub marking: SecurityMarking,
+    /// For an operational record migrated from a legacy system: the day it was first recorded
+    /// there. Its MoPI clock runs from then, not from its arrival here (an old record is not
+    /// made young by a migration). Never after today; `None` for a record made now.
+    pub recorded_on: Option<jiff::civil::Date>,
 }
 
 impl NewEntity {
@@ -105,8 +109,30 @@ impl NewEntity {
             id: EntityId::new(),
             body,
             marking,
+            recorded_on: None,
         }
     }
+
+    /// When the record was first made, in µs: `recorded_on`'s start (UTC), or `now`.
+    fn made_at(&self, now: i64) -> i64 {
+        let day = self.recorded_on.map(|d| crate::retention::day_number(d) * 86_400_000_000);
+        day.map_or(now, |d| d.min(now))
+    }
+}
+
+/// Refuses a `recorded_on` that is not an operational record's, or is after today.
+pub(crate) fn check_recorded_on(entities: &[NewEntity]) -> Result<(), StoreError> {
+    let today = crate::retention::today();
+    for e in entities {
+        let Some(day) = e.recorded_on else { continue };
+        if !matches!(e.body, EntityBody::Record(_)) {
+            return Err(StoreError::Refused(format!("recorded_on: only an operational record has a first recording day, not a {}", e.body.kind().as_str())));
+        }
+        if crate::retention::day_number(day) > today {
+            return Err(StoreError::Refused(format!("recorded_on: {day} is in the future")));
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn object_ref(kind: EntityKind, id: EntityId) -> ObjectRef {
@@ -153,6 +179,7 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<(), StoreError> {
         check_reason(reason)?;
+        check_recorded_on(entities)?;
         let events = self.authorise_creates(principal, entities).await?;
         let job = crate::group_commit::Creation {
             principal: principal.clone(),
@@ -260,7 +287,8 @@ pub(crate) async fn write_authored(tx: &mut Transaction<'static, Any>, items: &[
     crate::records::index_references(tx, &bodies, false).await?;
     let docs: Vec<_> = entities.iter().map(|e| (e.id, &e.body, e.marking.owning_unit.as_str(), now)).collect();
     crate::full_text::index_documents(tx, &docs, false).await?;
-    crate::retention::index(tx, &docs, crate::retention::Write::New).await?;
+    let made: Vec<_> = entities.iter().map(|e| (e.id, &e.body, e.marking.owning_unit.as_str(), e.made_at(now))).collect();
+    crate::retention::index(tx, &made, crate::retention::Write::New).await?;
     Ok(())
 }
 

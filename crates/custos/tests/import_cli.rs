@@ -39,6 +39,15 @@ fn count(dir: &Path, table: &str) -> i64 {
     })
 }
 
+fn scalar(dir: &Path, sql: &str) -> i64 {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite://{}", dir.join("custos.db").display());
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut conn).await.unwrap().get::<i64, _>(0)
+    })
+}
+
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let out = custos(
@@ -113,5 +122,45 @@ fn an_unknown_user_cannot_import() {
     let out = custos(dir.path(), &["import", "records", file.to_str().unwrap(), "--as", "MP999999"], "");
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no such user"), "{}", text(&out.stderr));
+    assert_eq!(count(dir.path(), "entity"), 0);
+}
+
+/// A legacy crime report, first recorded on 1 March 2015, with its event and suspect.
+const LEGACY: &str = r#"{"ref":"p1","kind":"person","record":{"names":[{"forenames":["Ada"],"surname":"Lovelace"}],"dates_of_birth":["1990-12-10"]}}
+{"ref":"e1","kind":"event","record":{"kind":"crime","at":"2015-03-01T10:00:00Z","summary":"Theft from a shop"}}
+{"kind":"crime_report","recorded_on":"2015-03-01","record":{"event":"e1","offence":"46","status":"under_investigation","narrative":"Took perfume","people":[{"person":"p1","role":"suspect"}]}}
+"#;
+
+#[test]
+fn a_legacy_record_keeps_its_first_recording_day_for_review() {
+    let dir = setup();
+    let out = custos(dir.path(), &["admin", "create-user", "--user", "MP000002", "--name", "DC Two", "--role", "investigator", "--unit", "CE-BCU"], "a sufficiently long password\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file = dir.path().join("legacy.jsonl");
+    std::fs::write(&file, LEGACY).unwrap();
+    let out = custos(dir.path(), &["import", "records", file.to_str().unwrap(), "--as", "MP000002"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("imported 3 records"));
+    // Days since 1970: 1 March 2015 is 16,495; its Group 3 review six years on, 1 March 2021, 18,687.
+    assert_eq!(scalar(dir.path(), "SELECT created_day FROM retention"), 16_495);
+    assert_eq!(scalar(dir.path(), "SELECT next_review FROM retention"), 18_687);
+    // The record names the event and the suspect imported with it.
+    assert_eq!(scalar(dir.path(), "SELECT COUNT(*) FROM record_ref"), 2);
+}
+
+#[test]
+fn a_first_recording_day_must_be_a_records_and_past() {
+    let dir = setup();
+    let file = dir.path().join("bad.jsonl");
+    let bad = LEGACY.replace("2015-03-01\",\"record", "2999-01-01\",\"record").replace(
+        r#"{"ref":"e1","kind":"event","record""#,
+        r#"{"ref":"e1","kind":"event","recorded_on":"2015-03-01","record""#,
+    );
+    std::fs::write(&file, bad).unwrap();
+    let out = custos(dir.path(), &["import", "records", file.to_str().unwrap(), "--as", "MP000001"], "");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("line 2: recorded_on: only an operational record"), "{err}");
+    assert!(err.contains("line 3: recorded_on: 2999-01-01 is in the future"), "{err}");
     assert_eq!(count(dir.path(), "entity"), 0);
 }

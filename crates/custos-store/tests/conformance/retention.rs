@@ -331,6 +331,23 @@ conformance! {
         assert_eq!(second[0].record, all[1].record);
     }
 
+    async fn a_migrated_record_is_reviewed_from_its_first_recording(db: TestDb) {
+        let who = investigator();
+        let suspect = db.store.create_entity(&who, person("Ada", "Lovelace", "1990-12-10"), marking(), None).await.unwrap();
+        let event = db.store.create_entity(&who, crate::search::event("crime", "Theft"), marking(), None).await.unwrap();
+        let first = jiff::civil::date(2015, 3, 1);
+        let legacy = custos_store::entities::NewEntity { recorded_on: Some(first), ..custos_store::entities::NewEntity::new(crime(event, "46", suspect, "Took perfume"), marking()) };
+        db.store.create_entities(&who, std::slice::from_ref(&legacy), Some("migrated from the legacy system")).await.unwrap();
+        let due = db.store.retention_due(legacy.id).await.unwrap().unwrap();
+        assert_eq!(due.next_review, jiff::civil::date(2021, 3, 1), "six years from 2015, not from today");
+        // Only a record has a first recording day, and never a future one; nothing is written.
+        let person = custos_store::entities::NewEntity { recorded_on: Some(first), ..custos_store::entities::NewEntity::new(person("Bo", "Peep", "1990-01-01"), marking()) };
+        refused(db.store.create_entities(&who, &[person], None).await, "only an operational record");
+        let future = custos_store::entities::NewEntity { recorded_on: today().checked_add(jiff::Span::new().days(1)).ok(), ..custos_store::entities::NewEntity::new(crime(event, "46", suspect, "Later"), marking()) };
+        refused(db.store.create_entities(&who, std::slice::from_ref(&future), None).await, "in the future");
+        assert!(db.store.retention_due(future.id).await.unwrap().is_none());
+    }
+
     async fn a_retention_needs_its_reason_and_schedules_the_next_review(db: TestDb) {
         let c = case(&db).await;
         let rm = manager();

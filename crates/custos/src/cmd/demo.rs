@@ -391,7 +391,12 @@ fn convert(force: &Force, prelude: &Force) -> anyhow::Result<Vec<NewEntity>> {
             marking.sensitive = true;
             marking.acl = vec![AclEntry::Unit(marking.owning_unit.clone())];
         }
-        out.push(entity(r.id, record(&r)?, marking));
+        // Its review runs from the day its event happened: a demo force's older records are
+        // due for review as a real force's would be.
+        let happened = force.events.get(r.event).map(|e| e.at.as_second().div_euclid(86_400));
+        let today = jiff::Timestamp::now().as_second().div_euclid(86_400);
+        let recorded_on = happened.and_then(|d| custos_core::days::civil_from_days(d.min(today)));
+        out.push(NewEntity { recorded_on, ..entity(r.id, record(&r)?, marking) });
     }
     Ok(out)
 }
@@ -409,6 +414,7 @@ fn entity(id: [u8; 16], body: EntityBody, marking: SecurityMarking) -> NewEntity
         id: EntityId::from_bytes(id),
         body,
         marking,
+        recorded_on: None,
     }
 }
 

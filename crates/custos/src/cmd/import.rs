@@ -6,6 +6,11 @@
 //! A line is `{"ref": "p1", "kind": "person", "record": {…draft…}}` with optional `"unit"`,
 //! `"classification"` and `"sensitive"`. A link's `from`/`to` (and an event's `location`) may name
 //! a `ref` from an earlier line or the id of an existing record.
+//!
+//! An operational record (`"kind": "crime_report"`, `"arrest"`… with the record as the API takes
+//! it) may name refs in its reference fields (`event`, `person`, `arrest`, `crime_report`,
+//! `defendant`…), and may carry `"recorded_on": "YYYY-MM-DD"`, the day a legacy system first
+//! recorded it: its MoPI review runs from then, not from the day of the import.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -62,6 +67,32 @@ struct Line {
     classification: Option<String>,
     #[serde(default)]
     sensitive: bool,
+    /// An operational record's first recording day in the system it comes from.
+    recorded_on: Option<jiff::civil::Date>,
+}
+
+/// The fields of operational records that name another entity (`Record::references`), where a
+/// line may give a `ref` instead of an id.
+const REFERENCE_FIELDS: &[&str] =
+    &["event", "events", "person", "reporting_person", "place", "incident", "arrest", "crime_report", "defendant", "subject", "objects", "locations", "object"];
+
+/// Replaces, in the reference fields of `value` (at any depth), each string that is a known ref
+/// with its id.
+fn resolve_refs(value: &mut serde_json::Value, refs: &HashMap<String, EntityId>, in_reference: bool) {
+    match value {
+        serde_json::Value::String(s) if in_reference => {
+            if let Some(id) = refs.get(s.as_str()) {
+                *s = id.to_string();
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| resolve_refs(v, refs, in_reference)),
+        serde_json::Value::Object(fields) => {
+            for (key, v) in fields.iter_mut() {
+                resolve_refs(v, refs, REFERENCE_FIELDS.contains(&key.as_str()));
+            }
+        }
+        _ => {}
+    }
 }
 
 async fn run_records(db: &DbArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -138,8 +169,26 @@ fn parse_line(
             d.to = resolve(d.to);
             d.try_into().map(EntityBody::Link)
         }),
-        other => Err(vec![format!("kind: unknown kind {other:?} (person, object, location, event or link)")]),
+        kind => match kind.parse::<custos_core::entity::EntityKind>() {
+            Ok(_) => {
+                let mut value = parsed.record;
+                resolve_refs(&mut value, refs, false);
+                serde_json::from_value::<custos_core::record::Record>(serde_json::json!({ kind: value }))
+                    .map_err(|e| vec![format!("record: {e}")])
+                    .and_then(|r| r.check().map(|()| EntityBody::Record(r)).map_err(|errors| errors.errors().iter().map(|e| format!("{}: {}", e.field, e.message)).collect()))
+            }
+            Err(_) => Err(vec![format!("kind: unknown kind {kind:?} (person, object, location, event, link or an operational record's kind)")]),
+        },
     };
+    if parsed.recorded_on.is_some() && matches!(body, Ok(ref b) if !matches!(b, EntityBody::Record(_))) {
+        problems.push("recorded_on: only an operational record has a first recording day".into());
+    }
+    let today = custos_core::days::civil_from_days(jiff::Timestamp::now().as_second().div_euclid(86_400));
+    if let Some(day) = parsed.recorded_on
+        && today.is_some_and(|today| day > today)
+    {
+        problems.push(format!("recorded_on: {day} is in the future"));
+    }
     let body = body.map_err(|p| problems.extend(p)).ok();
     let unit = match parsed.unit.as_deref().map(UnitId::parse) {
         Some(Ok(unit)) => Some(unit),
@@ -165,7 +214,7 @@ fn parse_line(
             let mut marking = SecurityMarking::official(unit);
             marking.classification = classification;
             marking.sensitive = parsed.sensitive;
-            Ok((parsed.reference, NewEntity::new(body, marking)))
+            Ok((parsed.reference, NewEntity { recorded_on: parsed.recorded_on, ..NewEntity::new(body, marking) }))
         }
         _ => Err(problems),
     }
