@@ -50,7 +50,8 @@ fn about(event: &Event, subject: Option<&Subject>) -> Vec<EntityId> {
 
 /// Replaces the text in `event` about any of `going`; whether anything changed.
 fn scrub(event: &mut Event, going: &HashSet<EntityId>, subject: Option<&Subject>) -> bool {
-    let erased = || Some(Text::parse(ERASED).expect("the erasure note is valid text"));
+    // ERASED is valid text (the tests read it back).
+    let erased = || Text::parse(ERASED).ok();
     let names = |s: &Subject| std::iter::once(&s.person).chain(&s.also).any(|id| going.contains(id));
     let mut changed = false;
     match event {
