@@ -42,7 +42,8 @@ pub(crate) struct Disposed {
     pub payloads: usize,
 }
 
-async fn ids_where(conn: &mut AnyConnection, head: &str, ids: &[EntityId]) -> Result<Vec<EntityId>, StoreError> {
+/// The ids `head (ids…)` selects, over `ids` in chunks.
+pub(crate) async fn ids_where(conn: &mut AnyConnection, head: &str, ids: &[EntityId]) -> Result<Vec<EntityId>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(300) {
         let mut q = sqlx::query(in_list(Placeholders::of(conn), head, chunk.len()));

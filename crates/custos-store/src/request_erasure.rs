@@ -84,17 +84,7 @@ fn subject_before(events: &[(u32, Event)], seq: u32) -> Option<&Subject> {
 }
 
 async fn disposed_among(conn: &mut AnyConnection, ids: &[EntityId]) -> Result<HashSet<EntityId>, StoreError> {
-    let mut out = HashSet::new();
-    for chunk in ids.chunks(300) {
-        let mut q = sqlx::query(in_list(Placeholders::of(conn), "SELECT entity_id FROM disposed WHERE entity_id IN", chunk.len()));
-        for id in chunk {
-            q = q.bind(id.as_bytes().to_vec());
-        }
-        for row in q.fetch_all(&mut *conn).await? {
-            out.insert(crate::batch::id_of(row.try_get(0)?)?);
-        }
-    }
-    Ok(out)
+    Ok(crate::disposal::ids_where(conn, "SELECT entity_id FROM disposed WHERE entity_id IN", ids).await?.into_iter().collect())
 }
 
 /// Before event `event` is appended to a request whose subject is `subject`: erases its text
@@ -175,13 +165,7 @@ pub(crate) async fn erase(conn: &mut AnyConnection, going: &[EntityId]) -> Resul
             changed += 1;
         }
     }
-    for chunk in going.chunks(300) {
-        let mut q = sqlx::query(in_list(Placeholders::of(conn), "DELETE FROM information_request_about WHERE entity_id IN", chunk.len()));
-        for id in chunk {
-            q = q.bind(id.as_bytes().to_vec());
-        }
-        q.execute(&mut *conn).await?;
-    }
+    crate::disposal::run(conn, "DELETE FROM information_request_about WHERE entity_id IN", going).await?;
     Ok(changed)
 }
 

@@ -30,13 +30,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn count(dir: &Path, table: &str) -> i64 {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        let url = format!("sqlite://{}", dir.join("custos.db").display());
-        let mut conn = SqliteConnection::connect(&url).await.unwrap();
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&mut conn).await.unwrap().get::<i64, _>(0)
-    })
+    scalar(dir, &format!("SELECT COUNT(*) FROM {table}"))
 }
 
 fn scalar(dir: &Path, sql: &str) -> i64 {
