@@ -577,8 +577,9 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
 }
 
 /// Once, when a store is first opened with migration 0014: reads every person's dates of birth
-/// again (the earliest is kept beside the latest), and indexes the free text of subject access
-/// casework by what it is about (`request_erasure`).
+/// again (the earliest is kept beside the latest), finds the matter of every record held, and
+/// moves the free text of subject access casework out of the requests' histories
+/// (`request_erasure`).
 pub(crate) async fn refine(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     let done: i64 = sqlx::query_scalar("SELECT refined FROM retention_state WHERE id = 1").fetch_one(pool).await?;
     if done == 1 {
@@ -586,6 +587,19 @@ pub(crate) async fn refine(pool: &AnyPool, backend: Backend) -> Result<(), Store
     }
     let mut tx = begin(pool, backend).await?;
     let people = index_stored(&mut tx, "people", PEOPLE).await?;
+    // The matter of each record from its references (as `matters` finds it on a write): its own
+    // Event (an intelligence report's first by id), else its arrest's, crime's or incident's.
+    sqlx::query(
+        "UPDATE retention SET matter = COALESCE( \
+           (SELECT r.target_id FROM record_ref r WHERE r.record_id = retention.record_id AND r.field IN ('event', 'events') \
+             ORDER BY r.target_id LIMIT 1), \
+           (SELECT e.target_id FROM record_ref a JOIN record_ref e ON e.record_id = a.target_id AND e.field = 'event' \
+             WHERE a.record_id = retention.record_id AND a.field IN ('arrest', 'crime_report', 'incident') \
+             ORDER BY CASE a.field WHEN 'incident' THEN 1 ELSE 0 END LIMIT 1)) \
+         WHERE matter IS NULL",
+    )
+    .execute(&mut *tx)
+    .await?;
     let events = crate::request_erasure::backfill(&mut tx).await?;
     sqlx::query("UPDATE retention_state SET refined = 1 WHERE id = 1").execute(&mut *tx).await?;
     tx.commit().await?;

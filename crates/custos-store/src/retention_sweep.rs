@@ -219,7 +219,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT DISTINCT d.entity_id, d.kind FROM disposed d WHERE EXISTS \
              (SELECT 1 FROM audit_payload_object o WHERE o.object_id = d.entity_id) \
-             OR EXISTS (SELECT 1 FROM information_request_about a WHERE a.entity_id = d.entity_id)",
+             OR EXISTS (SELECT 1 FROM information_request_text t WHERE t.about = d.entity_id AND t.text IS NOT NULL)",
         )
         .fetch_all(&mut *tx)
         .await?;

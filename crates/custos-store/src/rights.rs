@@ -285,10 +285,12 @@ impl Store {
         let mut request = replay(&events)?;
         request.apply(&event, today).map_err(refused)?;
         let seq = expected_events + 1;
-        let mut event = event;
-        let about = crate::request_erasure::prepare(&mut tx, &mut event, request.discovery.subject.as_ref()).await?;
-        append(&mut tx, id, seq, &principal.user.to_string(), &event).await?;
-        crate::request_erasure::index(&mut tx, id.0, seq, &about).await?;
+        // Its free text is kept apart, erasable (`request_erasure`); the event as stored holds
+        // the decisions only.
+        let mut stored = event.clone();
+        let pieces = crate::request_erasure::split(&mut stored, request.discovery.subject.as_ref().map(|s| s.person));
+        append(&mut tx, id, seq, &principal.user.to_string(), &stored).await?;
+        crate::request_erasure::write(&mut tx, id.0, seq, &pieces).await?;
         summarise(&mut tx, id, &request, seq, today).await?;
         if let Event::SubjectIdentified(subject) = &event {
             // A subject access request brings the review of what is held about them forward
@@ -508,6 +510,7 @@ async fn load(conn: &mut AnyConnection, id: RequestId) -> Result<Option<(Head, V
             event: serde_json::from_str(&body).map_err(|_| refused("the stored request history is unreadable"))?,
         });
     }
+    crate::request_erasure::join(conn, id.0, history.iter_mut().map(|r| (r.seq, &mut r.event))).await?;
     Ok(Some((head, history)))
 }
 

@@ -484,6 +484,36 @@ conformance! {
         assert!(!texts.iter().any(|t| t.contains("struck her")), "{texts:?}");
     }
 
+    async fn casework_text_written_inline_before_an_upgrade_is_moved_out_once(db: TestDb) {
+        let sar = crate::subject_access::case(&db).await;
+        let iro = crate::subject_access::officer();
+        let (_, bundle) = db.store.assemble_bundle(&iro, sar.request, 2, &why()).await.unwrap();
+        let item = bundle.items.iter().map(|i| i.key.clone()).find(|k| k.starts_with(&format!("entity:{}:", sar.crime))).unwrap();
+        let review = json!({"item": item, "decision": "withhold", "ground": "s45_4_e", "reason": format!("Names the {NEEDLE} informant")});
+        let event = json!({"event": "items_reviewed", "reviews": [review]});
+        db.store.record_request_event(&iro, sar.request, 3, serde_json::from_value(event.clone()).unwrap()).await.unwrap();
+        // As a store before migration 0014 held it: the text inline in the event, none apart.
+        let mut conn = db.raw().await;
+        let request = sar.request.to_string().parse::<EntityId>().unwrap().as_bytes().to_vec();
+        sqlx::query("UPDATE retention_state SET refined = 0").execute(&mut conn).await.unwrap();
+        sqlx::query("UPDATE information_request_event SET body = $1 WHERE request_id = $2 AND seq = 4").bind(event.to_string()).bind(request.clone()).execute(&mut conn).await.unwrap();
+        sqlx::query("DELETE FROM information_request_text").execute(&mut conn).await.unwrap();
+        assert!(stored(&db, NEEDLE).await.contains(&if db.is_postgres() { "information_request_event".to_owned() } else { "information_request_event.body".to_owned() }));
+        // Opening the store moves it out, and the history is append-only again.
+        let store = db.reopen().await.unwrap();
+        let file = store.read_request(&iro, sar.request, &why()).await.unwrap();
+        assert!(file.request.discovery.reviews[&item].reason.as_ref().unwrap().as_str().contains(NEEDLE));
+        assert_eq!(count(&mut conn, "information_request_text").await, 1);
+        let tampered = sqlx::query("UPDATE information_request_event SET body = 'x' WHERE request_id = $1").bind(request).execute(&mut conn).await;
+        assert!(tampered.is_err(), "append-only once the upgrade is done");
+        // And a disposal then erases it.
+        sqlx::query("UPDATE retention SET triggered = 'deletion_request' WHERE record_id = $1").bind(sar.crime.as_bytes().to_vec()).execute(&mut conn).await.unwrap();
+        store.review_records(&manager(), &[dispose(sar.crime)]).await.unwrap();
+        let left: Vec<String> = stored(&db, NEEDLE).await;
+        assert_eq!(left, Vec::<String>::new());
+        store.close().await;
+    }
+
     async fn a_person_goes_only_once_no_record_names_them(db: TestDb) {
         let c = case(&db).await;
         let tables = ["entity", "entity_version", "person_name_key", "person_block_key", "retention_person", "retention_decision", "disposed"];
