@@ -477,7 +477,9 @@ impl Store {
     pub async fn retention_queue(&self, principal: &Principal, filter: &QueueFilter, offset: i64, limit: i64) -> Result<Vec<Due>, StoreError> {
         let today = today();
         let due_by = today - filter.overdue_days.unwrap_or(0).max(0);
-        let mut tx = self.begin_write().await?;
+        // Read in a snapshot and audited through the read-audit writer: a long queue never holds
+        // SQLite's write lock.
+        let mut tx = self.begin_snapshot().await?;
         // The page counts the rows the reader may review: rows are read in chunks and filtered
         // until the page is full (`offset` of them skipped), so a page is never cut short by rows
         // the reader may not see, up to QUEUE_SCAN rows read.
@@ -543,9 +545,13 @@ impl Store {
         let objects = shown.iter().map(|d| object_ref(d.kind, d.record)).collect();
         let decision = custos_authz::Decision { allowed: true, policies, errors: Vec::new() };
         let terms = serde_json::json!({ "retention_queue": { "group": filter.group, "unit": filter.unit, "overdue_days": filter.overdue_days, "triggered": filter.triggered } });
-        let mut event = [audit_event(AuditKind::Search, principal, objects, &decision)];
-        audit_log::append_with_text(&mut tx, &mut event, &Personal { terms: Some(terms), ..Personal::default() }).await?;
         tx.commit().await?;
+        let event = audit_event(AuditKind::Search, principal, objects, &decision);
+        // Returned only once the event has committed (see `read_audit`).
+        self.reads.record(event, &Personal { terms: Some(terms), ..Personal::default() }).await?;
+        if (shown.len() as i64) < limit && read >= QUEUE_SCAN {
+            tracing::warn!(read, "retention queue: a page cut short, too few reviewable rows among those scanned");
+        }
         Ok(shown)
     }
 

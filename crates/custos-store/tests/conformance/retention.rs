@@ -275,6 +275,20 @@ conformance! {
         // Once gone, the OFFICIAL manager is still not told of it; the SECRET one is.
         assert!(matches!(db.store.retention_file(&manager(), crime_id).await, Err(StoreError::Denied)));
         refused(db.store.retention_file(&cleared, crime_id).await, "disposed of on");
+        // A need-to-know record: only those on its list are told of its disposal.
+        let listed = principal("RM000003", &[Role::RecordsManager], &["DATA-OFFICE"], Classification::Official);
+        let need_to_know = custos_core::marking::SecurityMarking {
+            sensitive: true,
+            acl: vec![custos_core::marking::AclEntry::User("RM000003".parse().unwrap()), custos_core::marking::AclEntry::User("MP100001".parse().unwrap())],
+            ..marking()
+        };
+        let event = db.store.create_entity(&investigator(), crate::search::event("crime", "Sensitive theft"), marking(), None).await.unwrap();
+        let sensitive = db.store.create_entity(&investigator(), crime(event, "46", c.suspect, "A sensitive theft"), need_to_know, None).await.unwrap();
+        backdate(&db, sensitive, 8 * 366).await;
+        sweep(&db).await;
+        db.store.review_records(&listed, &[dispose(sensitive)]).await.unwrap();
+        refused(db.store.retention_file(&listed, sensitive).await, "disposed of on");
+        assert!(matches!(db.store.retention_file(&manager(), sensitive).await, Err(StoreError::Denied)), "not on the list");
     }
 
     async fn the_sweep_erases_text_a_disposal_raced_with_and_says_so(db: TestDb) {
