@@ -385,7 +385,7 @@ async fn read_part(pool: sqlx::AnyPool, from: Vec<u8>, to: Option<Vec<u8>>, read
         first_page = false;
         let Some(last) = rows.last() else { break };
         for row in &rows {
-            let id: Vec<u8> = row.try_get(0)?;
+            let id: &[u8] = row.try_get(0)?;
             let groups: i64 = row.try_get(1)?;
             let corrupt = || crate::entities::corrupt("a retention row");
             let (created, last_contact) = unpack(row.try_get(2)?);
@@ -398,12 +398,12 @@ async fn read_part(pool: sqlx::AnyPool, from: Vec<u8>, to: Option<Vec<u8>>, read
                     n => crate::retention::group_of(n).map(Some),
                 }
             };
-            let packed: Vec<u8> = row.try_get(6)?;
+            let packed: &[u8] = row.try_get(6)?;
             let first = u32::try_from(offenders.len()).map_err(|_| too_many())?;
             offenders.extend(packed.chunks_exact(16).filter_map(|c| Id::try_from(c).ok()));
             let count = u32::try_from(offenders.len()).map_err(|_| too_many())? - first;
-            let id = Id::try_from(id.as_slice()).map_err(|_| corrupt())?;
-            let matter: Option<Vec<u8>> = row.try_get(7)?;
+            let id = Id::try_from(id).map_err(|_| corrupt())?;
+            let matter: Option<&[u8]> = row.try_get(7)?;
             held.push(Held {
                 id,
                 matter: matter_key(matter.as_deref(), &id),
