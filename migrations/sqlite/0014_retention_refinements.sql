@@ -42,7 +42,7 @@ ALTER TABLE retention_state ADD COLUMN refined INTEGER NOT NULL DEFAULT 0 CHECK 
 -- rewritten.
 DROP TRIGGER information_request_event_no_update;
 CREATE TRIGGER information_request_event_no_update BEFORE UPDATE ON information_request_event
-WHEN (SELECT refined FROM retention_state WHERE id = 1) = 1
+WHEN COALESCE((SELECT refined FROM retention_state WHERE id = 1), 1) <> 0
 BEGIN
     SELECT RAISE(ABORT, 'the history of a request is append-only');
 END;

@@ -12,7 +12,7 @@
 //! Reading a request puts the text back ([`join`]); once what it was about is disposed of, the row
 //! keeps only its place and the text reads as [`ERASED`]. The decisions, grounds and dates stay in
 //! the history, so the request still replays and shows that each restriction was reasoned. Text
-//! about something already disposed of is never written.
+//! about something already disposed of is written erased.
 
 use std::collections::{HashMap, HashSet};
 
@@ -87,7 +87,10 @@ fn put_back(event: &mut Event, pieces: &HashMap<u32, Option<Words>>) {
                         r.adjustments = words.adjustments.clone();
                     }
                     // The reason's place is kept: a restriction still reads as reasoned.
-                    Some(None) => r.reason = erased(),
+                    Some(None) => {
+                        r.reason = erased();
+                        r.adjustments = Adjustments::default();
+                    }
                     None => {}
                 }
             }
@@ -97,8 +100,18 @@ fn put_back(event: &mut Event, pieces: &HashMap<u32, Option<Words>>) {
 }
 
 /// Writes the pieces taken out of event `seq` of `request`; a piece about something already
-/// disposed of is written erased.
-pub(crate) async fn write(conn: &mut AnyConnection, request: EntityId, seq: u32, pieces: &[Piece]) -> Result<(), StoreError> {
+/// disposed of is written erased, and its slot returned.
+pub(crate) async fn write(conn: &mut AnyConnection, request: EntityId, seq: u32, pieces: &[Piece]) -> Result<Vec<u32>, StoreError> {
+    if pieces.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !conn.backend_name().eq_ignore_ascii_case("sqlite") {
+        // On PostgreSQL, a disposal holds `audit_pending` exclusively from its start
+        // (`disposal::hold_pending`): taking it here orders this write before or after any
+        // disposal, so either the stub is seen below or the disposal's erasure sees this row.
+        // (On SQLite, writers are already one at a time.)
+        sqlx::query("LOCK TABLE audit_pending IN ROW EXCLUSIVE MODE").execute(&mut *conn).await?;
+    }
     let about: Vec<EntityId> = pieces.iter().map(|p| p.about).collect();
     let gone: HashSet<EntityId> =
         crate::disposal::ids_where(conn, "SELECT entity_id FROM disposed WHERE entity_id IN", &about).await?.into_iter().collect();
@@ -117,7 +130,14 @@ pub(crate) async fn write(conn: &mut AnyConnection, request: EntityId, seq: u32,
             .execute(&mut *conn)
             .await?;
     }
-    Ok(())
+    Ok(pieces.iter().filter(|p| gone.contains(&p.about)).map(|p| p.slot).collect())
+}
+
+/// Shows the text in `slots` of `event` as erased (written erased by [`write`]).
+pub(crate) fn show_erased(event: &mut Event, slots: &[u32]) {
+    if !slots.is_empty() {
+        put_back(event, &slots.iter().map(|s| (*s, None)).collect());
+    }
 }
 
 /// Puts the text of `request`'s events (`(seq, event)` in order) back, as read now.

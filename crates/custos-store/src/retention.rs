@@ -586,6 +586,15 @@ pub(crate) async fn refine(pool: &AnyPool, backend: Backend) -> Result<(), Store
         return Ok(());
     }
     let mut tx = begin(pool, backend).await?;
+    // Checked again under the lock: another process opening the store may have just done it.
+    let sql = match backend {
+        Backend::Postgres => "SELECT refined FROM retention_state WHERE id = 1 FOR UPDATE",
+        Backend::Sqlite => "SELECT refined FROM retention_state WHERE id = 1",
+    };
+    let done: i64 = sqlx::query_scalar(sql).fetch_one(&mut *tx).await?;
+    if done == 1 {
+        return Ok(());
+    }
     let people = index_stored(&mut tx, "people", PEOPLE).await?;
     // The matter of each record from its references (as `matters` finds it on a write): its own
     // Event (an intelligence report's first by id), else its arrest's, crime's or incident's.

@@ -290,7 +290,7 @@ impl Store {
         let mut stored = event.clone();
         let pieces = crate::request_erasure::split(&mut stored, request.discovery.subject.as_ref().map(|s| s.person));
         append(&mut tx, id, seq, &principal.user.to_string(), &stored).await?;
-        crate::request_erasure::write(&mut tx, id.0, seq, &pieces).await?;
+        let erased = crate::request_erasure::write(&mut tx, id.0, seq, &pieces).await?;
         summarise(&mut tx, id, &request, seq, today).await?;
         if let Event::SubjectIdentified(subject) = &event {
             // A subject access request brings the review of what is held about them forward
@@ -319,6 +319,8 @@ impl Store {
         audit_log::append_many(&mut tx, &audited).await?;
         tx.commit().await?;
         let mut history = history;
+        let mut event = event;
+        crate::request_erasure::show_erased(&mut event, &erased);
         history.push(Recorded { seq, at: jiff::Timestamp::now(), actor: principal.user.to_string(), event });
         Ok(RequestFile { id: id.to_string(), reference: head.reference, owning_unit: head.owning_unit, clock: request.clock_state(today), request, history })
     }

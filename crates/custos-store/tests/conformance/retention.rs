@@ -487,8 +487,18 @@ conformance! {
         assert!(reviewed(&file).adjustments.redact.is_empty());
         assert_eq!(reviewed(&file).decision, custos_rights::discovery::ItemDecision::Withhold);
         // A review written afterwards of the old bundle's item is erased before it is stored.
-        db.store.record_request_event(&iro, sar.request, 4, withheld(&format!("Still the {NEEDLE} informant"))).await.unwrap();
+        let file = db.store.record_request_event(&iro, sar.request, 4, withheld(&format!("Still the {NEEDLE} informant"))).await.unwrap();
         assert_eq!(needle_stored(&db).await, Vec::<String>::new());
+        assert_eq!(file.history.last().map(|r| &r.event), Some(&db.store.read_request(&iro, sar.request, &why()).await.unwrap().history[4].event), "shown as stored");
+        // Text a race left behind (written as the disposal ran) goes at the next sweep, audited.
+        let late = json!({"reason": format!("Raced the {NEEDLE} disposal")}).to_string();
+        sqlx::query("UPDATE information_request_text SET text = $1 WHERE about = $2").bind(late).bind(sar.crime.as_bytes().to_vec()).execute(&mut conn).await.unwrap();
+        assert!(!needle_stored(&db).await.is_empty());
+        sweep(&db).await;
+        assert_eq!(needle_stored(&db).await, Vec::<String>::new());
+        db.store.integrate_audit().await.unwrap();
+        let swept = custos_store::retention_sweep::SWEEP_ACTOR;
+        assert!(audit_events(&db).await.iter().any(|e| e.actor == swept && e.objects.iter().any(|o| o.id == sar.crime.to_string())));
         // The history is still append-only otherwise.
         let tampered = sqlx::query("UPDATE information_request_event SET body = 'x' WHERE request_id = $1").bind(sar.request.to_string().parse::<EntityId>().unwrap().as_bytes().to_vec()).execute(&mut conn).await;
         assert!(tampered.is_err(), "an update that is not an erasure is refused");
