@@ -320,7 +320,19 @@ impl Store {
         tx.commit().await?;
         let mut history = history;
         let mut event = event;
-        crate::request_erasure::show_erased(&mut event, &erased);
+        if !erased.is_empty() {
+            // Shown as stored: the text about what is already disposed of, erased.
+            crate::request_erasure::show_erased(&mut event, &erased);
+            match &event {
+                Event::ItemsReviewed { reviews } => {
+                    for r in reviews {
+                        request.discovery.reviews.insert(r.item.clone(), r.clone());
+                    }
+                }
+                Event::SubjectIdentified(subject) => request.discovery.subject = Some(subject.clone()),
+                _ => {}
+            }
+        }
         history.push(Recorded { seq, at: jiff::Timestamp::now(), actor: principal.user.to_string(), event });
         Ok(RequestFile { id: id.to_string(), reference: head.reference, owning_unit: head.owning_unit, clock: request.clock_state(today), request, history })
     }

@@ -489,7 +489,9 @@ conformance! {
         // A review written afterwards of the old bundle's item is erased before it is stored.
         let file = db.store.record_request_event(&iro, sar.request, 4, withheld(&format!("Still the {NEEDLE} informant"))).await.unwrap();
         assert_eq!(needle_stored(&db).await, Vec::<String>::new());
-        assert_eq!(file.history.last().map(|r| &r.event), Some(&db.store.read_request(&iro, sar.request, &why()).await.unwrap().history[4].event), "shown as stored");
+        let read = db.store.read_request(&iro, sar.request, &why()).await.unwrap();
+        assert_eq!(file.history.last().map(|r| &r.event), Some(&read.history[4].event), "shown as stored");
+        assert_eq!(file.request.discovery.reviews.get(&item), read.request.discovery.reviews.get(&item));
         // Text a race left behind (written as the disposal ran) goes at the next sweep, audited.
         let late = json!({"reason": format!("Raced the {NEEDLE} disposal")}).to_string();
         sqlx::query("UPDATE information_request_text SET text = $1 WHERE about = $2").bind(late).bind(sar.crime.as_bytes().to_vec()).execute(&mut conn).await.unwrap();
