@@ -406,7 +406,7 @@ async fn read_part(pool: sqlx::AnyPool, from: Vec<u8>, to: Option<Vec<u8>>, read
             let matter: Option<&[u8]> = row.try_get(7)?;
             held.push(Held {
                 id,
-                matter: matter_key(matter.as_deref(), &id),
+                matter: matter_key(matter, &id),
                 facts: Facts {
                     graded: group(0)?.ok_or_else(corrupt)?,
                     offence_group: group(3)?,
