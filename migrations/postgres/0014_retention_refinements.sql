@@ -29,7 +29,7 @@ CREATE TABLE information_request_text (
     request_id  BYTEA NOT NULL REFERENCES information_request (id),
     seq         INTEGER NOT NULL,            -- the event
     slot        INTEGER NOT NULL,            -- the review's place in it (0 for an identification)
-    about       BYTEA NOT NULL,                 -- the entity the text is about
+    about       BYTEA NOT NULL,              -- the entity the text is about
     text        TEXT,                        -- JSON {"reason", "adjustments"}; NULL once erased
     PRIMARY KEY (request_id, seq, slot)
 );
