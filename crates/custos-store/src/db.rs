@@ -138,6 +138,15 @@ fn create_private_file(file: &Path) -> Result<(), StoreError> {
         .map_err(|e| StoreError::Config(format!("cannot create the database {}: {e}", file.display())))
 }
 
+/// A transaction that will write, on a pool without its store (the one-off upgrades run when a
+/// store is opened): on SQLite it takes the write lock at once (`BEGIN IMMEDIATE`).
+pub(crate) async fn begin_write(pool: &AnyPool, backend: Backend) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    Ok(match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => pool.begin().await?,
+    })
+}
+
 /// Opens a pool. SQLite runs in WAL mode with `synchronous = NORMAL` (durable across process
 /// crashes; the last transactions may roll back on power loss, which WAL keeps consistent),
 /// foreign keys on, and a busy timeout so that concurrent writers wait rather than fail.

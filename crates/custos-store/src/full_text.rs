@@ -392,10 +392,7 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     if !any_entity || sqlx::query("SELECT 1 FROM search_doc LIMIT 1").fetch_optional(pool).await?.is_some() {
         return Ok(());
     }
-    let mut tx = match backend {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => pool.begin().await?,
-    };
+    let mut tx = crate::db::begin_write(pool, backend).await?;
     let mut after: Vec<u8> = Vec::new();
     let mut built = 0_usize;
     loop {

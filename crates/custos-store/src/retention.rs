@@ -146,6 +146,14 @@ pub(crate) fn due(facts: &Facts, born: &[Option<Birth>]) -> Due {
     }
 }
 
+/// The next review of a record with `facts` whose offenders are `offenders`, reading their dates
+/// of birth.
+pub(crate) async fn due_for(conn: &mut AnyConnection, facts: &Facts, offenders: &[EntityId]) -> Result<Due, StoreError> {
+    let born = born_of(conn, offenders).await?;
+    let births: Vec<Option<Birth>> = offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
+    Ok(due(facts, &births))
+}
+
 /// The ids packed into `retention.offenders`.
 pub(crate) fn unpack_ids(bytes: &[u8]) -> Vec<EntityId> {
     bytes
@@ -343,11 +351,8 @@ pub(crate) async fn follow_arrests(conn: &mut AnyConnection, arrests: &[EntityId
             .bind(record.as_bytes().to_vec())
             .fetch_one(&mut *conn)
             .await?;
-        let offenders = unpack_ids(&packed);
-        let born = born_of(conn, &offenders).await?;
-        let births: Vec<Option<Birth>> = offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
         let facts = Facts { graded: *group, ..*held };
-        let due = due(&facts, &births);
+        let due = due_for(conn, &facts, &unpack_ids(&packed)).await?;
         sqlx::query(
             "UPDATE retention SET graded = $1, next_review = $2, review_group = $3, disposal_from = $4, revision = revision + 1 \
              WHERE record_id = $5",
@@ -563,7 +568,7 @@ pub(crate) async fn backfill(pool: &AnyPool, backend: Backend) -> Result<(), Sto
     if done == 1 {
         return Ok(());
     }
-    let mut tx = begin(pool, backend).await?;
+    let mut tx = crate::db::begin_write(pool, backend).await?;
     let mut indexed = 0_usize;
     for (kinds, sql) in [("people", PEOPLE), ("records", RECORDS), ("custody records", CUSTODY)] {
         indexed += index_stored(&mut tx, kinds, sql).await?;
@@ -585,7 +590,7 @@ pub(crate) async fn refine(pool: &AnyPool, backend: Backend) -> Result<(), Store
     if done == 1 {
         return Ok(());
     }
-    let mut tx = begin(pool, backend).await?;
+    let mut tx = crate::db::begin_write(pool, backend).await?;
     // Checked again under the lock: another process opening the store may have just done it.
     let sql = match backend {
         Backend::Postgres => "SELECT refined FROM retention_state WHERE id = 1 FOR UPDATE",
@@ -613,16 +618,9 @@ pub(crate) async fn refine(pool: &AnyPool, backend: Backend) -> Result<(), Store
     sqlx::query("UPDATE retention_state SET refined = 1 WHERE id = 1").execute(&mut *tx).await?;
     tx.commit().await?;
     if people + events > 0 {
-        tracing::info!(people, events, "read the dates of birth again and indexed the casework text");
+        tracing::info!(people, events, "read the dates of birth again and moved the casework text out of the histories");
     }
     Ok(())
-}
-
-async fn begin(pool: &AnyPool, backend: Backend) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
-    Ok(match backend {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => pool.begin().await?,
-    })
 }
 
 /// The stored entities to index, 2,000 at a time after id `$2` (`$1` is the custody record kind).

@@ -22,7 +22,7 @@ use sqlx::Row;
 use crate::audit_log::{self, Personal};
 use crate::entities::{kind_and_marking, object_ref};
 use crate::error::StoreError;
-use crate::retention::{Facts, Scheduled, State, Trigger, day_number, day_of, due, group_number, group_of, stored_facts, today};
+use crate::retention::{Facts, Scheduled, State, Trigger, day_number, day_of, due_for, group_number, group_of, stored_facts, today};
 use crate::{Store, audit_event};
 
 /// One decision asked for.
@@ -276,10 +276,8 @@ impl Store {
                 check_may_go(&held.scheduled, day_of(today)).map_err(|why| refused(id, why))?;
             }
             // The schedule's next review if it is kept today.
-            let born = crate::retention::born_of(&mut tx, &held.offenders).await?;
-            let births: Vec<Option<custos_core::retention::Birth>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
             let kept = Facts { last_reviewed: Some(today), review_by: None, ..held.facts };
-            let mut scheduled = due(&kept, &births);
+            let mut scheduled = due_for(&mut tx, &kept, &held.offenders).await?;
             if scheduled.on <= day_of(today) {
                 // A Group 1 subject deemed 100 whose record is still kept: reviewed again a
                 // period on, rather than at once.
@@ -361,10 +359,8 @@ impl Store {
         if held.facts.override_group == group {
             return Err(refused(record, "it is already held in that group"));
         }
-        let born = crate::retention::born_of(&mut tx, &held.offenders).await?;
-        let births: Vec<Option<custos_core::retention::Birth>> = held.offenders.iter().map(|o| born.get(o).copied().flatten()).collect();
         let facts = Facts { override_group: group, ..held.facts };
-        let due = due(&facts, &births);
+        let due = due_for(&mut tx, &facts, &held.offenders).await?;
         let changed = sqlx::query(
             "UPDATE retention SET override_group = $1, next_review = $2, review_group = $3, disposal_from = $4, \
              revision = revision + 1 WHERE record_id = $5 AND state = 0",

@@ -173,9 +173,7 @@ fn parse_line(
             Ok(_) => {
                 let mut value = parsed.record;
                 resolve_refs(&mut value, refs, false);
-                serde_json::from_value::<custos_core::record::Record>(serde_json::json!({ kind: value }))
-                    .map_err(|e| vec![format!("record: {e}")])
-                    .and_then(|r| r.check().map(|()| EntityBody::Record(r)).map_err(|errors| errors.errors().iter().map(|e| format!("{}: {}", e.field, e.message)).collect()))
+                draft::<custos_core::record::Record, _>(serde_json::json!({ kind: value }), |r| r.check().map(|()| EntityBody::Record(r)))
             }
             Err(_) => Err(vec![format!("kind: unknown kind {kind:?} (person, object, location, event, link or an operational record's kind)")]),
         },
